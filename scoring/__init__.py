@@ -1,0 +1,96 @@
+"""Competition scoring system: the application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import DEFAULTS, normalize_database_url, secret_key_for
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A setup problem the operator can fix; shown as one line, never a traceback."""
+
+
+def create_app(test_config=None):
+    """Build the Flask app from defaults, instance/config.py, the environment and test_config."""
+    instance_path = (
+        (test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("SCORING_INSTANCE_PATH")
+        or str(PROJECT_ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    _apply_environment(app, test_config or {})
+    _ensure_instance(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key_for(app.instance_path)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI",
+        "sqlite:///" + os.path.join(app.instance_path, "scoring.sqlite"),
+    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    _engine_options(app)
+
+    from . import cli, dbsetup, i18n, models, security, views  # noqa: F401 (models: metadata)
+    from .extensions import babel, csrf, db, login, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login.init_app(app)
+    i18n.init_app(app, babel)
+    dbsetup.init_app(app)
+    security.init_app(app)
+    views.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _apply_environment(app, test_config):
+    """Environment variables override instance/config.py (but not an explicit test config)."""
+    url = os.environ.get("SCORING_DATABASE_URL")
+    if url and "SQLALCHEMY_DATABASE_URI" not in test_config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    key = os.environ.get("SCORING_SECRET_KEY")
+    if key and "SECRET_KEY" not in test_config:
+        app.config["SECRET_KEY"] = key
+
+
+def _ensure_instance(app):
+    """Create the instance folder, or say clearly why it cannot be used."""
+    try:
+        os.makedirs(app.instance_path, exist_ok=True)
+        probe = Path(app.instance_path) / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"The instance folder {app.instance_path} is not writable ({exc.strerror}); "
+            "make it writable or set SCORING_INSTANCE_PATH to a folder that is."
+        ) from None
+
+
+def _engine_options(app):
+    """Pool settings per database; SQLite's own locking setup lives in dbsetup."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not url.startswith("sqlite"):
+        # Venue networks and MariaDB's wait_timeout both drop idle connections.
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_recycle", 1800)
+    else:
+        options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

@@ -1,0 +1,4 @@
+"""`python -m scoring` is the `scoring` command."""
+from .cli import main
+
+main()

@@ -1,0 +1,69 @@
+"""Organizer login, logout and the list of competitions."""
+from urllib.parse import urlsplit
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db
+from ..models import Competition, User
+from ..security import staff_required
+from . import bp, nav
+from .forms import LoginForm
+
+nav.register(0, "admin.index", _l("Competitions"), per_competition=False)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect after login."""
+    if not target:
+        return url_for("admin.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return url_for("admin.index")
+    return target
+
+
+@bp.context_processor
+def _admin_globals():
+    """The menu for the current competition (if the URL has one)."""
+    key = (request.view_args or {}).get("key")
+    is_admin = current_user.is_authenticated and current_user.is_admin
+    return {"nav_links": nav.links(None, is_admin),
+            "competition_nav": nav.links(key, is_admin) if key else [],
+            "nav_key": key,
+            "competition_links": lambda k: nav.links(k, is_admin)}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Organizer login with username and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).filter_by(username=form.username.data.strip()))
+        if user is not None and user.active and user.check_password(form.password.data):
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")))
+        flash(_("Wrong username or password."), "error")
+    return render_template("admin/login.html", login_form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """End the organizer session."""
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("admin.login"))
+
+
+@bp.route("/")
+@staff_required
+def index():
+    """Every competition, newest first, archived ones last."""
+    competitions = db.session.scalars(
+        db.select(Competition).order_by(Competition.archived, Competition.created_at.desc())
+    ).all()
+    g.page_title = _("Competitions")
+    return render_template("admin/index.html", competitions=competitions)

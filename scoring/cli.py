@@ -1,0 +1,145 @@
+"""The `scoring` command: serve, demo, create-admin, db, contest, results, report."""
+import getpass
+import socket
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import DBAPIError
+
+from . import ConfigError, create_app
+
+COMMANDS = []
+
+
+def command(*args, **kwargs):
+    """Register a command on the `scoring` group (modules add theirs at import)."""
+
+    def deco(fn):
+        # Built once: click consumes the options stored on fn when it builds the command.
+        cmd = fn if isinstance(fn, click.Command) else click.command(*args, **kwargs)(fn)
+        COMMANDS.append(cmd)
+        return cmd
+
+    return deco
+
+
+def _build_app(*_args, **_kwargs):
+    """App for the CLI: the same factory as the server."""
+    return create_app()
+
+
+def _lan_addresses() -> list[str]:
+    """IPv4 addresses of this machine that tablets on the venue LAN can reach."""
+    found = set()
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            found.add(info[4][0])
+    except OSError:
+        pass
+    return sorted(a for a in found if not a.startswith("127."))
+
+
+@command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=16, show_default=True, type=int,
+              help="Worker threads (each tablet holds one only while a request runs).")
+@with_appcontext
+def serve(host, port, threads):
+    """Run the production server (waitress) for the tablets on the venue network."""
+    from waitress import serve as waitress_serve
+
+    from .dbcheck import check_database
+
+    app = current_app._get_current_object()
+    check_database(app)
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    if host in ("0.0.0.0", "::"):
+        click.echo(f"  on this computer:  http://127.0.0.1:{port}/")
+        for addr in _lan_addresses():
+            click.echo(f"  tablets on the LAN: http://{addr}:{port}/")
+    click.echo(f"  organizer login:   http://127.0.0.1:{port}/admin/login")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="scoring",
+                   clear_untrusted_proxy_headers=True)
+
+
+@command("create-admin")
+@click.option("--username", default="admin", show_default=True)
+@click.option("--password", default=None, help="For scripts; prompted (not echoed) if absent.")
+@click.option("--name", default="", help="Full name shown in the audit log.")
+@click.option("--role", type=click.Choice(["admin", "staff"]), default="admin",
+              show_default=True)
+@with_appcontext
+def create_admin(username, password, name, role):
+    """Create an organizer account, or reset its password if it exists."""
+    from .dbcheck import check_database
+    from .operations.users import upsert_user
+
+    check_database(current_app._get_current_object())
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Repeat the password: "):
+            raise click.ClickException("The passwords differ; nothing was changed.")
+    if len(password) < 8:
+        raise click.ClickException("A password needs at least 8 characters.")
+    from .extensions import db
+
+    created = upsert_user(username, password, name=name, role=role)
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} {role} account '{username}'.")
+
+
+@command("demo")
+@with_appcontext
+def demo():
+    """Load the demo contest (idempotent) and print the organizer login."""
+    from .dbcheck import check_database
+    from .extensions import db
+    from .operations.demo import load_demo
+
+    check_database(current_app._get_current_object())
+    info = load_demo()
+    db.session.commit()
+    click.echo(info)
+
+
+def _load_command_modules() -> None:
+    """Import the modules that register more commands (contest, results, report, backup)."""
+    import importlib
+
+    for name in ("scoring.contestfile.cli", "scoring.reports.cli", "scoring.backup"):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            # Only "this module is not there (yet)" is skipped; a broken import inside is a bug.
+            if not (exc.name and (name + ".").startswith(exc.name + ".")):
+                raise
+
+
+def init_app(app) -> None:
+    """Add every registered command to app.cli (so `scoring` and test runners see them)."""
+    _load_command_modules()
+    for cmd in COMMANDS:
+        app.cli.add_command(cmd)
+
+
+def make_group() -> FlaskGroup:
+    """The `scoring` click group: the app's commands plus Flask-Migrate's `db`."""
+    return FlaskGroup(create_app=_build_app, add_default_commands=False,
+                      help="Competition scoring system.")
+
+
+def main() -> None:
+    """Console entry point: configuration problems are one line, never a traceback."""
+    try:
+        make_group().main(prog_name="scoring")
+    except ConfigError as exc:
+        click.echo(f"scoring: {exc}", err=True)
+        sys.exit(2)
+    except DBAPIError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        click.echo(f"scoring: database error ({reason}); check SCORING_DATABASE_URL "
+                   "and that the database server is running.", err=True)
+        sys.exit(2)

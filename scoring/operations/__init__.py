@@ -1,0 +1,1 @@
+"""Writes to the database. Operations flush; the request (or CLI command) commits once."""

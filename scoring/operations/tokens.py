@@ -1,0 +1,30 @@
+"""Judges' private login links."""
+import secrets
+
+from flask import url_for
+
+from ..models import utcnow
+from .audit import record
+
+
+def new_token() -> str:
+    """A fresh secret for a judge's link: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def judge_link_path(judge) -> str:
+    """The private part of the link, "<id>.<secret>"; the id makes lookup cheap."""
+    return f"{judge.id}.{judge.token}"
+
+
+def judge_url(judge) -> str:
+    """The judge's full private login URL (needs a request or SERVER_NAME)."""
+    return url_for("judge.enter", link=judge_link_path(judge), _external=True)
+
+
+def regenerate_token(judge, reason: str = "") -> None:
+    """Give the judge a new link; the old one and every session opened with it end at once."""
+    judge.token = new_token()
+    judge.token_created_at = utcnow()
+    record("judge.regenerate_link", competition=judge.competition_id, obj=judge,
+           summary=judge.name, reason=reason)

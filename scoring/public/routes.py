@@ -1,0 +1,27 @@
+"""Home page and language switch."""
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from ..security import current_judge
+from . import bp
+
+
+@bp.route("/")
+def index():
+    """Send each audience to its own page."""
+    if current_judge() is not None:
+        return redirect(url_for("judge.home"))
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.index"))
+    return render_template("public/index.html")
+
+
+@bp.route("/lang/<code>")
+def set_language(code):
+    """Switch the interface language and return to the page the switch was clicked on."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    from ..admin.routes import safe_next
+
+    back = request.args.get("next")
+    return redirect(safe_next(back) if back else url_for("public.index"))

@@ -1,0 +1,70 @@
+"""The pure rules engine of the scoring system (DESIGN sections 2, 3 and 6).
+
+It never touches the database and imports neither Flask nor SQLAlchemy: the app turns
+rows into the plain records of `model`, calls `compute_results`, and shows what comes
+back. All arithmetic is exact: scores are Decimal, means are Fraction, and a number is
+turned into a Decimal only when it is rounded half-up (see `round_half_up`).
+"""
+
+from types import ModuleType as _ModuleType
+
+from .aggregate import plain_mean, stage_result, trim_sheets, trimmed_mean
+from .compute import compute_results
+from .draw import (
+    DRAW_ALGORITHM_EN,
+    DRAW_ALGORITHM_ZH,
+    DRAW_ONE_LINER,
+    draw_hash,
+    new_seed,
+    random_draw,
+    validate_manual_draw,
+)
+from .errors import N_, RuleError, ScoreError, SettingsError, format_problem
+from .fingerprint import fingerprint, fingerprint_rows
+from .model import (
+    DRAFT,
+    SUBMITTED,
+    Absence,
+    Contest,
+    ContestResult,
+    Criterion,
+    GroupResult,
+    Judge,
+    Recusal,
+    Sheet,
+    SheetResult,
+    Stage,
+    StageResult,
+    Team,
+    TeamResult,
+    sheet_total,
+)
+from .numbers import check_score, decimal_text, parse_plain_decimal, parse_score, round_half_up
+from .ranking import (
+    Placement,
+    RankEntry,
+    assign_awards,
+    final_score,
+    rank_teams,
+    tie_break_value,
+    tier_bounds,
+)
+from .recusal import RecusalState, automatic_recusal, recusal_matrix
+from .reveal import revealable
+from .settings import (
+    AGGREGATIONS,
+    DEFAULT_AWARDS,
+    DEFAULT_GROUPS,
+    DEFAULT_TIE_BREAKS,
+    AwardTier,
+    GroupRule,
+    Rules,
+    validate_awards_fit,
+)
+from .validate import contest_problems, team_department_problems, validate_sheet
+from .variance import variance_flags, variance_limit
+
+
+# Re-export the public names, not the submodules that importing them binds here.
+__all__ = [name for name, obj in list(globals().items())
+           if not name.startswith("_") and not isinstance(obj, _ModuleType)]

@@ -1,0 +1,226 @@
+"""Plain input and output records of the rules engine (frozen dataclasses, no database)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from .numbers import exact_sum
+from .settings import Rules
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+SHEET_STATUSES = (DRAFT, SUBMITTED)
+
+
+# ---- inputs ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Criterion:
+    """One line of the rubric: a value in [0, max] on a step counted from 0."""
+
+    key: str
+    max: Decimal
+    step: Decimal
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage of the competition with its weight in the final and its rubric."""
+
+    key: str
+    weight: Decimal
+    criteria: tuple[Criterion, ...]
+    name: str = ""
+
+    @property
+    def max_total(self) -> Decimal:
+        """The largest possible sheet total of this stage."""
+        return exact_sum(c.max for c in self.criteria)
+
+
+@dataclass(frozen=True)
+class Judge:
+    """A judge; `group` is the panel group (external / internal)."""
+
+    key: str
+    group: str
+    department: str | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team; `departments` holds one entry per member (None when unknown)."""
+
+    key: str
+    draw: int | None = None
+    departments: tuple[str | None, ...] = ()
+    withdrawn: bool = False
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Recusal:
+    """A manual recusal of a judge from a team, or with lift=True the lifting of an automatic one."""
+
+    judge: str
+    team: str
+    reason: str = ""
+    lift: bool = False
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A judge absent for a whole stage: their sheets there are no longer expected."""
+
+    judge: str
+    stage: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One judge x one team x one stage; a value of None means "not scored" (not 0)."""
+
+    judge: str
+    team: str
+    stage: str
+    status: str
+    scores: Mapping[str, Decimal | None] = field(default_factory=dict)
+
+    @property
+    def total(self) -> Decimal:
+        """Rule 1: the sum of the values given so far (complete or not)."""
+        return exact_sum(v for v in self.scores.values() if v is not None)
+
+    def is_complete(self, stage: Stage) -> bool:
+        """Rule 1: whether every criterion of the stage has a value."""
+        return all(self.scores.get(c.key) is not None for c in stage.criteria)
+
+    @property
+    def submitted(self) -> bool:
+        """Only submitted sheets count in results; drafts never do."""
+        return self.status == SUBMITTED
+
+
+@dataclass(frozen=True)
+class Contest:
+    """Everything the engine needs to compute a competition's results."""
+
+    rules: Rules
+    stages: tuple[Stage, ...]
+    judges: tuple[Judge, ...]
+    teams: tuple[Team, ...]
+    recusals: tuple[Recusal, ...] = ()
+    absences: tuple[Absence, ...] = ()
+    sheets: tuple[Sheet, ...] = ()
+
+
+def sheet_total(sheet_or_scores) -> Decimal:
+    """Rule 1: the sum of the given values of a Sheet or a mapping criterion -> value."""
+    scores = getattr(sheet_or_scores, "scores", sheet_or_scores)
+    return exact_sum(v for v in scores.values() if v is not None)
+
+
+# ---- outputs --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SheetResult:
+    """One counted sheet in a stage result: its total, whether trimmed, whether flagged."""
+
+    judge: str
+    group: str
+    total: Decimal
+    dropped: bool
+    variance_flag: bool
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """One panel group in `weighted_groups` mode (rule 3)."""
+
+    group: str
+    mean: Fraction | None
+    weight_used: Fraction
+    dropped: tuple[str, ...] = ()
+    too_few_sheets: bool = False
+    sheet_count: int = 0
+
+
+@dataclass(frozen=True)
+class StageResult:
+    """The panel's verdict for one team in one stage (rules 2, 3, 8, 11)."""
+
+    team: str
+    stage: str
+    exact: Fraction | None
+    score: Decimal | None
+    sheets: tuple[SheetResult, ...] = ()
+    groups: tuple[GroupResult, ...] = ()
+    too_few_sheets: bool = False
+    group_missing: bool = False
+    provisional: bool = False
+    missing_judges: tuple[str, ...] = ()
+    recused_judges: tuple[str, ...] = ()
+    absent_judges: tuple[str, ...] = ()
+    # Plain (untrimmed) figures used by the raw_mean, raw_sum and group_mean tie-breaks.
+    raw_mean: Fraction | None = None
+    raw_sum: Decimal = Decimal(0)
+    group_raw_means: Mapping[str, Fraction] = field(default_factory=dict)
+
+    @property
+    def dropped_judges(self) -> tuple[str, ...]:
+        """Judge keys of the sheets trimmed away (struck through on paper)."""
+        return tuple(s.judge for s in self.sheets if s.dropped)
+
+
+@dataclass(frozen=True)
+class TeamResult:
+    """One team's line on the ranking (rules 4-7, 10)."""
+
+    team: str
+    stages: Mapping[str, StageResult]
+    final: Decimal | None
+    rank: int | None
+    tied: bool
+    tie_note: str | None
+    tie_values: Mapping[str, Decimal | None]
+    award: str | None
+    withdrawn: bool
+    provisional: bool
+    draw: int | None = None
+
+    @property
+    def stage_scores(self) -> dict:
+        """Rounded stage scores by stage key (None where a stage has none yet)."""
+        return {k: r.score for k, r in self.stages.items()}
+
+
+@dataclass(frozen=True)
+class ContestResult:
+    """The whole ranking in display order, with its fingerprint (see fingerprint.py)."""
+
+    teams: tuple[TeamResult, ...]
+    provisional: bool
+    fingerprint: str
+    draw_order: tuple[str, ...] = ()
+    calibration_reveal: int = 0
+
+    def team(self, key: str) -> TeamResult:
+        """The result line of one team."""
+        for t in self.teams:
+            if t.team == key:
+                return t
+        raise KeyError(key)
+
+    def revealable(self, stage_key: str) -> tuple[str, ...]:
+        """Rule 9: the teams whose score in this stage may be shown on the projector."""
+        from .reveal import revealable
+
+        by_key = {t.team: t for t in self.teams}
+        complete = {k for k in self.draw_order
+                    if (r := by_key[k].stages.get(stage_key)) is not None
+                    and r.score is not None and not r.provisional}
+        return revealable(self.draw_order, complete, self.calibration_reveal)

@@ -1,0 +1,99 @@
+"""Exact numbers: half-up rounding of Fractions and parsing of typed scores."""
+
+import re
+from decimal import Decimal, Inexact, localcontext
+from fractions import Fraction
+
+from .errors import N_, ScoreError
+
+# A plain decimal number: ASCII digits, optional sign and fraction part. No exponent,
+# no NaN/Infinity, no "٣" (Decimal() itself would accept all of those).
+_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# Longer input is a typo or an attack, never a score.
+_MAX_LENGTH = 24
+
+
+def to_fraction(x) -> Fraction:
+    """Convert a Decimal, int or Fraction to an exact Fraction (never via binary floating point)."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, bool):
+        raise TypeError("a bool is not a number here")
+    if isinstance(x, Decimal):
+        if not x.is_finite():
+            raise ValueError(f"{x} is not a finite number")
+        return Fraction(x)
+    if isinstance(x, int):
+        return Fraction(x)
+    raise TypeError(f"{type(x).__name__} is not an exact number")
+
+
+def round_half_up(x, decimals: int = 2) -> Decimal:
+    """Rule 5: round exactly, half away from zero (四舍五入), to `decimals` places."""
+    if decimals < 0:
+        raise ValueError("decimals must be >= 0")
+    f = to_fraction(x)
+    scaled = abs(f) * 10**decimals
+    # floor(scaled + 1/2) in integers: exact, unlike any Decimal or binary division.
+    n = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
+    sign = 1 if (f < 0 and n) else 0
+    return Decimal((sign, tuple(int(c) for c in str(n)), -decimals))
+
+
+def exact_sum(values) -> Decimal:
+    """Sum Decimals exactly; raises rather than silently rounding a huge sum."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        ctx.traps[Inexact] = True
+        return sum(values, Decimal(0))
+
+
+def decimal_text(value: Decimal) -> str:
+    """Show a Decimal in plain notation without trailing zeros ("0.4", "10")."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def parse_plain_decimal(text: str) -> Decimal | None:
+    """Parse a plain decimal string (no exponent, ASCII digits); None when it is not one."""
+    if not isinstance(text, str):
+        return None
+    s = text.strip()
+    if len(s) > _MAX_LENGTH or not _PLAIN.fullmatch(s):
+        return None
+    value = Decimal(s)
+    return value.copy_abs() if value == 0 else value  # "-0" is 0
+
+
+def check_score(value: Decimal, criterion) -> Decimal:
+    """Rule 1: a value lies in [0, max] and is a multiple of the step counted from 0."""
+    params = {"value": decimal_text(value), "max": decimal_text(criterion.max),
+              "step": decimal_text(criterion.step), "criterion": criterion.key}
+    if value < 0:
+        raise ScoreError(N_("%(value)s is below the minimum 0"), params)
+    if value > criterion.max:
+        raise ScoreError(N_("%(value)s is above the maximum %(max)s"), params)
+    # A step of 0 or less is a broken rubric, reported by contest_problems, not here.
+    if criterion.step > 0 and (Fraction(value) / Fraction(criterion.step)).denominator != 1:
+        raise ScoreError(N_("%(value)s is not a multiple of the step %(step)s"), params)
+    return value
+
+
+def parse_score(text, criterion) -> Decimal:
+    """Rule 1: parse one typed value ("7.5", " 7.5 ", "007") for a criterion or raise ScoreError."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        raise ScoreError(N_("Enter a score"), {"criterion": criterion.key})
+    if isinstance(text, Decimal):
+        if not text.is_finite():
+            raise ScoreError(N_("%(value)s is not a number"),
+                             {"value": str(text), "criterion": criterion.key})
+        value = text.copy_abs() if text == 0 else text
+    elif isinstance(text, int) and not isinstance(text, bool):
+        value = Decimal(text)
+    else:
+        value = parse_plain_decimal(text) if isinstance(text, str) else None
+        if value is None:
+            shown = text.strip()[:_MAX_LENGTH] if isinstance(text, str) else repr(text)
+            raise ScoreError(N_("%(value)s is not a number"),
+                             {"value": shown, "criterion": criterion.key})
+    return check_score(value, criterion)

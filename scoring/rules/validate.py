@@ -1,0 +1,142 @@
+"""Checks of sheets, teams and a whole contest, each problem with the place it was found."""
+
+from collections import Counter
+
+from .errors import N_, ScoreError
+from .model import SHEET_STATUSES
+from .numbers import parse_score
+from .recusal import recusal_matrix
+
+
+def validate_sheet(stage, scores, submitted: bool) -> list:
+    """Rule 1: (criterion key, ScoreError) for each refused value; a submitted sheet is complete."""
+    problems = []
+    criteria = {c.key: c for c in stage.criteria}
+    for key in scores:
+        if key not in criteria:
+            problems.append((key, ScoreError(N_('unknown criterion "%(criterion)s"'),
+                                             {"criterion": key})))
+    for c in stage.criteria:
+        value = scores.get(c.key)
+        if value is None:
+            if submitted:
+                problems.append((c.key, ScoreError(N_("not scored; a submitted sheet needs "
+                                                      "every score"), {"criterion": c.key})))
+            continue
+        try:
+            parse_score(value, c)
+        except ScoreError as e:
+            problems.append((c.key, e))
+    return problems
+
+
+def team_department_problems(team, size=3, place=None) -> list:
+    """Section 1: a team has `size` members, each from a different department."""
+    place = place or f"teams.{team.key}"
+    problems = []
+    if len(team.departments) != size:
+        problems.append((place, N_("the team has %(count)s members, not %(size)s"),
+                         {"count": len(team.departments), "size": size}))
+    for i, d in enumerate(team.departments):
+        if d is None:
+            problems.append((f"{place}.members[{i}]", N_("no department given"), {}))
+    for d, n in Counter(d for d in team.departments if d is not None).items():
+        if n > 1:
+            problems.append((place, N_("%(count)s members are from the same department "
+                                       "%(department)s"), {"count": n, "department": d}))
+    return problems
+
+
+def contest_problems(contest, strict=True) -> list:
+    """Every problem of a contest as (place, message, params); compute_results needs none.
+
+    strict=False keeps only what makes results impossible to compute; strict=True (the
+    importer) also refuses sheets of recused judges, bad drafts, unknown tie-break stages
+    and a draw position given twice.
+    """
+    out = []
+    stage_keys = [s.key for s in contest.stages]
+    out.extend(contest.rules.problems(stage_keys if strict else None))
+    out.extend(_duplicates(stage_keys, "stages"))
+    out.extend(_duplicates([j.key for j in contest.judges], "judges"))
+    out.extend(_duplicates([t.key for t in contest.teams], "teams"))
+    for i, s in enumerate(contest.stages):
+        out.extend(_stage_problems(s, f"stages[{i}]"))
+    if contest.rules.aggregation == "weighted_groups":
+        for i, j in enumerate(contest.judges):
+            if j.group not in contest.rules.groups:
+                out.append((f"judges[{i}].group", N_('panel group "%(group)s" has no weight '
+                                                     'in the rules'), {"group": j.group}))
+    if strict:
+        draws = Counter(t.draw for t in contest.teams if t.draw is not None)
+        for i, t in enumerate(contest.teams):
+            if t.draw is not None and draws[t.draw] > 1:
+                out.append((f"teams[{i}].draw", N_("draw position %(position)s is used twice"),
+                            {"position": t.draw}))
+    judges = {j.key for j in contest.judges}
+    teams = {t.key for t in contest.teams}
+    stages = {s.key: s for s in contest.stages}
+    for i, r in enumerate(contest.recusals):
+        out.extend(_refs(f"recusals[{i}]", judge=(r.judge, judges), team=(r.team, teams)))
+    for i, a in enumerate(contest.absences):
+        out.extend(_refs(f"absences[{i}]", judge=(a.judge, judges), stage=(a.stage, stages)))
+    out.extend(_sheet_problems(contest, judges, teams, stages, strict))
+    return out
+
+
+def _duplicates(keys, place):
+    counts = Counter(keys)
+    return [(f"{place}[{i}].key", N_('"%(key)s" is used twice'), {"key": k})
+            for i, k in enumerate(keys) if counts[k] > 1]
+
+
+def _stage_problems(stage, place):
+    out = []
+    if stage.weight < 0:
+        out.append((f"{place}.weight", N_("%(value)s is below the minimum 0"),
+                    {"value": str(stage.weight)}))
+    out.extend(_duplicates([c.key for c in stage.criteria], f"{place}.criteria"))
+    for i, c in enumerate(stage.criteria):
+        if not c.max > 0:
+            out.append((f"{place}.criteria[{i}].max", N_("%(value)s is not above 0"),
+                        {"value": str(c.max)}))
+        if not c.step > 0:
+            out.append((f"{place}.criteria[{i}].step", N_("%(value)s is not above 0"),
+                        {"value": str(c.step)}))
+    return out
+
+
+def _refs(place, **refs):
+    messages = {"judge": N_('unknown judge "%(key)s"'), "team": N_('unknown team "%(key)s"'),
+                "stage": N_('unknown stage "%(key)s"')}
+    return [(f"{place}.{name}", messages[name], {"key": key})
+            for name, (key, known) in refs.items() if key not in known]
+
+
+def _sheet_problems(contest, judges, teams, stages, strict):
+    out = []
+    matrix = recusal_matrix(contest.judges, contest.teams, contest.recusals) if strict else {}
+    seen = set()
+    for i, s in enumerate(contest.sheets):
+        place = f"sheets[{i}]"
+        refs = _refs(place, judge=(s.judge, judges), team=(s.team, teams),
+                     stage=(s.stage, stages))
+        out.extend(refs)
+        if s.status not in SHEET_STATUSES:
+            out.append((f"{place}.status", N_('"%(value)s" is not one of %(choices)s'),
+                        {"value": s.status, "choices": ", ".join(SHEET_STATUSES)}))
+        if refs:
+            continue
+        triple = (s.judge, s.team, s.stage)
+        if triple in seen:
+            out.append((place, N_("judge %(judge)s already has a sheet for team %(team)s in "
+                                  "%(stage)s"), {"judge": s.judge, "team": s.team,
+                                                  "stage": s.stage}))
+        seen.add(triple)
+        if strict and matrix[(s.judge, s.team)].recused:
+            out.append((place, N_("judge %(judge)s is recused from team %(team)s"),
+                        {"judge": s.judge, "team": s.team}))
+        if s.submitted or strict:
+            for key, err in validate_sheet(stages[s.stage], s.scores, s.submitted):
+                out.append((f"{place}.scores.{key}", err.message, err.params))
+    return out

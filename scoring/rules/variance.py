@@ -1,0 +1,22 @@
+"""Rule 8: flag a sheet far from the panel mean for the chief judge to look at."""
+
+from fractions import Fraction
+
+from .numbers import to_fraction
+
+
+def variance_limit(threshold, max_total) -> Fraction:
+    """Rule 8: the threshold is in points of 100, scaled to the stage's maximum total."""
+    if max_total == 100:
+        return to_fraction(threshold)
+    return to_fraction(threshold) * to_fraction(max_total) / 100
+
+
+def variance_flags(totals, threshold, max_total) -> set:
+    """Rule 8: keys of the totals (dict key -> Decimal) more than the limit from their mean."""
+    if not totals:
+        return set()
+    values = {k: to_fraction(v) for k, v in totals.items()}
+    mean = sum(values.values(), Fraction(0)) / len(values)
+    limit = variance_limit(threshold, max_total)
+    return {k for k, v in values.items() if abs(v - mean) > limit}

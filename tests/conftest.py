@@ -1,0 +1,186 @@
+"""Fixtures: an app per database named in SCORING_TEST_DATABASES (SQLite always).
+
+Each database's schema is built by the migrations (never create_all), once per test
+run, in a database private to this run; every test then starts from empty tables.
+"""
+import os
+import shutil
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from scoring import create_app
+from scoring.extensions import db as _db
+
+SERVER_URLS = {
+    "postgresql": os.environ.get("SCORING_TEST_POSTGRESQL_URL",
+                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    "mariadb": os.environ.get("SCORING_TEST_MARIADB_URL",
+                              "mysql+pymysql://root@127.0.0.1:3306/test?charset=utf8mb4"),
+}
+
+
+def _databases() -> list[str]:
+    named = [n.strip() for n in os.environ.get("SCORING_TEST_DATABASES", "sqlite").split(",")]
+    unknown = set(named) - {"sqlite", *SERVER_URLS}
+    if unknown:
+        raise pytest.UsageError(f"SCORING_TEST_DATABASES names unknown databases: {unknown}")
+    return ["sqlite"] + [n for n in named if n and n != "sqlite"]
+
+
+DATABASES = _databases()
+
+
+def _upgrade(url: str, instance: str) -> None:
+    """Build the schema with the migrations, as `scoring db upgrade` does."""
+    from flask_migrate import upgrade
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "SECRET_KEY": "test", "INSTANCE_PATH": instance})
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory):
+    """Per database kind: a URL factory giving each test an empty, migrated database."""
+    made, cleanup = {}, []
+    root = tmp_path_factory.mktemp("db")
+    for kind in DATABASES:
+        if kind == "sqlite":
+            template = root / "template.sqlite"
+            _upgrade(f"sqlite:///{template}", str(root / "inst-sqlite"))
+            made[kind] = str(template)
+            continue
+        server = make_url(SERVER_URLS[kind])
+        name = f"scoring_test_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name}" + (
+                " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" if kind == "mariadb" else ""))
+        url = server.set(database=name).render_as_string(hide_password=False)
+        _upgrade(url, str(root / f"inst-{kind}"))
+        made[kind] = url
+        cleanup.append((admin, name))
+    yield made
+    for admin, name in cleanup:
+        with admin.connect() as conn:
+            if admin.dialect.name == "postgresql":
+                conn.exec_driver_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        admin.dispose()
+
+
+def _empty_tables(app) -> None:
+    """Delete every row (children first) so the next test starts clean."""
+    with app.app_context():
+        engine = _db.engine
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in _db.metadata.sorted_tables)
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            else:
+                for table in reversed(_db.metadata.sorted_tables):
+                    conn.execute(table.delete())
+        engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_templates, tmp_path):
+    """Factory: make_app(kind="sqlite", **config) -> app on an empty migrated database."""
+    made = []
+
+    def factory(kind="sqlite", **config):
+        if kind == "sqlite":
+            path = tmp_path / f"test-{len(made)}.sqlite"
+            shutil.copy(database_templates["sqlite"], path)
+            url = f"sqlite:///{path}"
+        else:
+            url = database_templates[kind]
+        settings = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
+                    "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": str(tmp_path / "instance"),
+                    "SERVER_NAME": "scoring.test"}
+        settings.update(config)
+        app = create_app(settings)
+        made.append((kind, app))
+        return app
+
+    yield factory
+    for kind, app in made:
+        if kind != "sqlite":
+            _empty_tables(app)
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def app(request, make_app):
+    """The app on each database in SCORING_TEST_DATABASES, CSRF off for brevity."""
+    return make_app(request.param)
+
+
+@pytest.fixture
+def sqlite_app(make_app):
+    """The app on SQLite only (for tests whose subject is not the database)."""
+    return make_app("sqlite")
+
+
+@pytest.fixture
+def client(app):
+    """A test client of app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of app."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """The session, inside an app context of app."""
+    with app.app_context():
+        yield _db
+
+
+def make_user(app, username="alice", password="correct horse", role="admin"):
+    """Create an organizer account and return its username."""
+    from scoring.operations.users import upsert_user
+
+    with app.app_context():
+        upsert_user(username, password, role=role)
+        _db.session.commit()
+    return username
+
+
+@pytest.fixture
+def login(app, client):
+    """login(role="admin"|"staff", username=None): log client in as a new organizer."""
+
+    def do(role="admin", username=None, c=None):
+        username = username or role
+        make_user(app, username, "password-" + username, role)
+        response = (c or client).post("/admin/login", data={
+            "username": username, "password": "password-" + username})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return username
+
+    return do
+
+
+@pytest.fixture
+def demo(app):
+    """The demo contest loaded into app's database; returns its key."""
+    from scoring.operations.demo import DEMO_KEY, load_demo
+
+    with app.app_context():
+        load_demo()
+        _db.session.commit()
+    return DEMO_KEY

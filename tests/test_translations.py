@@ -1,0 +1,51 @@
+"""Every user-facing string has a Chinese translation (the interface is Chinese first)."""
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+KEYWORDS = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None,
+            "ngettext": (1, 2)}
+METHODS = [("scoring/**.py", "python"), ("templates/**.html", "jinja2")]
+
+
+def _extracted() -> dict[str, str]:
+    found = {}
+    for (filename, _lineno, message, _comments, _context) in extract_from_dir(
+            str(ROOT), METHODS, keywords=KEYWORDS,
+            options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}}):
+        ids = message if isinstance(message, tuple) else (message,)
+        for msgid in ids:
+            if msgid:
+                found.setdefault(msgid, filename)
+    return found
+
+
+def _translated() -> dict[str, str]:
+    out = {}
+    for po in (ROOT / "scoring/translations/zh_CN/LC_MESSAGES").glob("*.po"):
+        with po.open("rb") as fh:
+            for message in read_po(fh):
+                if message.id:
+                    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+                    out[msgid] = message.string
+    return out
+
+
+def test_every_string_has_a_chinese_translation():
+    translated = _translated()
+    missing = sorted(f"{where}: {msgid!r}" for msgid, where in _extracted().items()
+                     if not translated.get(msgid))
+    assert not missing, "untranslated strings:\n" + "\n".join(missing)
+
+
+def test_translations_keep_their_placeholders():
+    import re
+
+    for msgid, msgstr in _translated().items():
+        strings = msgstr if isinstance(msgstr, tuple) else (msgstr,)
+        for text in strings:
+            if text:
+                assert set(re.findall(r"%\(\w+\)s", msgid)) == set(
+                    re.findall(r"%\(\w+\)s", text)), msgid
