@@ -221,3 +221,20 @@ def test_missing_migration_is_one_clear_line(tmp_path):
     result = _cli("serve", "--port", "1", env={"SCORING_INSTANCE_PATH": str(tmp_path)})
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "scoring db upgrade" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_organizer_login_is_throttled_after_repeated_failures(app, client):
+    from tests.conftest import make_user
+
+    make_user(app, "carol", "right-password")
+    for _ in range(5):
+        assert client.post("/admin/login", data={"username": "carol",
+                                                 "password": "guess"}).status_code == 200
+    locked = client.post("/admin/login", data={"username": "carol",
+                                               "password": "right-password"})
+    assert locked.status_code == 429
+    assert "失败次数过多" in locked.get_data(as_text=True)
+    # Another name from the same address is not locked yet.
+    make_user(app, "dave", "right-password")
+    assert client.post("/admin/login", data={"username": "dave",
+                                             "password": "right-password"}).status_code == 302

@@ -1,13 +1,14 @@
 """Organizer login, logout and the list of competitions."""
 from urllib.parse import urlsplit
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db
 from ..models import Competition, User
+from ..operations import throttle
 from ..security import staff_required
 from . import bp, nav
 from .forms import LoginForm
@@ -42,10 +43,21 @@ def login():
     """Organizer login with username and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).filter_by(username=form.username.data.strip()))
+        username = form.username.data.strip()
+        address = request.remote_addr or "?"
+        if throttle.is_locked(username, address):
+            flash(_("Too many failed attempts. Wait %(minutes)s minutes and try again.",
+                    minutes=int(throttle.WINDOW.total_seconds() // 60)), "error")
+            return render_template("admin/login.html", login_form=form), 429
+        user = db.session.scalar(db.select(User).filter_by(username=username))
         if user is not None and user.active and user.check_password(form.password.data):
+            throttle.clear(username)
+            db.session.commit()
+            session.clear()  # a fresh session: no fixation, no leftover judge login
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
+        throttle.note_failure(username, address)
+        db.session.commit()
         flash(_("Wrong username or password."), "error")
     return render_template("admin/login.html", login_form=form)
 

@@ -63,7 +63,7 @@ class Team:
 
 @dataclass(frozen=True)
 class Recusal:
-    """A manual recusal of a judge from a team, or with lift=True the lifting of an automatic one."""
+    """A manual recusal of a judge from a team, or (lift=True) the lifting of an automatic one."""
 
     judge: str
     team: str

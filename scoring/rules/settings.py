@@ -112,7 +112,7 @@ class Rules:
         return rules
 
     def to_dict(self) -> dict:
-        """The contest file's `rules` object, decimals as normalized strings; from_dict round-trips."""
+        """The contest file's `rules` object, decimals as normalized strings (round-trips)."""
         return {
             "aggregation": self.aggregation,
             "trim": self.trim,

@@ -1,0 +1,72 @@
+"""`scoring backup`: a consistent copy while the server runs.
+
+SQLite: the online backup API copies the database page by page under SQLite's own
+locking, so a copy taken during scoring is consistent. Every database: each
+competition is also written as a contest file (DESIGN section 6), which restores on
+any database with `scoring contest import`.
+"""
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy.engine import make_url
+
+from .cli import command
+
+
+def backup_sqlite(source: str, target: Path) -> Path:
+    """Copy the SQLite database at source to target with the online backup API."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source, timeout=30)
+    dst = sqlite3.connect(str(target))
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def backup_contest_files(folder: Path) -> list[Path]:
+    """Write every competition as a contest file into folder; returns the paths."""
+    from .contestfile import export_json
+    from .extensions import db
+    from .models import Competition
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for comp in db.session.scalars(db.select(Competition).order_by(Competition.key)):
+        path = folder / f"{comp.key}.json"
+        path.write_text(export_json(comp), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def run_backup(folder: Path) -> list[Path]:
+    """Back up everything into a new timestamped subfolder of folder."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"backup-{stamp}"
+    written = []
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database:
+        written.append(backup_sqlite(url.database, target / "scoring.sqlite"))
+    written.extend(backup_contest_files(target / "contests"))
+    return written
+
+
+@command("backup")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Folder for the backups (default: instance/backups).")
+@with_appcontext
+def backup(output):
+    """Write a consistent backup (SQLite copy and one contest file per competition)."""
+    from .dbcheck import check_database
+
+    check_database(current_app._get_current_object())
+    folder = output or Path(current_app.instance_path) / "backups"
+    for path in run_backup(folder):
+        click.echo(str(path))
