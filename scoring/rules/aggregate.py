@@ -1,5 +1,6 @@
 """Rule 3: a team's stage score from the submitted sheets of its non-recused judges."""
 
+from decimal import Decimal
 from fractions import Fraction
 
 from .errors import N_, RuleError
@@ -33,8 +34,15 @@ def trimmed_mean(totals, trim):
     if not totals:
         return None, (), False
     dropped, too_few = trim_sheets(totals, trim)
-    kept = [to_fraction(t) for k, t in totals if k not in dropped]
-    return sum(kept, Fraction(0)) / len(kept), dropped, too_few
+    kept = [t for k, t in totals if k not in dropped]
+    return _mean(kept), dropped, too_few
+
+
+def _mean(values) -> Fraction:
+    """Exact mean: Decimals are summed exactly in Decimal, divided once as a Fraction."""
+    if all(isinstance(v, Decimal) for v in values):
+        return to_fraction(exact_sum(values)) / len(values)
+    return sum((to_fraction(v) for v in values), Fraction(0)) / len(values)
 
 
 def plain_mean(values):
@@ -42,7 +50,7 @@ def plain_mean(values):
     values = list(values)
     if not values:
         return None
-    return sum((to_fraction(v) for v in values), Fraction(0)) / len(values)
+    return _mean(values)
 
 
 def stage_result(rules, stage, team_key, judges, sheets, recused=frozenset(),

@@ -1,8 +1,9 @@
 """Exact numbers: half-up rounding of Fractions and parsing of typed scores."""
 
 import re
-from decimal import Decimal, Inexact, localcontext
+from decimal import Context, Decimal, DivisionByZero, Inexact, InvalidOperation
 from fractions import Fraction
+from functools import reduce
 
 from .errors import N_, ScoreError
 
@@ -11,6 +12,9 @@ from .errors import N_, ScoreError
 _PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 # Longer input is a typo or an attack, never a score.
 _MAX_LENGTH = 24
+# Decimal arithmetic that is exact or raises: sums and step checks stay in Decimal
+# (far cheaper than Fraction) without ever rounding silently.
+_EXACT = Context(prec=60, traps=[Inexact, InvalidOperation, DivisionByZero])
 
 
 def to_fraction(x) -> Fraction:
@@ -42,10 +46,7 @@ def round_half_up(x, decimals: int = 2) -> Decimal:
 
 def exact_sum(values) -> Decimal:
     """Sum Decimals exactly; raises rather than silently rounding a huge sum."""
-    with localcontext() as ctx:
-        ctx.prec = 60
-        ctx.traps[Inexact] = True
-        return sum(values, Decimal(0))
+    return reduce(_EXACT.add, values, Decimal(0))
 
 
 def decimal_text(value: Decimal) -> str:
@@ -67,16 +68,23 @@ def parse_plain_decimal(text: str) -> Decimal | None:
 
 def check_score(value: Decimal, criterion) -> Decimal:
     """Rule 1: a value lies in [0, max] and is a multiple of the step counted from 0."""
-    params = {"value": decimal_text(value), "max": decimal_text(criterion.max),
-              "step": decimal_text(criterion.step), "criterion": criterion.key}
     if value < 0:
-        raise ScoreError(N_("%(value)s is below the minimum 0"), params)
+        raise ScoreError(N_("%(value)s is below the minimum 0"), _params(value, criterion))
     if value > criterion.max:
-        raise ScoreError(N_("%(value)s is above the maximum %(max)s"), params)
+        raise ScoreError(N_("%(value)s is above the maximum %(max)s"),
+                         _params(value, criterion))
     # A step of 0 or less is a broken rubric, reported by contest_problems, not here.
-    if criterion.step > 0 and (Fraction(value) / Fraction(criterion.step)).denominator != 1:
-        raise ScoreError(N_("%(value)s is not a multiple of the step %(step)s"), params)
+    # The remainder is computed exactly (the context traps any rounding).
+    if criterion.step > 0 and _EXACT.remainder(value, criterion.step) != 0:
+        raise ScoreError(N_("%(value)s is not a multiple of the step %(step)s"),
+                         _params(value, criterion))
     return value
+
+
+def _params(value, criterion) -> dict:
+    """Message parameters, built only when there is a message to show."""
+    return {"value": decimal_text(value), "max": decimal_text(criterion.max),
+            "step": decimal_text(criterion.step), "criterion": criterion.key}
 
 
 def parse_score(text, criterion) -> Decimal:

@@ -1,8 +1,9 @@
 """Rule 8: flag a sheet far from the panel mean for the chief judge to look at."""
 
+from decimal import Decimal
 from fractions import Fraction
 
-from .numbers import to_fraction
+from .numbers import _EXACT, exact_sum, to_fraction
 
 
 def variance_limit(threshold, max_total) -> Fraction:
@@ -16,7 +17,18 @@ def variance_flags(totals, threshold, max_total) -> set:
     """Rule 8: keys of the totals (dict key -> Decimal) more than the limit from their mean."""
     if not totals:
         return set()
-    values = {k: to_fraction(v) for k, v in totals.items()}
-    mean = sum(values.values(), Fraction(0)) / len(values)
-    limit = variance_limit(threshold, max_total)
-    return {k for k, v in values.items() if abs(v - mean) > limit}
+    if not all(isinstance(v, Decimal) for v in totals.values()) or not isinstance(
+            threshold, Decimal) or not isinstance(max_total, Decimal):
+        values = {k: to_fraction(v) for k, v in totals.items()}
+        mean = sum(values.values(), Fraction(0)) / len(values)
+        limit = variance_limit(threshold, max_total)
+        return {k for k, v in values.items() if abs(v - mean) > limit}
+    # |v - sum/n| > limit  <=>  |n*v - sum| > n*limit: all exact in Decimal, no division
+    # but the one by 100, which only moves the decimal point.
+    n = len(totals)
+    total = exact_sum(totals.values())
+    limit = threshold if max_total == 100 else _EXACT.divide(
+        _EXACT.multiply(threshold, max_total), 100)
+    bound = _EXACT.multiply(limit, n)
+    return {k for k, v in totals.items()
+            if abs(_EXACT.subtract(_EXACT.multiply(v, n), total)) > bound}
