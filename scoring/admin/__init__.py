@@ -3,4 +3,5 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import routes  # noqa: E402,F401  (registers the routes on bp)
+# Each module registers its routes and menu entries on bp at import.
+from . import live, reports, results, routes, setup  # noqa: E402,F401

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("judge", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import api, routes  # noqa: E402,F401

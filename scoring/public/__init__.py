@@ -1,6 +1,6 @@
-"""Public pages: home, language switch, projector, published results."""
+"""Public pages: home, language switch, draw and score projector, published results."""
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import draw, projector, results, routes  # noqa: E402,F401

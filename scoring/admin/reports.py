@@ -1,0 +1,143 @@
+"""Organizer page "Print": every printed report of a competition as a PDF download."""
+import io
+
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+from wtforms import Form, HiddenField, SelectField
+
+from ..extensions import db
+from ..models import Competition, Stage, Team
+from ..rules import RuleError
+from ..security import staff_required
+from . import bp, nav
+
+nav.register(60, "admin.reports", _l("Print"))
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PRINT_LANGS = ("zh_CN", "en")
+
+# (kind, label, what it is, who signs) in the order shown on the page.
+KIND_INFO = (
+    ("ranking", _l("Final ranking"), _l("Ranking with stage scores, final score, awards, "
+                                        "tie notes and the results fingerprint."),
+     _l("Chief judge and supervisor sign.")),
+    ("sheets", _l("Score sheets"), _l("One sheet per judge per stage: every team's "
+                                      "criterion scores and total, in draw order."),
+     _l("Each judge signs their sheet.")),
+    ("team-detail", _l("Team score details"), _l("Per team: every judge's sheet, dropped "
+                                                 "ones struck through, and the arithmetic."),
+     _l("Chief judge signs.")),
+    ("blank-sheets", _l("Paper score sheets"), _l("Empty sheets per judge per stage, the "
+                                                  "fallback when a tablet fails."),
+     _l("Each judge signs their sheet.")),
+    ("draw", _l("Draw results"), _l("Presentation order with the seed and how to "
+                                    "re-derive it."), _l("Supervisor signs.")),
+    ("judge-links", _l("Judge login cards"), _l("One card per judge with the QR code of "
+                                                "their private link. Keep them safe."), ""),
+)
+
+
+class TeamChoiceForm(Form):
+    """Pick one team for its detail sheet (a GET form: it changes nothing)."""
+
+    team = SelectField(_l("Team"))
+    lang = HiddenField()
+
+
+def _competition(key):
+    comp = db.session.scalar(select(Competition).where(Competition.key == key))
+    if comp is None:
+        abort(404)
+    return comp
+
+
+def _lang():
+    lang = request.args.get("lang", "zh_CN")
+    return lang if lang in PRINT_LANGS else "zh_CN"
+
+
+def _ranking_xlsx_url(key):
+    """The results engineer's ranking .xlsx download, if that route exists."""
+    try:
+        return url_for("admin.results_download", key=key, fmt="xlsx")
+    except BuildError:
+        return None
+
+
+@bp.route("/c/<key>/reports")
+@staff_required
+def reports(key):
+    """The print page: one button per report kind (and per stage where it applies)."""
+    comp = _competition(key)
+    stages = db.session.execute(
+        select(Stage.key, Stage.name).where(Stage.competition_id == comp.id)
+        .order_by(Stage.position, Stage.id)).all()
+    teams = db.session.execute(
+        select(Team.key, Team.name, Team.draw_position).where(Team.competition_id == comp.id)
+        .order_by(Team.draw_position.is_(None), Team.draw_position, Team.key)).all()
+    lang = _lang()
+    form = TeamChoiceForm(request.args if "team" in request.args else None, lang=lang)
+    form.team.choices = [(t.key, f"{t.draw_position or '—'} · {t.name} ({t.key})")
+                         for t in teams]
+    g.page_title = _("Print")
+    return render_template("admin/reports/index.html", competition=comp, stages=stages,
+                           kinds=KIND_INFO, lang=lang, team_form=form,
+                           ranking_xlsx=_ranking_xlsx_url(key))
+
+
+def _send(data, name, mimetype):
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                     download_name=name, max_age=0)
+
+
+def _base_url():
+    """Printed judge links start with SCORING_BASE_URL, else this request's host URL."""
+    from flask import current_app
+
+    return current_app.config.get("SCORING_BASE_URL") or request.host_url
+
+
+@bp.route("/c/<key>/reports/<kind>.pdf")
+@staff_required
+def report_pdf(key, kind):
+    """One report as a PDF download (?stage=, ?team=, ?lang= where they apply)."""
+    from ..reports import KINDS, STAGE_KINDS, TEAM_KINDS, FontError, ReportError, build
+    from ..reports import filename as report_name
+
+    comp = _competition(key)
+    if kind not in KINDS:
+        abort(404)
+    stage = (request.args.get("stage") or None) if kind in STAGE_KINDS else None
+    team = (request.args.get("team") or None) if kind in TEAM_KINDS else None
+    try:
+        pdf = build(kind, comp, stage=stage, team=team, base_url=_base_url(), lang=_lang())
+    except ReportError:
+        abort(404)
+    except (FontError, RuleError) as exc:
+        flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
+        return redirect(url_for("admin.reports", key=key))
+    return _send(pdf, report_name(kind, comp, stage, team), PDF)
+
+
+@bp.route("/c/<key>/reports/sheets.xlsx")
+@staff_required
+def report_sheets_xlsx(key):
+    """Every score sheet as .xlsx: one worksheet per stage (?stage= for one)."""
+    from ..reports import ReportError
+    from ..reports import filename as report_name
+    from ..reports.sheets_xlsx import build_sheets_xlsx
+
+    comp = _competition(key)
+    stage = request.args.get("stage") or None
+    try:
+        data = build_sheets_xlsx(comp, stage=stage, lang=_lang())
+    except ReportError:
+        abort(404)
+    except RuleError as exc:
+        flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
+        return redirect(url_for("admin.reports", key=key))
+    return _send(data, report_name("sheets", comp, stage, ext="xlsx"), XLSX)

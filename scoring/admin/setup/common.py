@@ -1,0 +1,90 @@
+"""Helpers shared by the setup pages: lookups that 404, translated errors, one commit."""
+from flask import abort, flash
+from flask_babel import gettext
+
+from ...extensions import db
+from ...models import Competition
+from .. import bp
+
+
+def competition_or_404(key: str) -> Competition:
+    """The competition with this key, or 404."""
+    competition = db.session.scalar(db.select(Competition).filter_by(key=key))
+    if competition is None:
+        abort(404)
+    return competition
+
+
+def owned_or_404(model, object_id: int, competition, attr: str = "competition_id"):
+    """A row of model that belongs to this competition, or 404 (no cross-competition ids)."""
+    obj = db.session.get(model, object_id)
+    if obj is None or getattr(obj, attr) != competition.id:
+        abort(404)
+    return obj
+
+
+def message(error) -> str:
+    """A RuleError/SetupError in the current language."""
+    return gettext(error.message, **error.params) if error.params else gettext(error.message)
+
+
+def show_error(error, form=None) -> None:
+    """Put a SetupError on its form field when there is one, else flash it."""
+    field = getattr(error, "field", None)
+    if form is not None and field and field in form._fields:
+        target = form._fields[field]
+        errors = list(target.errors) if target.errors else []
+        errors.append(message(error))
+        target.errors = errors
+        return
+    flash(message(error), "error")
+
+
+def fail(error, form=None) -> None:
+    """Undo what the request changed and show the error: a refused change changes nothing."""
+    db.session.rollback()
+    show_error(error, form)
+
+
+def problem_text(msg: str, params: dict) -> str:
+    """A (message template, params) problem in the current language."""
+    return gettext(msg, **params) if params else gettext(msg)
+
+
+@bp.app_template_filter("setup_dec")
+def decimal_filter(value) -> str:
+    """A Decimal as plain text without trailing zeros ("0.3", not "0.3000")."""
+    from ...rules import decimal_text
+
+    return "" if value is None else decimal_text(value)
+
+
+def _guard(inner):
+    """Wrap a decorated view so a judge's session gets 403 (not the organizer login form)."""
+    from functools import wraps
+
+    from flask_login import current_user
+
+    from ...security import current_judge
+
+    @wraps(inner)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated and current_judge() is not None:
+            abort(403)
+        return inner(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_only(view):
+    """Setup changes: admins only; staff get 403, judges 403, anonymous the login page."""
+    from ...security import admin_required
+
+    return _guard(admin_required(view))
+
+
+def staff_only(view):
+    """Harmless viewing pages: any organizer account; judges 403, anonymous the login page."""
+    from ...security import staff_required
+
+    return _guard(staff_required(view))

@@ -1,0 +1,145 @@
+"""Competitions: create (empty, default stages, or copied), overview, rename, archive."""
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ...extensions import db
+from ...models import Competition, Member, ScoreSheet, Team
+from ...operations import setup_competitions as ops
+from ...operations.setup_base import SetupError
+from ...rules.errors import N_
+from .. import bp, nav
+from .checklist import setup_checklist
+from .common import admin_only, competition_or_404, fail, staff_only
+from .forms import ActionForm, CompetitionForm, CopyForm, RenameForm, choices
+
+nav.register(5, "admin.setup_new_competition", _l("New competition"), per_competition=False,
+             admin_only=True)
+nav.register(10, "admin.setup_overview", _l("Overview"))
+
+
+def _start_choices():
+    pairs = [("default", _("The three default stages (plan 0.3, presentation 0.5, "
+                             "reflection 0.2)")),
+               ("empty", _("No stages (I will add them)"))]
+    for c in db.session.scalars(db.select(Competition).order_by(Competition.created_at.desc())):
+        pairs.append((f"copy:{c.id}", _("Copy of %(name)s (%(key)s): stages, rubric, rules, "
+                                          "departments, judges", name=c.name, key=c.key)))
+    return choices(pairs)
+
+
+@bp.route("/competitions/new", methods=["GET", "POST"])
+@admin_only
+def setup_new_competition():
+    """Create a competition: empty, with the default stages, or copied from an earlier one."""
+    form = CompetitionForm()
+    form.start.choices = _start_choices()
+    if form.validate_on_submit():
+        try:
+            start = form.start.data or "default"
+            if start.startswith("copy:"):
+                raw = start.partition(":")[2]
+                source = db.session.get(Competition, int(raw)) if raw.isdigit() else None
+                if source is None:
+                    raise SetupError(N_("Choose what to start from."), {}, "start")
+                competition = ops.copy_competition(source, form.key.data, form.name.data)
+            else:
+                competition = ops.create_competition(form.key.data, form.name.data,
+                                                     default_stages=start != "empty")
+            db.session.commit()
+        except SetupError as e:
+            fail(e, form)
+        else:
+            flash(_("Competition created."), "success")
+            return redirect(url_for("admin.setup_overview", key=competition.key))
+    g.page_title = _("New competition")
+    return render_template("admin/setup/new_competition.html", form=form)
+
+
+@bp.route("/c/<key>/")
+@staff_only
+def setup_overview(key):
+    """Counts, stage states and the setup checklist of one competition."""
+    competition = competition_or_404(key)
+    counts = {
+        "teams": len(competition.teams),
+        "members": db.session.scalar(db.select(db.func.count(Member.id)).join(Team).where(
+            Team.competition_id == competition.id)) or 0,
+        "external": sum(1 for j in competition.judges if j.panel_group == "external"),
+        "internal": sum(1 for j in competition.judges if j.panel_group == "internal"),
+        "departments": len(competition.departments),
+        "sheets": db.session.scalar(db.select(db.func.count(ScoreSheet.id)).join(Team).where(
+            Team.competition_id == competition.id)) or 0,
+    }
+    g.page_title = competition.name
+    is_admin = current_user.is_admin
+    return render_template(
+        "admin/setup/overview.html", competition=competition, counts=counts,
+        checklist=setup_checklist(competition),
+        rename_form=RenameForm(name=competition.name) if is_admin else None,
+        copy_form=CopyForm() if is_admin else None,
+        action_form=ActionForm() if is_admin else None)
+
+
+@bp.route("/c/<key>/rename", methods=["POST"])
+@admin_only
+def setup_rename(key):
+    """Change the competition's name."""
+    competition = competition_or_404(key)
+    form = RenameForm()
+    if form.validate_on_submit():
+        try:
+            ops.rename_competition(competition, form.name.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+        except SetupError as e:
+            fail(e)
+    else:
+        flash(_("Give a name."), "error")
+    return redirect(url_for("admin.setup_overview", key=key))
+
+
+@bp.route("/c/<key>/copy", methods=["POST"])
+@admin_only
+def setup_copy(key):
+    """Start next year's edition from this one (new judge links; no teams, sheets or draw)."""
+    competition = competition_or_404(key)
+    form = CopyForm()
+    if form.validate_on_submit():
+        try:
+            copy = ops.copy_competition(competition, form.key.data, form.name.data)
+            db.session.commit()
+        except SetupError as e:
+            fail(e)
+        else:
+            flash(_("Copied. Judges have new private links."), "success")
+            return redirect(url_for("admin.setup_overview", key=copy.key))
+    else:
+        flash(_("Give a key and a name for the new edition."), "error")
+    return redirect(url_for("admin.setup_overview", key=key))
+
+
+@bp.route("/c/<key>/archive", methods=["POST"])
+@admin_only
+def setup_archive(key):
+    """Archive the competition: judges' links stop working."""
+    return _set_archived(key, True)
+
+
+@bp.route("/c/<key>/unarchive", methods=["POST"])
+@admin_only
+def setup_unarchive(key):
+    """Bring an archived competition back."""
+    return _set_archived(key, False)
+
+
+def _set_archived(key, archived):
+    competition = competition_or_404(key)
+    form = ActionForm()
+    if form.validate_on_submit():
+        ops.set_archived(competition, archived, form.reason.data or "")
+        db.session.commit()
+        flash(_("Archived: judges' links no longer work.") if archived
+              else _("The competition is active again."), "success")
+    return redirect(url_for("admin.setup_overview", key=key))

@@ -1,0 +1,97 @@
+"""The draw (抽签): random from a seed shown to the room, or typed in from paper lots."""
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ...extensions import db
+from ...operations import setup_draw as ops
+from ...operations.setup_base import SetupError, scoring_started
+from ...rules import DRAW_ALGORITHM_EN, DRAW_ALGORITHM_ZH, DRAW_ONE_LINER, new_seed
+from .. import bp, nav
+from .common import admin_only, competition_or_404, fail, problem_text
+from .forms import ManualDrawForm, RandomDrawForm
+
+nav.register(35, "admin.setup_draw", _l("Draw"))
+
+
+def _page(competition, random_form=None, manual_form=None, typed=None, problems=None,
+          status=200):
+    if random_form is None:
+        # After a random draw the page keeps showing that seed (it may be on the projector);
+        # a fresh one is offered only on request.
+        keep = competition.draw_method == "random" and not request.args.get("new_seed")
+        random_form = RandomDrawForm(seed=competition.draw_seed if keep else new_seed())
+    manual_form = manual_form or ManualDrawForm()
+    order = sorted((t for t in competition.teams if t.draw_position is not None),
+                   key=lambda t: t.draw_position)
+    algorithm = DRAW_ALGORITHM_ZH if str(get_locale()).startswith("zh") else DRAW_ALGORITHM_EN
+    g.page_title = _("Draw")
+    return render_template("admin/setup/draw.html", competition=competition, order=order,
+                           random_form=random_form, manual_form=manual_form,
+                           started=scoring_started(competition), algorithm=algorithm,
+                           one_liner=DRAW_ONE_LINER, typed=typed or {},
+                           problems=problems or {},
+                           keys=" ".join(t.key for t in competition.teams)), status
+
+
+@bp.route("/c/<key>/draw")
+@admin_only
+def setup_draw(key):
+    """The current order, the random draw (seed shown big) and the manual draw form."""
+    return _page(competition_or_404(key))
+
+
+@bp.route("/c/<key>/draw/random", methods=["POST"])
+@admin_only
+def setup_draw_random(key):
+    """Draw from the seed in the form; the order is recorded with the seed and audited."""
+    competition = competition_or_404(key)
+    form = RandomDrawForm()
+    if form.validate_on_submit():
+        try:
+            ops.make_random_draw(competition, form.seed.data, override=form.override.data,
+                                 reason=form.reason.data or "")
+            db.session.commit()
+        except SetupError as e:
+            fail(e, form)
+            return _page(competition, random_form=form, status=422)
+        flash(_("Draw made with the seed %(seed)s.", seed=competition.draw_seed), "success")
+        return redirect(url_for("admin.setup_draw", key=key))
+    return _page(competition, random_form=form, status=422)
+
+
+@bp.route("/c/<key>/draw/manual", methods=["POST"])
+@admin_only
+def setup_draw_manual(key):
+    """Save positions typed in from the paper lots: every team once, 1..n, all or nothing."""
+    competition = competition_or_404(key)
+    form = ManualDrawForm()
+    typed, positions = {}, {}
+    for team in competition.teams:
+        raw = (request.form.get(f"pos-{team.id}") or "").strip()
+        typed[team.id] = raw
+        if raw.isdigit() and len(raw) < 6:
+            positions[team.key] = int(raw)
+        elif raw:
+            positions[team.key] = raw  # validate_manual_draw reports it
+        else:
+            positions[team.key] = None
+    if not form.validate_on_submit():
+        return _page(competition, manual_form=form, typed=typed, status=422)
+    try:
+        ops.make_manual_draw(competition, positions, override=form.override.data,
+                             reason=form.reason.data or "")
+        db.session.commit()
+    except SetupError as e:
+        fail(e, form)
+        problems = {}
+        by_key = {t.key: t.id for t in competition.teams}
+        for team_key, msg, params in getattr(e, "problems", []):
+            problems.setdefault(by_key.get(team_key), []).append(
+                problem_text(msg, params))
+        return _page(competition, manual_form=form, typed=typed, problems=problems,
+                     status=422)
+    flash(_("Draw saved."), "success")
+    return redirect(url_for("admin.setup_draw", key=key))
+

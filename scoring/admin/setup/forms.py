@@ -1,0 +1,189 @@
+"""Forms of the setup pages (Flask-WTF: every POST carries a CSRF token)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+
+def choices(pairs):
+    """SelectField choices from (value, label) pairs (WTForms wants SelectChoice objects)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token, optional reason."""
+
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class CompetitionForm(FlaskForm):
+    """A new competition: key, name and what to start from."""
+
+    key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)],
+                      description=_l("Short and stable, used in links, e.g. bucea-2025"))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    start = SelectField(_l("Start from"), choices=[], validate_choice=False)
+
+
+class RenameForm(FlaskForm):
+    """The competition's name."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+
+
+class CopyForm(FlaskForm):
+    """Copy this competition as a new edition."""
+
+    key = StringField(_l("Key of the new edition"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name of the new edition"),
+                       validators=[DataRequired(), Length(max=200)])
+
+
+class CriterionForm(Form):
+    """One rubric line inside the stage form."""
+
+    id = HiddenField()
+    key = StringField(_l("Key"))
+    name = StringField(_l("Criterion"))
+    description = StringField(_l("Description"))
+    max = StringField(_l("Maximum"))
+    step = StringField(_l("Step"))
+    remove = BooleanField(_l("Remove"))
+
+
+class StageForm(FlaskForm):
+    """A stage and its whole rubric, saved at once."""
+
+    key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    weight = StringField(_l("Weight"), validators=[DataRequired(), Length(max=20)],
+                         description=_l("Share of the final score, e.g. 0.3; all stages "
+                                        "together make 1"))
+    criteria = FieldList(FormField(CriterionForm), min_entries=0, max_entries=200)
+
+
+class DepartmentForm(FlaskForm):
+    """A department name."""
+
+    name = StringField(_l("Department"), validators=[DataRequired(), Length(max=100)])
+
+
+class MemberForm(Form):
+    """One member inside the team form."""
+
+    name = StringField(_l("Member name"))
+    department = StringField(_l("Department"))
+
+
+class TeamForm(FlaskForm):
+    """A team with its three members."""
+
+    key = StringField(_l("Team key"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=200)])
+    members = FieldList(FormField(MemberForm), min_entries=3, max_entries=6)
+
+
+class ImportForm(FlaskForm):
+    """The spreadsheet to import."""
+
+    file = FileField(_l("Spreadsheet (.xlsx or .csv)"))
+
+
+class ImportConfirmForm(FlaskForm):
+    """Confirming a previewed import: the checked rows travel signed, never trusted bare."""
+
+    payload = HiddenField()
+    create_departments = BooleanField(_l("Create the departments listed above"))
+
+
+class JudgeForm(FlaskForm):
+    """A judge."""
+
+    key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)],
+                      description=_l("e.g. X1 for an external expert, N1 for an internal one"))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    group = SelectField(_l("Panel group"), choices=choices([("external", _l("external")),
+                                                            ("internal", _l("internal"))]),
+                        default="internal")
+    department = StringField(_l("Department"), validators=[Optional(), Length(max=100)],
+                             description=_l("Internal judges: their department decides "
+                                            "which teams they do not score"))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class RecusalForm(FlaskForm):
+    """A manual recusal decision."""
+
+    judge = SelectField(_l("Judge"), choices=[], validate_choice=False)
+    team = SelectField(_l("Team"), choices=[], validate_choice=False)
+    kind = SelectField(_l("Decision"), choices=choices([
+        ("recuse", _l("Recuse: the judge does not score this team")),
+        ("lift", _l("Lift an automatic recusal"))]))
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class RandomDrawForm(FlaskForm):
+    """A random draw from a seed."""
+
+    seed = StringField(_l("Seed"), validators=[DataRequired(), Length(max=64)],
+                       description=_l("Generated by the system, or type the number announced "
+                                     "in the room"))
+    override = BooleanField(_l("Override: change the draw although scoring has started"))
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class ManualDrawForm(FlaskForm):
+    """A draw typed in from paper lots (positions come as pos-<team id> fields)."""
+
+    override = BooleanField(_l("Override: change the draw although scoring has started"))
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+
+
+class UserForm(FlaskForm):
+    """A new organizer account."""
+
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), choices=choices([("staff", _l("staff")),
+                                                          ("admin", _l("admin"))]))
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 8 characters"))
+
+
+class RoleForm(FlaskForm):
+    """Change a user's role."""
+
+    role = SelectField(_l("Role"), choices=choices([("staff", _l("staff")),
+                                                          ("admin", _l("admin"))]))
+
+
+class PasswordForm(FlaskForm):
+    """Reset a user's password."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+
+
+class AuditFilterForm(FlaskForm):
+    """Filters of the audit log (a GET form: no CSRF needed, nothing changes)."""
+
+    class Meta:
+        csrf = False
+
+    competition = SelectField(_l("Competition"), choices=[], validate_choice=False)
+    actor = StringField(_l("Who"), validators=[Optional(), Length(max=120)])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

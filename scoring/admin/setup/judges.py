@@ -1,0 +1,127 @@
+"""Judges: list, add, edit, delete; each judge's private link, QR code and link renewal."""
+import base64
+import io
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ...extensions import db
+from ...models import Judge
+from ...operations import setup_judges as ops
+from ...operations.setup_base import SetupError
+from ...operations.tokens import judge_url
+from .. import bp, nav
+from .common import admin_only, competition_or_404, fail, owned_or_404
+from .forms import ActionForm, JudgeForm
+
+nav.register(40, "admin.setup_judges", _l("Judges"))
+
+
+def qr_data_uri(text: str) -> str:
+    """An SVG QR code of text as a data: URI (the page's CSP allows data: images)."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    image = qrcode.make(text, image_factory=SvgPathImage, border=2,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    out = io.BytesIO()
+    image.save(out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+@bp.route("/c/<key>/judges", methods=["GET", "POST"])
+@admin_only
+def setup_judges(key):
+    """The panel, and a form to add a judge."""
+    competition = competition_or_404(key)
+    form = JudgeForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            judge = ops.save_judge(competition, None, key=form.key.data, name=form.name.data,
+                                   group=form.group.data, department=form.department.data,
+                                   note=form.note.data)
+            db.session.commit()
+        except SetupError as e:
+            fail(e, form)
+        else:
+            flash(_('Judge "%(judge)s" added.', judge=judge.name), "success")
+            return redirect(url_for("admin.setup_judges", key=key))
+    g.page_title = _("Judges")
+    return render_template("admin/setup/judges.html", competition=competition, form=form,
+                           action_form=ActionForm())
+
+
+@bp.route("/c/<key>/judges/<int:judge_id>")
+@admin_only
+def setup_judge(key, judge_id):
+    """One judge: their private link as text and as a QR code, and link renewal."""
+    competition = competition_or_404(key)
+    judge = owned_or_404(Judge, judge_id, competition)
+    url = judge_url(judge)
+    g.page_title = judge.name
+    host = request.host.rsplit(":", 1)[0].strip("[]")
+    return render_template("admin/setup/judge_detail.html", competition=competition,
+                           judge=judge, url=url, qr=qr_data_uri(url), form=ActionForm(),
+                           local_only=host in ("localhost", "127.0.0.1", "::1"))
+
+
+@bp.route("/c/<key>/judges/<int:judge_id>/edit", methods=["GET", "POST"])
+@admin_only
+def setup_judge_edit(key, judge_id):
+    """Edit a judge."""
+    competition = competition_or_404(key)
+    judge = owned_or_404(Judge, judge_id, competition)
+    form = JudgeForm()
+    if request.method == "GET":
+        form.key.data, form.name.data, form.group.data = judge.key, judge.name, judge.panel_group
+        form.department.data = judge.department.name if judge.department else ""
+        form.note.data = judge.note
+    elif form.validate_on_submit():
+        try:
+            ops.save_judge(competition, judge, key=form.key.data, name=form.name.data,
+                           group=form.group.data, department=form.department.data,
+                           note=form.note.data)
+            db.session.commit()
+        except SetupError as e:
+            fail(e, form)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.setup_judge", key=key, judge_id=judge_id))
+    g.page_title = _("Edit judge")
+    return render_template("admin/setup/judge_edit.html", competition=competition, judge=judge,
+                           form=form)
+
+
+@bp.route("/c/<key>/judges/<int:judge_id>/delete", methods=["POST"])
+@admin_only
+def setup_judge_delete(key, judge_id):
+    """Delete a judge (refused once they have sheets)."""
+    competition = competition_or_404(key)
+    judge = owned_or_404(Judge, judge_id, competition)
+    if ActionForm().validate_on_submit():
+        try:
+            ops.delete_judge(judge)
+            db.session.commit()
+            flash(_("Judge deleted."), "success")
+        except SetupError as e:
+            fail(e)
+    return redirect(url_for("admin.setup_judges", key=key))
+
+
+@bp.route("/c/<key>/judges/<int:judge_id>/regenerate", methods=["POST"])
+@admin_only
+def setup_judge_regenerate(key, judge_id):
+    """A new private link; the old link and the sessions opened with it stop at once."""
+    competition = competition_or_404(key)
+    judge = owned_or_404(Judge, judge_id, competition)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            ops.regenerate_link(judge, form.reason.data or "")
+            db.session.commit()
+            flash(_("New link made: the old link no longer works. Print a new card."),
+                  "success")
+        except SetupError as e:
+            fail(e)
+    return redirect(url_for("admin.setup_judge", key=key, judge_id=judge_id))

@@ -1,0 +1,190 @@
+"""Stages and their rubric, and the stage lifecycle (draft, open, closed, published)."""
+from decimal import Decimal
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ...extensions import db
+from ...models import Stage
+from ...operations import setup_stages as ops
+from ...operations.setup_base import SetupError, sheet_count
+from ...rules import decimal_text
+from .. import bp, nav
+from .common import (
+    admin_only,
+    competition_or_404,
+    fail,
+    message,
+    owned_or_404,
+    problem_text,
+    staff_only,
+)
+from .forms import ActionForm, StageForm
+
+nav.register(20, "admin.setup_stages", _l("Stages & rubric"))
+
+BLANK_ROWS = 3
+STATE_LABELS = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed"),
+                "published": _l("published")}
+# Button label and whether a reason is asked, per allowed step.
+STEP_LABELS = {
+    ("draft", "open"): _l("Open for scoring"),
+    ("open", "closed"): _l("Close"),
+    ("closed", "open"): _l("Reopen"),
+    ("closed", "published"): _l("Publish results"),
+    ("published", "closed"): _l("Unpublish"),
+}
+
+
+@bp.app_template_filter("stage_state")
+def stage_state_label(state):
+    """A stage state in the current language."""
+    return STATE_LABELS.get(state, state)
+
+
+@bp.route("/c/<key>/stages")
+@staff_only
+def setup_stages(key):
+    """Every stage with its weight, rubric total, state and lifecycle buttons."""
+    competition = competition_or_404(key)
+    rows = []
+    for stage in competition.stages:
+        steps = [(to, STEP_LABELS[(frm, to)], needs_reason)
+                 for (frm, to), (_action, needs_reason) in ops.TRANSITIONS.items()
+                 if frm == stage.state]
+        rows.append({"stage": stage, "steps": steps,
+                     "max_total": sum((c.max for c in stage.criteria), Decimal(0)),
+                     "sheets": sheet_count(stage_id=stage.id),
+                     "open_problems": [problem_text(m, p) for m, p in ops.open_problems(stage)]
+                     if stage.state == "draft" else []})
+    g.page_title = _("Stages & rubric")
+    return render_template("admin/setup/stages.html", competition=competition, rows=rows,
+                           weight_sum=ops.weight_sum(competition), form=ActionForm())
+
+
+
+def _criteria_rows(form):
+    """The criterion rows of the submitted form as plain dicts."""
+    return [{"id": entry.form.id.data, "key": entry.form.key.data or "",
+             "name": entry.form.name.data or "", "description": entry.form.description.data or "",
+             "max": entry.form.max.data or "", "step": entry.form.step.data or "",
+             "remove": entry.form.remove.data} for entry in form.criteria]
+
+
+def _fill(form, stage):
+    """Put a stage and its criteria (plus blank rows for new ones) into the form."""
+    if stage is not None:
+        form.key.data, form.name.data = stage.key, stage.name
+        form.weight.data = decimal_text(stage.weight)
+        for crit in stage.criteria:
+            form.criteria.append_entry({"id": str(crit.id), "key": crit.key, "name": crit.name,
+                                        "description": crit.description,
+                                        "max": decimal_text(crit.max),
+                                        "step": decimal_text(crit.step)})
+    for _i in range(BLANK_ROWS):
+        form.criteria.append_entry({"step": "0.5"})
+
+
+@bp.route("/c/<key>/stages/new", methods=["GET", "POST"])
+@admin_only
+def setup_stage_new(key):
+    """Add a stage with its rubric."""
+    return _edit(competition_or_404(key), None)
+
+
+@bp.route("/c/<key>/stages/<int:stage_id>/edit", methods=["GET", "POST"])
+@admin_only
+def setup_stage_edit(key, stage_id):
+    """Edit a stage and its rubric (refused for rubric changes once sheets exist)."""
+    competition = competition_or_404(key)
+    return _edit(competition, owned_or_404(Stage, stage_id, competition))
+
+
+def _edit(competition, stage):
+    form = StageForm()
+    if request.method == "GET":
+        _fill(form, stage)
+    elif form.validate_on_submit():
+        try:
+            saved = ops.save_stage(competition, stage, key=form.key.data, name=form.name.data,
+                                   weight=form.weight.data, criteria=_criteria_rows(form))
+            total = ops.weight_sum(competition)
+            db.session.commit()
+        except SetupError as e:
+            if e.field and e.field.startswith("criteria-"):
+                db.session.rollback()
+                _criteria_error(form, e)
+            else:
+                fail(e, form)
+        else:
+            flash(_('Stage "%(stage)s" saved.', stage=saved.name), "success")
+            if total != 1:
+                flash(_("Stage weights now sum to %(sum)s, not 1: adjust the other stages.",
+                        sum=decimal_text(total)), "warning")
+            return redirect(url_for("admin.setup_stages", key=competition.key))
+    other = sum((s.weight for s in competition.stages if s is not stage), Decimal(0))
+    g.page_title = _("Edit stage") if stage else _("New stage")
+    return render_template("admin/setup/stage_edit.html", competition=competition, stage=stage,
+                           form=form, other_weights=decimal_text(other),
+                           locked=stage is not None and sheet_count(stage_id=stage.id) > 0)
+
+
+def _criteria_error(form, error):
+    """Show a criterion error under its cell ("criteria-<row>-<field>")."""
+    _prefix, row, field = error.field.split("-", 2)
+    index = int(row) - 1
+    if 0 <= index < len(form.criteria.entries):
+        sub = form.criteria.entries[index].form
+        if field in sub._fields:
+            sub._fields[field].errors = [message(error)]
+            return
+    flash(message(error), "error")
+
+
+@bp.route("/c/<key>/stages/<int:stage_id>/delete", methods=["POST"])
+@admin_only
+def setup_stage_delete(key, stage_id):
+    """Delete a draft stage without sheets."""
+    competition = competition_or_404(key)
+    stage = owned_or_404(Stage, stage_id, competition)
+    if ActionForm().validate_on_submit():
+        try:
+            ops.delete_stage(stage)
+            db.session.commit()
+            flash(_("Stage deleted."), "success")
+        except SetupError as e:
+            fail(e)
+    return redirect(url_for("admin.setup_stages", key=key))
+
+
+@bp.route("/c/<key>/stages/<int:stage_id>/move/<direction>", methods=["POST"])
+@admin_only
+def setup_stage_move(key, stage_id, direction):
+    """Move a stage up or down in the order."""
+    competition = competition_or_404(key)
+    stage = owned_or_404(Stage, stage_id, competition)
+    if direction not in ("up", "down"):
+        abort(404)
+    if ActionForm().validate_on_submit():
+        ops.move_stage(stage, -1 if direction == "up" else 1)
+        db.session.commit()
+    return redirect(url_for("admin.setup_stages", key=key))
+
+
+@bp.route("/c/<key>/stages/<int:stage_id>/state/<target>", methods=["POST"])
+@admin_only
+def setup_stage_state(key, stage_id, target):
+    """One lifecycle step (open, close, reopen, publish, unpublish), audited."""
+    competition = competition_or_404(key)
+    stage = owned_or_404(Stage, stage_id, competition)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            ops.change_state(stage, target, form.reason.data or "")
+            db.session.commit()
+            flash(_('Stage "%(stage)s" is now %(state)s.', stage=stage.name,
+                    state=stage_state_label(target)), "success")
+        except SetupError as e:
+            fail(e)
+    return redirect(url_for("admin.setup_stages", key=key))

@@ -1,0 +1,278 @@
+"""Departments, teams and members: forms, and the spreadsheet import with its preview."""
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ...extensions import db
+from ...imports import MAX_BYTES, MAX_ROWS, SpreadsheetError, read_table, team_template_xlsx
+from ...imports.teams import LABELS, TeamRow, check_team_rows, rows_from_table
+from ...models import Department, Member, Team
+from ...operations import setup_teams as ops
+from ...operations.setup_base import SetupError
+from .. import bp, nav
+from .common import (
+    admin_only,
+    competition_or_404,
+    fail,
+    message,
+    owned_or_404,
+    problem_text,
+    staff_only,
+)
+from .forms import ActionForm, DepartmentForm, ImportConfirmForm, ImportForm, TeamForm
+
+nav.register(30, "admin.setup_teams", _l("Teams"))
+
+# A previewed import may be confirmed within this time (seconds).
+PREVIEW_MAX_AGE = 2 * 3600
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.secret_key, salt="setup.team-import")
+
+
+@bp.route("/c/<key>/teams")
+@staff_only
+def setup_teams(key):
+    """Teams with their members, the departments, the import form."""
+    competition = competition_or_404(key)
+    used = dict(db.session.execute(
+        db.select(Member.department_id, db.func.count(Member.id)).join(Team)
+        .where(Team.competition_id == competition.id).group_by(Member.department_id)).all())
+    g.page_title = _("Teams")
+    return render_template("admin/setup/teams.html", competition=competition, used=used,
+                           import_form=ImportForm(), department_form=DepartmentForm(),
+                           action_form=ActionForm(), max_rows=MAX_ROWS,
+                           max_mb=MAX_BYTES // (1024 * 1024))
+
+
+@bp.route("/c/<key>/teams/new", methods=["GET", "POST"])
+@admin_only
+def setup_team_new(key):
+    """Add a team with its three members."""
+    return _edit(competition_or_404(key), None)
+
+
+@bp.route("/c/<key>/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@admin_only
+def setup_team_edit(key, team_id):
+    """Edit a team and its members."""
+    competition = competition_or_404(key)
+    return _edit(competition, owned_or_404(Team, team_id, competition))
+
+
+def _edit(competition, team):
+    form = TeamForm()
+    if request.method == "GET" and team is not None:
+        form.key.data, form.name.data = team.key, team.name
+        form.members.entries = []
+        for m in team.members:
+            form.members.append_entry({"name": m.name,
+                                       "department": m.department.name if m.department else ""})
+        while len(form.members.entries) < 3:
+            form.members.append_entry({})
+    elif request.method == "GET":
+        form.key.data = _next_key(competition)
+    if request.method == "POST" and form.validate_on_submit():
+        members = [(e.form.name.data, e.form.department.data) for e in form.members]
+        try:
+            saved = ops.save_team(competition, team, key=form.key.data, name=form.name.data,
+                                  members=members)
+            db.session.commit()
+        except SetupError as e:
+            fail(e, form)
+        else:
+            flash(_('Team "%(team)s" saved.', team=saved.name), "success")
+            return redirect(url_for("admin.setup_teams", key=competition.key))
+    g.page_title = _("Edit team") if team else _("New team")
+    return render_template("admin/setup/team_edit.html", competition=competition, team=team,
+                           form=form)
+
+
+def _next_key(competition) -> str:
+    """The next free T01-style key, offered in the new-team form."""
+    used = {t.key for t in competition.teams}
+    n = 1
+    while f"T{n:02d}" in used:
+        n += 1
+    return f"T{n:02d}"
+
+
+@bp.route("/c/<key>/teams/<int:team_id>/delete", methods=["POST"])
+@admin_only
+def setup_team_delete(key, team_id):
+    """Delete a team (refused once it has sheets)."""
+    competition = competition_or_404(key)
+    team = owned_or_404(Team, team_id, competition)
+    if ActionForm().validate_on_submit():
+        try:
+            ops.delete_team(team)
+            db.session.commit()
+            flash(_("Team deleted."), "success")
+        except SetupError as e:
+            fail(e)
+    return redirect(url_for("admin.setup_teams", key=key))
+
+
+@bp.route("/c/<key>/departments", methods=["POST"])
+@admin_only
+def setup_department_add(key):
+    """Add a department."""
+    competition = competition_or_404(key)
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        try:
+            ops.add_department(competition, form.name.data)
+            db.session.commit()
+            flash(_("Department added."), "success")
+        except SetupError as e:
+            fail(e)
+    else:
+        flash(_("Give a department name."), "error")
+    return redirect(url_for("admin.setup_teams", key=key) + "#departments")
+
+
+@bp.route("/c/<key>/departments/<int:dept_id>/rename", methods=["POST"])
+@admin_only
+def setup_department_rename(key, dept_id):
+    """Rename a department."""
+    competition = competition_or_404(key)
+    dept = owned_or_404(Department, dept_id, competition)
+    form = DepartmentForm()
+    if form.validate_on_submit():
+        try:
+            ops.rename_department(dept, form.name.data)
+            db.session.commit()
+            flash(_("Department renamed."), "success")
+        except SetupError as e:
+            fail(e)
+    return redirect(url_for("admin.setup_teams", key=key) + "#departments")
+
+
+@bp.route("/c/<key>/departments/<int:dept_id>/delete", methods=["POST"])
+@admin_only
+def setup_department_delete(key, dept_id):
+    """Delete a department nobody belongs to."""
+    competition = competition_or_404(key)
+    dept = owned_or_404(Department, dept_id, competition)
+    if ActionForm().validate_on_submit():
+        try:
+            ops.delete_department(dept)
+            db.session.commit()
+            flash(_("Department deleted."), "success")
+        except SetupError as e:
+            fail(e)
+    return redirect(url_for("admin.setup_teams", key=key) + "#departments")
+
+
+@bp.route("/c/<key>/teams/template.xlsx")
+@staff_only
+def setup_team_template(key):
+    """The example spreadsheet showing the import layout."""
+    competition_or_404(key)
+    return Response(team_template_xlsx(), headers={
+        "Content-Disposition": "attachment; filename=teams-template.xlsx"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _check(competition, rows, letters):
+    """check_team_rows against what the competition already holds."""
+    return check_team_rows(
+        rows, letters=letters,
+        existing_keys={t.key for t in competition.teams},
+        existing_names={t.name for t in competition.teams},
+        existing_members={m.name for t in competition.teams for m in t.members},
+        departments={d.name for d in competition.departments})
+
+
+def _preview(competition, result, confirm_form=None, status=200):
+    """The preview page: every row, every problem, and the confirm form when all is well."""
+    by_row, general = {}, []
+    for row, column, msg, params in result.problems:
+        label = LABELS.get(column)
+        entry = {"column": column, "letter": result.letters.get(column, ""),
+                 "label": _(label) if label else "", "text": problem_text(msg, params)}
+        (by_row.setdefault(row, []) if row else general).append(entry)
+    keys = {row: team["key"] for team in result.teams for row in team["rows"]}
+    if confirm_form is None and result.ok:
+        confirm_form = ImportConfirmForm()
+    if confirm_form is not None and result.ok:
+        confirm_form.payload.data = _serializer().dumps({
+            "c": competition.id, "letters": result.letters,
+            "rows": [[r.row, r.key, r.name, r.member, r.department] for r in result.rows]})
+    g.page_title = _("Import preview")
+    return render_template("admin/setup/import_preview.html", competition=competition,
+                           result=result, by_row=by_row, general=general, keys=keys,
+                           confirm_form=confirm_form if result.ok else None,
+                           problem_rows=len(by_row)), status
+
+
+
+@bp.route("/c/<key>/teams/import", methods=["POST"])
+@admin_only
+def setup_team_import(key):
+    """Read the uploaded spreadsheet and show the preview; nothing is saved here."""
+    competition = competition_or_404(key)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired; try again."), "error")
+        return redirect(url_for("admin.setup_teams", key=key))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a spreadsheet file first."), "error")
+        return redirect(url_for("admin.setup_teams", key=key) + "#import")
+    data = upload.stream.read(MAX_BYTES + 1)
+    try:
+        table = read_table(upload.filename, data)
+    except SpreadsheetError as e:
+        flash(_("%(file)s: %(problem)s", file=upload.filename, problem=message(e)), "error")
+        return redirect(url_for("admin.setup_teams", key=key) + "#import")
+    rows, letters = rows_from_table(table)
+    return _preview(competition, _check(competition, rows, letters))
+
+
+@bp.route("/c/<key>/teams/import/confirm", methods=["POST"])
+@admin_only
+def setup_team_import_confirm(key):
+    """Import the previewed rows, all or nothing, after checking them again."""
+    competition = competition_or_404(key)
+    form = ImportConfirmForm()
+    try:
+        data = _serializer().loads(form.payload.data or "", max_age=PREVIEW_MAX_AGE)
+        if data.get("c") != competition.id:
+            raise BadSignature("other competition")
+        rows = [TeamRow(int(r[0]), *(str(v) for v in r[1:5])) for r in data["rows"]]
+        letters = dict(data.get("letters") or {})
+    except (BadSignature, KeyError, TypeError, ValueError, IndexError, AttributeError):
+        flash(_("The preview expired or was changed. Upload the file again."), "error")
+        return redirect(url_for("admin.setup_teams", key=key) + "#import")
+    if not form.validate_on_submit():
+        abort(400)
+    result = _check(competition, rows, letters)
+    if not result.ok:
+        flash(_("Something changed since the preview; nothing was imported."), "error")
+        return _preview(competition, result, status=409)
+    create = sorted(result.unknown_departments)
+    if create and not form.create_departments.data:
+        flash(_("Some departments do not exist yet: tick the box to create them, or add "
+                "them first. Nothing was imported."), "error")
+        return _preview(competition, result, confirm_form=form, status=422)
+    try:
+        count = ops.import_teams(competition, result.teams, create)
+        db.session.commit()
+    except SetupError as e:
+        fail(e)
+        return redirect(url_for("admin.setup_teams", key=key))
+    flash(_("Imported %(count)s teams.", count=count), "success")
+    return redirect(url_for("admin.setup_teams", key=key))

@@ -1,0 +1,137 @@
+"""The ranking as files: JSON (`scoring results --format json`), CSV for Excel, and XLSX.
+
+Every number is written as text with exactly `decimals` places ("84.50"), the way the
+printed ranking shows it. Texts that a spreadsheet would run as a formula are
+neutralized with a leading apostrophe.
+"""
+import csv
+import io
+import json
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Stage, Team
+from .standings import results_for, rules_of
+
+# A cell starting with one of these is a formula (or becomes one) in Excel/LibreOffice.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def number_text(value, decimals) -> str | None:
+    """A rounded Decimal as text with exactly `decimals` places; None stays None."""
+    if value is None:
+        return None
+    return f"{value:.{decimals}f}"
+
+
+def safe_cell(text):
+    """Neutralize a text a spreadsheet would read as a formula (formula injection)."""
+    if isinstance(text, str) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def stage_columns(competition, *, published_only=False) -> list:
+    """(key, name) of the stages a ranking shows, in stage order (published ones only if asked)."""
+    q = (select(Stage.key, Stage.name).where(Stage.competition_id == competition.id)
+         .order_by(Stage.position, Stage.key))
+    if published_only:
+        q = q.where(Stage.state == "published")
+    return [(k, n) for k, n in db.session.execute(q).all()]
+
+
+def team_names(competition) -> dict:
+    """Team key -> team name."""
+    return dict(db.session.execute(
+        select(Team.key, Team.name).where(Team.competition_id == competition.id)).all())
+
+
+def ranking_document(competition, result=None, *, published_only=False) -> dict:
+    """The `scoring results --format json` object (DESIGN section 6), key order kept."""
+    if result is None:
+        result = results_for(competition, published_only=published_only)
+    decimals = rules_of(competition).decimals
+    stages = [k for k, _n in stage_columns(competition, published_only=published_only)]
+    names = team_names(competition)
+    rows = []
+    for t in result.teams:
+        rows.append({
+            "team": t.team,
+            "rank": t.rank,
+            "tied": t.tied,
+            "final": number_text(t.final, decimals),
+            "stages": {k: number_text(t.stages[k].score, decimals)
+                       for k in stages if k in t.stages},
+            "award": t.award,
+            "name": names.get(t.team, ""),
+            "provisional": t.provisional,
+            "withdrawn": t.withdrawn,
+            "tie_note": t.tie_note,
+        })
+    return {"competition": competition.key, "results": rows,
+            "provisional": result.provisional, "fingerprint": result.fingerprint}
+
+
+def ranking_json(competition, result=None, *, published_only=False) -> str:
+    """ranking_document as indented JSON text with a final newline."""
+    doc = ranking_document(competition, result, published_only=published_only)
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def ranking_table(competition, result=None, *, published_only=False):
+    """(header, rows) of the ranking as the CSV and XLSX show it; numbers are texts."""
+    if result is None:
+        result = results_for(competition, published_only=published_only)
+    decimals = rules_of(competition).decimals
+    stages = stage_columns(competition, published_only=published_only)
+    names = team_names(competition)
+    header = [_("Rank"), _("Team key"), _("Team"), *[n for _k, n in stages], _("Final"),
+              _("Award"), _("Tied"), _("Provisional")]
+    rows = []
+    for t in result.teams:
+        rows.append([
+            t.rank if t.rank is not None else (_("Withdrawn") if t.withdrawn else ""),
+            t.team, names.get(t.team, ""),
+            *[number_text(t.stages[k].score, decimals) if k in t.stages else None
+              for k, _n in stages],
+            number_text(t.final, decimals), t.award or "",
+            _("Yes") if t.tied else "", _("Yes") if t.provisional else "",
+        ])
+    return header, rows
+
+
+def ranking_csv(competition, result=None, *, published_only=False) -> bytes:
+    """The ranking as CSV for Excel: UTF-8 with BOM, formula-like cells neutralized."""
+    header, rows = ranking_table(competition, result, published_only=published_only)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell("" if v is None else v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def ranking_xlsx(competition, result=None, *, published_only=False) -> bytes:
+    """The ranking as an .xlsx workbook (same columns as the CSV); numbers stay exact text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    header, rows = ranking_table(competition, result, published_only=published_only)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Ranking")[:31]
+    ws.append([safe_cell(h) for h in header])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        # Scores go in as text: "84.50" keeps its two places, exactly as printed.
+        ws.append([safe_cell("" if v is None else v) for v in row])
+    for cell in ws["C"]:
+        ws.column_dimensions["C"].width = max(ws.column_dimensions["C"].width or 0,
+                                              min(40, 2 * len(str(cell.value or "")) + 2))
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,149 @@
+"""The judge page's JSON API: save a draft, submit, read state. Every write is idempotent."""
+import json
+from decimal import Decimal
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Competition, Stage, Team
+from ..operations import sheets
+from ..security import current_judge, judge_required
+from . import bp
+
+# A sheet is a few dozen short values; anything bigger is a mistake or an attack.
+API_BODY_LIMIT = 64 * 1024
+
+
+def _answer(status: int, body: dict):
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused(status: int, message: str):
+    return _answer(status, {"ok": False, "error": message, "errors": {}})
+
+
+def _reject(value):
+    raise ValueError(value)
+
+
+def read_body():
+    """The JSON object sent (floats as Decimal, no NaN), or a (status, message) refusal."""
+    length = request.content_length
+    if length is not None and length > API_BODY_LIMIT:
+        return None, (413, _("What was sent is larger than %(limit)s KB.",
+                             limit=API_BODY_LIMIT // 1024))
+    raw = request.stream.read(API_BODY_LIMIT + 1) if length is None else request.get_data()
+    if len(raw) > API_BODY_LIMIT:
+        return None, (413, _("What was sent is larger than %(limit)s KB.",
+                             limit=API_BODY_LIMIT // 1024))
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_reject)
+    except (ValueError, UnicodeDecodeError):
+        return None, (400, _("The request is not valid JSON."))
+    if not isinstance(data, dict):
+        return None, (400, _("The request is not valid JSON."))
+    return data, None
+
+
+def _target(stage_key: str, team_key: str):
+    """(stage, team) of the judge's competition, or a (status, message) refusal."""
+    judge = current_judge()
+    stage = db.session.scalars(select(Stage).filter_by(
+        competition_id=judge.competition_id, key=stage_key)).first()
+    team = db.session.scalars(select(Team).filter_by(
+        competition_id=judge.competition_id, key=team_key)).first()
+    if stage is None or team is None:
+        return None, None, (404, _("There is no such sheet."))
+    return stage, team, None
+
+
+def _write(stage_key: str, team_key: str, submit: bool):
+    judge = current_judge()
+    data, problem = read_body()
+    if problem:
+        return _refused(*problem)
+    key = data.get("idempotency_key")
+    if not sheets.valid_key(key):
+        return _refused(400, _("The request has no valid idempotency key; reload the page."))
+    base = data.get("base_version")
+    if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
+        return _refused(400, _("base_version must be a whole number."))
+    stage, team, problem = _target(stage_key, team_key)
+    if problem:
+        return _refused(*problem)
+    judge_id, stage_id, team_id = judge.id, stage.id, team.id
+
+    def action():
+        from ..models import Judge
+
+        # Fresh rows each attempt: a retry after a rollback must not trust expired objects.
+        j, st, tm = (db.session.get(Judge, judge_id), db.session.get(Stage, stage_id),
+                     db.session.get(Team, team_id))
+        sheets.check_judge_access(j, st, tm, write=True)
+        values = sheets.clean_scores(sheets.criteria_of(st), data.get("scores"), complete=submit)
+        sheet, scores, unchanged = sheets.write_sheet(j, tm, st, values, submit=submit,
+                                                      base_version=base)
+        body = {"ok": True, "unchanged": unchanged, "sheet": sheets.sheet_state(sheet, scores)}
+        return 200, body, sheet
+
+    status, body = sheets.run_idempotent(judge, key, action)
+    return _answer(status, body)
+
+
+@bp.route("/judge/api/sheet/<stage_key>/<team_key>/draft", methods=["PUT"])
+@judge_required
+def api_draft(stage_key, team_key):
+    """Save the sheet as a draft: {scores, base_version, idempotency_key}."""
+    return _write(stage_key, team_key, submit=False)
+
+
+@bp.route("/judge/api/sheet/<stage_key>/<team_key>/submit", methods=["POST"])
+@judge_required
+def api_submit(stage_key, team_key):
+    """Submit the sheet: {scores, idempotency_key}; it is then locked."""
+    return _write(stage_key, team_key, submit=True)
+
+
+@bp.route("/judge/api/sheet/<stage_key>/<team_key>", methods=["GET"])
+@judge_required
+def api_sheet(stage_key, team_key):
+    """The sheet as the server holds it (status, version, scores)."""
+    judge = current_judge()
+    stage, team, problem = _target(stage_key, team_key)
+    if problem:
+        return _refused(*problem)
+    try:
+        sheets.check_judge_access(judge, stage, team, write=False)
+    except sheets.SheetRefused as e:
+        return _answer(e.status, e.body())
+    sheet = sheets.find_sheet(judge, team, stage)
+    state = sheets.sheet_state(sheet) if sheet is not None else None
+    return _answer(200, {"ok": True, "sheet": state})
+
+
+@bp.route("/judge/api/state")
+@judge_required
+def api_state():
+    """What the judge's home shows: the team presenting and each sheet's status.
+
+    Answers {"changed": false} from a single-column read when ?v= is the live version.
+    """
+    judge = current_judge()
+    version = db.session.scalar(select(Competition.live_version).where(
+        Competition.id == judge.competition_id))
+    if request.args.get("v") == str(version):
+        return _answer(200, {"changed": False, "version": version})
+    from .routes import home_rows
+
+    stages = []
+    for stage, rows in home_rows(judge):
+        stages.append({"key": stage.key,
+                       "current": stage.current_team.key if stage.current_team else None,
+                       "teams": [[r["team"].key, r["status"]] for r in rows]})
+    return _answer(200, {"changed": True, "version": version, "stages": stages})
+

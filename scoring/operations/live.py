@@ -1,0 +1,380 @@
+"""The contest day: team presenting, reveals, withdrawals, absences, paper double entry.
+
+Writes flush and are audited; the request commits. Each change bumps the live version so
+the board, the judges' pages and the projector refresh by themselves.
+"""
+import json
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .. import rules as R
+from ..extensions import db
+from ..models import Absence, Judge, PaperEntry, Reveal, ScoreSheet, Stage, Team
+from .audit import bump_live, record
+from .sheets import (
+    SheetRefused, clean_scores, criteria_of, find_sheet, is_recused, lock_competition,
+    sheet_scores, text_scores, write_sheet,
+)
+
+
+class LiveError(Exception):
+    """An organizer action refused with a translated reason; nothing changed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# ---- presenting, reveal, withdrawal, absence -------------------------------------------
+
+def set_presenting(stage, team) -> None:
+    """Mark the team now presenting in a stage (None: nobody); every judge page highlights it."""
+    if team is not None and team.competition_id != stage.competition_id:
+        raise LiveError(_("There is no such team."))
+    before = stage.current_team.key if stage.current_team else None
+    stage.current_team_id = team.id if team is not None else None
+    record("stage.presenting", competition=stage.competition_id, obj=stage,
+           summary=f"{stage.key}: {team.key if team else '-'}",
+           before={"team": before}, after={"team": team.key if team else None})
+    bump_live(stage.competition_id)
+    db.session.flush()
+
+
+def reveal(stage, team) -> Reveal:
+    """Show the team's stage result on the projector (held back until complete / calibrated)."""
+    existing = db.session.scalars(select(Reveal).filter_by(stage_id=stage.id,
+                                                           team_id=team.id)).first()
+    if existing is not None:
+        return existing
+    row = Reveal(stage_id=stage.id, team_id=team.id)
+    db.session.add(row)
+    record("stage.reveal", competition=stage.competition_id, obj=stage,
+           summary=f"{stage.key}: {team.key}")
+    bump_live(stage.competition_id)
+    db.session.flush()
+    return row
+
+
+def hide(stage, team) -> None:
+    """Take a team's result off the projector again (a reveal clicked by mistake)."""
+    row = db.session.scalars(select(Reveal).filter_by(stage_id=stage.id,
+                                                      team_id=team.id)).first()
+    if row is None:
+        return
+    db.session.delete(row)
+    record("stage.hide", competition=stage.competition_id, obj=stage,
+           summary=f"{stage.key}: {team.key}")
+    bump_live(stage.competition_id)
+    db.session.flush()
+
+
+def withdraw(team, reason: str) -> None:
+    """Mark a team withdrawn (弃权): no rank, no award, listed after the ranked teams."""
+    if not (reason or "").strip():
+        raise LiveError(_("Give a reason."))
+    before = {"withdrawn": team.withdrawn, "reason": team.withdrawn_reason}
+    team.withdrawn, team.withdrawn_reason = True, reason.strip()
+    record("team.withdraw", competition=team.competition_id, obj=team, summary=team.name,
+           before=before, after={"withdrawn": True, "reason": team.withdrawn_reason},
+           reason=reason)
+    bump_live(team.competition_id)
+    db.session.flush()
+
+
+def restore(team, reason: str = "") -> None:
+    """Undo a withdrawal."""
+    before = {"withdrawn": team.withdrawn, "reason": team.withdrawn_reason}
+    team.withdrawn, team.withdrawn_reason = False, ""
+    record("team.restore", competition=team.competition_id, obj=team, summary=team.name,
+           before=before, after={"withdrawn": False}, reason=reason)
+    bump_live(team.competition_id)
+    db.session.flush()
+
+
+def mark_absent(judge, stage, reason: str) -> None:
+    """A judge is absent for a stage: their sheets there are no longer expected (rule 11)."""
+    if not (reason or "").strip():
+        raise LiveError(_("Give a reason."))
+    row = db.session.scalars(select(Absence).filter_by(judge_id=judge.id,
+                                                       stage_id=stage.id)).first()
+    if row is None:
+        row = Absence(judge_id=judge.id, stage_id=stage.id, reason=reason.strip())
+        db.session.add(row)
+    else:
+        row.reason = reason.strip()
+    record("judge.absent", competition=judge.competition_id, obj=judge,
+           summary=f"{judge.key} / {stage.key}", reason=reason)
+    bump_live(judge.competition_id)
+    db.session.flush()
+
+
+def mark_present(judge, stage, reason: str = "") -> None:
+    """Undo an absence."""
+    row = db.session.scalars(select(Absence).filter_by(judge_id=judge.id,
+                                                       stage_id=stage.id)).first()
+    if row is None:
+        return
+    db.session.delete(row)
+    record("judge.present", competition=judge.competition_id, obj=judge,
+           summary=f"{judge.key} / {stage.key}", before={"absent": row.reason}, reason=reason)
+    bump_live(judge.competition_id)
+    db.session.flush()
+
+
+# ---- paper double entry -----------------------------------------------------------------
+
+@dataclass
+class PaperOutcome:
+    """What a paper entry led to: 'waiting' for a second person, 'agreed' or 'mismatch'."""
+
+    state: str
+    sheet: ScoreSheet | None = None
+    mismatches: list = field(default_factory=list)  # [(criterion name, [(user, value)])]
+
+
+def paper_blocker(judge, team, stage):
+    """Why paper entry is refused for this sheet (translated), or None if it is allowed."""
+    if stage.state not in ("open", "closed"):
+        return _("The stage %(stage)s is not being scored.", stage=stage.name)
+    if is_recused(judge, team):
+        return _("%(judge)s does not score %(team)s (recusal).", judge=judge.name, team=team.name)
+    sheet = find_sheet(judge, team, stage)
+    if sheet is not None and sheet.status == "submitted":
+        if sheet.source == "paper":
+            return _("This paper sheet is already entered and agreed.")
+        return _("%(judge)s already submitted this sheet on the tablet; there is nothing "
+                 "to enter from paper.", judge=judge.name)
+    return None
+
+
+def paper_entries(judge, team, stage) -> list:
+    """The staff transcriptions of one paper sheet, oldest first."""
+    return list(db.session.scalars(select(PaperEntry).filter_by(
+        judge_id=judge.id, team_id=team.id, stage_id=stage.id).order_by(PaperEntry.id)))
+
+
+def paper_mismatches(entries, criteria) -> list:
+    """[(criterion name, [(user name, value)])] for each criterion where entries differ."""
+    out = []
+    loaded = [(e.user.name or e.user.username, json.loads(e.scores_json)) for e in entries]
+    for c in criteria:
+        values = [(who, s.get(c.key)) for who, s in loaded]
+        if len({R.parse_plain_decimal(v) if v is not None else None for _, v in values}) > 1:
+            out.append((c.name, values))
+    return out
+
+
+def enter_paper(user, judge, team, stage, raw_scores: dict) -> PaperOutcome:
+    """One staff member's transcription; two different people agreeing make the sheet.
+
+    Raises SheetRefused (bad values, per criterion) or LiveError (refused entry).
+    """
+    lock_competition(judge.competition_id)
+    blocker = paper_blocker(judge, team, stage)
+    if blocker:
+        raise LiveError(blocker)
+    criteria = criteria_of(stage)
+    values = clean_scores(criteria, raw_scores, complete=True)
+    entries = paper_entries(judge, team, stage)
+    mine = next((e for e in entries if e.user_id == user.id), None)
+    others = [e for e in entries if e.user_id != user.id]
+    scores_json = json.dumps(text_scores(values), sort_keys=True)
+    if mine is not None:
+        # Correcting one's own entry is how a mismatch is resolved; entering the same
+        # sheet twice alone would make the double check meaningless.
+        if not others:
+            raise LiveError(_("You already entered this sheet. A different staff member "
+                              "must enter it a second time."))
+        mine.scores_json = scores_json
+        action = "paper.correct"
+    else:
+        mine = PaperEntry(judge_id=judge.id, team_id=team.id, stage_id=stage.id,
+                          user_id=user.id, scores_json=scores_json)
+        db.session.add(mine)
+        action = "paper.enter"
+    db.session.flush()
+    record(action, competition=judge.competition_id, obj=mine,
+           summary=f"{judge.key} / {team.key} / {stage.key}", after=text_scores(values))
+    entries = paper_entries(judge, team, stage)
+    if len(entries) < 2:
+        bump_live(judge.competition_id)
+        return PaperOutcome("waiting")
+    agreeing = [e for e in entries if e.id != mine.id
+                and _same(json.loads(e.scores_json), values)]
+    if not agreeing:
+        bump_live(judge.competition_id)
+        return PaperOutcome("mismatch", mismatches=paper_mismatches(entries, criteria))
+    partner = agreeing[0]
+    names = sorted({mine.user.username, partner.user.username})
+    sheet, _scores, _unchanged = write_sheet(
+        judge, team, stage, values, submit=True, source="paper",
+        actor="paper:" + "+".join(names), reason=_("Paper sheet entered twice and agreed"))
+    return PaperOutcome("agreed", sheet=sheet)
+
+
+def _same(stored: dict, values: dict) -> bool:
+    return all(R.parse_plain_decimal(stored.get(k) or "") == v for k, v in values.items())
+
+
+# ---- what the board and the projector show ----------------------------------------------
+
+def ordered_judges(competition_id) -> list:
+    """Judges as columns: external experts first, then internal, each by key."""
+    judges = db.session.scalars(select(Judge).where(Judge.competition_id == competition_id)).all()
+    return sorted(judges, key=lambda j: (j.panel_group != "external", j.key))
+
+
+def judge_codes(competition_id) -> dict:
+    """{judge key: 1..n}: the projector names judges by number, never by name."""
+    return {j.key: i for i, j in enumerate(ordered_judges(competition_id), start=1)}
+
+
+def teams_in_order(competition_id) -> list:
+    """Teams in draw order (undrawn last)."""
+    teams = db.session.scalars(select(Team).where(Team.competition_id == competition_id)).all()
+    return sorted(teams, key=lambda t: (t.draw_position is None, t.draw_position or 0, t.key))
+
+
+def _stage_result(competition, stage_key):
+    """{team key: StageResult} for a stage, or {} when the rules cannot be computed."""
+    from ..standings import results_for
+
+    try:
+        result = results_for(competition)
+    except R.RuleError:
+        return None, {}
+    return result, {t.team: t.stages.get(stage_key) for t in result.teams}
+
+
+def board_state(competition, stage) -> dict:
+    """Everything the progress board shows for one stage, as plain data."""
+    from .sheets import recusal_map
+
+    judges = ordered_judges(competition.id)
+    teams = teams_in_order(competition.id)
+    recusals = recusal_map(competition)
+    absent = {a.judge_id: a.reason for a in db.session.scalars(
+        select(Absence).where(Absence.stage_id == stage.id))}
+    sheets = {(s.judge_id, s.team_id): s for s in db.session.scalars(
+        select(ScoreSheet).where(ScoreSheet.stage_id == stage.id))}
+    revealed = set(db.session.scalars(select(Reveal.team_id).where(Reveal.stage_id == stage.id)))
+    _result, by_team = _stage_result(competition, stage.key)
+    rows = []
+    for team in teams:
+        sr = by_team.get(team.key)
+        flags = {s.judge: s for s in (sr.sheets if sr else ())}
+        cells, missing = [], []
+        for judge in judges:
+            sheet = sheets.get((judge.id, team.id))
+            if recusals[(judge.id, team.id)].recused:
+                status = "recused"
+            elif judge.id in absent:
+                status = "absent"
+            elif sheet is None:
+                status = "not_started"
+            else:
+                status = sheet.status
+            if status in ("not_started", "draft") and not team.withdrawn:
+                missing.append(judge)
+            info = flags.get(judge.key)
+            total = None
+            if sheet is not None and status != "recused":
+                total = R.decimal_text(R.sheet_total(sheet_scores(sheet)))
+            cells.append({"judge": judge, "status": status, "sheet": sheet, "total": total,
+                          "dropped": bool(info and info.dropped),
+                          "flag": bool(info and info.variance_flag)})
+        rows.append({"team": team, "cells": cells, "missing": missing,
+                     "score": R.decimal_text(sr.score) if sr and sr.score is not None else None,
+                     "provisional": bool(sr and sr.provisional),
+                     "presenting": stage.current_team_id == team.id,
+                     "revealed": team.id in revealed})
+    return {"stage": stage, "judges": judges, "rows": rows, "absent": absent}
+
+
+def board_json(state) -> dict:
+    """The board state as JSON-ready data (tests and scripts read it)."""
+    return {
+        "stage": state["stage"].key,
+        "teams": [{
+            "team": r["team"].key, "presenting": r["presenting"], "revealed": r["revealed"],
+            "withdrawn": r["team"].withdrawn, "score": r["score"],
+            "provisional": r["provisional"], "missing": [j.key for j in r["missing"]],
+            "cells": {c["judge"].key: {"status": c["status"], "total": c["total"],
+                                       "dropped": c["dropped"], "flag": c["flag"]}
+                      for c in r["cells"]},
+        } for r in state["rows"]],
+    }
+
+
+def projector_stage(competition, stage_key=None):
+    """The stage the projector shows: the one asked for, else the open one, else the latest revealed."""
+    stages = list(db.session.scalars(select(Stage).where(
+        Stage.competition_id == competition.id).order_by(Stage.position, Stage.id)))
+    if stage_key:
+        return next((s for s in stages if s.key == stage_key), None)
+    open_ = [s for s in stages if s.state == "open"]
+    if open_:
+        return open_[0]
+    with_reveals = set(db.session.scalars(select(Reveal.stage_id).join(Stage).where(
+        Stage.competition_id == competition.id)))
+    shown = [s for s in stages if s.id in with_reveals]
+    return shown[-1] if shown else (stages[0] if stages else None)
+
+
+def shown_teams(draw_order, allowed, revealed, calibration: int) -> list:
+    """Rule 9 with the organizer's clicks: team keys the projector shows, in draw order.
+
+    A team shows once revealed and complete; the first `calibration` teams show together,
+    only once all of them are complete and the last of them has been revealed.
+    """
+    head = list(draw_order[:max(0, calibration)])
+    out = []
+    for key in draw_order:
+        if key not in allowed:
+            continue
+        if key in head:
+            if head[-1] in revealed:
+                out.append(key)
+        elif key in revealed:
+            out.append(key)
+    return out
+
+
+def projector_state(competition, stage) -> dict:
+    """What the projector shows: the draw list, and the latest revealed team(s) with sheets."""
+    result, by_team = _stage_result(competition, stage.key)
+    teams = {t.key: t for t in teams_in_order(competition.id)}
+    reveals = list(db.session.execute(
+        select(Team.key, Reveal.id).join(Team, Team.id == Reveal.team_id)
+        .where(Reveal.stage_id == stage.id).order_by(Reveal.revealed_at, Reveal.id)))
+    revealed = [k for k, _id in reveals]
+    draw_order = list(result.draw_order) if result else []
+    calibration = result.calibration_reveal if result else 0
+    allowed = set(result.revealable(stage.key)) if result else set()
+    shown = shown_teams(draw_order, allowed, set(revealed), calibration)
+    codes = judge_codes(competition.id)
+    head = draw_order[:calibration]
+    latest = next((k for k in reversed(revealed) if k in shown), None)
+    featured = (head if latest in head else [latest]) if latest else []
+
+    def card(key):
+        sr = by_team[key]
+        sheets = sorted(sr.sheets, key=lambda s: codes.get(s.judge, 0))
+        return {"team": teams[key], "score": R.decimal_text(sr.score),
+                "sheets": [{"code": codes.get(s.judge), "total": R.decimal_text(s.total),
+                            "dropped": s.dropped} for s in sheets]}
+
+    held = [k for k in revealed if k not in shown and k in draw_order]
+    order = [{"team": teams[k], "presenting": stage.current_team_id == teams[k].id,
+              "score": R.decimal_text(by_team[k].score) if k in shown else None}
+             for k in draw_order]
+    return {"stage": stage, "order": order, "featured": [card(k) for k in featured],
+            "held": held, "calibration": calibration, "shown": shown}
+
+
+__all__ = ["LiveError", "PaperOutcome", "SheetRefused", "board_json", "board_state", "enter_paper",
+           "hide", "judge_codes", "mark_absent", "mark_present", "paper_blocker",
+           "paper_entries", "paper_mismatches", "projector_stage", "projector_state", "restore",
+           "reveal", "set_presenting", "shown_teams", "withdraw"]

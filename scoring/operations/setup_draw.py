@@ -1,0 +1,73 @@
+"""The draw: random from a recorded seed, or typed in by hand; locked once scoring starts."""
+import re
+
+from ..extensions import db
+from ..models import utcnow
+from ..rules import random_draw, validate_manual_draw
+from ..rules.errors import N_
+from .audit import bump_live, record
+from .setup_base import SetupError, check_text, scoring_started
+
+SEED_RE = re.compile(r"^[0-9A-Za-z_\-]{1,64}$")
+
+
+def _guard(competition, override: bool, reason: str) -> str:
+    """Once scoring started, a new draw needs the override box and a reason."""
+    reason = (reason or "").strip()
+    if not competition.teams:
+        raise SetupError(N_("There are no teams to draw."))
+    if scoring_started(competition):
+        if not override:
+            raise SetupError(N_("Scoring has started: changing the draw needs the override "
+                                "box ticked and a reason."), {}, "override")
+        check_text(reason, "reason", 2000)
+    return reason
+
+
+def _assign(competition, positions: dict, method: str, seed, reason: str, started: bool):
+    """Write positions (NULL and flush first: positions are unique), record and audit."""
+    before = {t.key: t.draw_position for t in competition.teams}
+    for team in competition.teams:
+        team.draw_position = None
+    db.session.flush()
+    for team in competition.teams:
+        team.draw_position = positions[team.key]
+    competition.draw_method, competition.draw_seed = method, seed
+    competition.draw_at = utcnow()
+    db.session.flush()
+    action = "draw.override" if started else f"draw.{method}"
+    record(action, competition=competition, obj=competition,
+           summary=f"{method}" + (f" seed {seed}" if seed else ""), reason=reason,
+           before={"positions": before} if any(v is not None for v in before.values()) else None,
+           after={"method": method, "seed": seed, "positions": positions})
+    bump_live(competition)
+
+
+def make_random_draw(competition, seed: str, *, override=False, reason="") -> dict:
+    """Positions from rules.random_draw(seed, team keys), recorded with the seed."""
+    seed = (seed or "").strip()
+    if not SEED_RE.match(seed):
+        raise SetupError(N_('The seed "%(seed)s" is not valid: use 1 to 64 letters or digits.'),
+                         {"seed": seed[:80]}, "seed")
+    started = scoring_started(competition)
+    reason = _guard(competition, override, reason)
+    positions = random_draw(seed, [t.key for t in competition.teams])
+    _assign(competition, positions, "random", seed, reason, started)
+    return positions
+
+
+def make_manual_draw(competition, positions: dict, *, override=False, reason="") -> dict:
+    """Positions typed in from the lots drawn by hand; every problem listed, all or nothing.
+
+    Raises SetupError whose `.problems` holds (team key, message, params) per problem.
+    """
+    started = scoring_started(competition)
+    reason = _guard(competition, override, reason)
+    problems = validate_manual_draw(positions, [t.key for t in competition.teams])
+    if problems:
+        error = SetupError(N_("The draw was not saved: %(count)s problem(s)."),
+                           {"count": len(problems)}, "positions")
+        error.problems = problems
+        raise error
+    _assign(competition, dict(positions), "manual", None, reason, started)
+    return positions

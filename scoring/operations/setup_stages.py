@@ -1,0 +1,183 @@
+"""Stages, their rubric (criteria) and their lifecycle draft -> open -> closed -> published."""
+from decimal import Decimal
+
+from ..extensions import db
+from ..models import Criterion, Stage
+from ..rules import decimal_text
+from ..rules.errors import N_
+from .audit import bump_live, record
+from .setup_base import SetupError, check_decimal, check_key, check_text, sheet_count
+
+# (from, to) -> (audit action, reason required)
+TRANSITIONS = {
+    ("draft", "open"): ("stage.open", False),
+    ("open", "closed"): ("stage.close", False),
+    ("closed", "open"): ("stage.reopen", True),
+    ("closed", "published"): ("stage.publish", False),
+    ("published", "closed"): ("stage.unpublish", True),
+}
+MAX_SCORE = Decimal("100000")
+
+
+def weight_sum(competition) -> Decimal:
+    """The sum of the stage weights (rule 4 wants 1)."""
+    return sum((s.weight for s in competition.stages), Decimal(0))
+
+
+def _stage_snapshot(stage) -> dict:
+    """A stage and its rubric as plain values for the audit log."""
+    return {"key": stage.key, "name": stage.name, "weight": decimal_text(stage.weight),
+            "criteria": [{"key": c.key, "name": c.name, "max": decimal_text(c.max),
+                          "step": decimal_text(c.step)} for c in stage.criteria]}
+
+
+def parse_criteria(rows) -> list[dict]:
+    """Checked criteria from form rows (dicts key/name/description/max/step/id/remove).
+
+    Blank rows are skipped; SetupError names the row (1-based) and the field.
+    """
+    out, keys = [], set()
+    for index, row in enumerate(rows, start=1):
+        if row.get("remove"):
+            continue
+        if not any((row.get(f) or "").strip() for f in ("key", "name", "max", "step")):
+            continue
+        where = f"criteria-{index}"
+        try:
+            key = check_key(row.get("key"), "key")
+            name = check_text(row.get("name"), "name", 200)
+            description = check_text(row.get("description"), "description", 2000,
+                                     required=False)
+            maximum = check_decimal(row.get("max"), "max", places=3, above_zero=True,
+                                    maximum=MAX_SCORE)
+            step = check_decimal(row.get("step") or "1", "step", places=3, above_zero=True,
+                                 maximum=MAX_SCORE)
+        except SetupError as e:
+            e.field = f"{where}-{e.field}"
+            raise
+        if (maximum / step) != (maximum / step).to_integral_value():
+            raise SetupError(N_("the maximum %(max)s is not a multiple of the step %(step)s"),
+                             {"max": decimal_text(maximum), "step": decimal_text(step)},
+                             f"{where}-max")
+        if key in keys:
+            raise SetupError(N_('"%(key)s" is used twice'), {"key": key}, f"{where}-key")
+        keys.add(key)
+        out.append({"id": row.get("id"), "key": key, "name": name, "description": description,
+                    "max": maximum, "step": step})
+    return out
+
+
+def _rubric_changes(stage, criteria) -> bool:
+    """True when criteria change anything scores depend on (keys, maxima, steps, count)."""
+    now = [(c.key, c.max, c.step) for c in stage.criteria]
+    new = [(c["key"], c["max"], c["step"]) for c in criteria]
+    return sorted(now) != sorted(new)
+
+
+def save_stage(competition, stage, *, key, name, weight, criteria) -> Stage:
+    """Create (stage None) or update a stage and its whole rubric at once.
+
+    Refused with SetupError when the stage already has score sheets and the change would
+    alter what they were scored against (keys, maxima, steps); names may still be fixed.
+    """
+    key = check_key(key, "key")
+    name = check_text(name, "name", 200)
+    weight = check_decimal(weight, "weight", places=4, minimum=Decimal(0), maximum=Decimal(1))
+    criteria = parse_criteria(criteria)
+    for other in competition.stages:
+        if other is not stage and other.key == key:
+            raise SetupError(N_('a stage with the key "%(key)s" already exists'),
+                             {"key": key}, "key")
+    before = _stage_snapshot(stage) if stage is not None else None
+    if stage is None:
+        stage = Stage(competition=competition, key=key, name=name, weight=weight,
+                      state="draft",
+                      position=max((s.position for s in competition.stages), default=-1) + 1)
+        db.session.add(stage)
+    else:
+        has_sheets = sheet_count(stage_id=stage.id) > 0
+        if has_sheets and (key != stage.key or _rubric_changes(stage, criteria)):
+            raise SetupError(N_('Stage "%(stage)s" already has score sheets: its rubric '
+                                '(keys, maxima, steps, criteria) can no longer change. '
+                                'Names and descriptions can still be corrected.'),
+                             {"stage": stage.name})
+        stage.key, stage.name, stage.weight = key, name, weight
+    by_key = {c.key: c for c in stage.criteria}
+    for position, data in enumerate(criteria):
+        crit = by_key.pop(data["key"], None)
+        if crit is None:
+            crit = Criterion(key=data["key"])
+            stage.criteria.append(crit)
+        crit.name, crit.description = data["name"], data["description"]
+        crit.max, crit.step, crit.position = data["max"], data["step"], position
+    for crit in by_key.values():
+        stage.criteria.remove(crit)
+    db.session.flush()
+    record("stage.create" if before is None else "stage.update", competition=competition,
+           obj=stage, summary=f"{stage.key} {stage.name}", before=before,
+           after=_stage_snapshot(stage))
+    return stage
+
+
+def delete_stage(stage) -> None:
+    """Remove a stage with its rubric; refused once it has score sheets or left draft."""
+    if stage.state != "draft" or sheet_count(stage_id=stage.id):
+        raise SetupError(N_('Stage "%(stage)s" has been opened or has score sheets and '
+                            'cannot be deleted.'), {"stage": stage.name})
+    competition = stage.competition
+    record("stage.delete", competition=competition, obj=stage,
+           summary=f"{stage.key} {stage.name}", before=_stage_snapshot(stage))
+    competition.stages.remove(stage)
+    db.session.flush()
+
+
+def move_stage(stage, direction: int) -> None:
+    """Move a stage one place up (-1) or down (+1) in the order."""
+    stages = list(stage.competition.stages)
+    index = stages.index(stage)
+    other = index + direction
+    if not 0 <= other < len(stages):
+        return
+    stages[index], stages[other] = stages[other], stages[index]
+    for position, s in enumerate(stages):
+        s.position = position
+    record("stage.reorder", competition=stage.competition, obj=stage, summary=stage.key,
+           after={"order": [s.key for s in stages]})
+    db.session.flush()
+
+
+def open_problems(stage) -> list[tuple]:
+    """Why a stage cannot be opened yet, as (message, params); empty when it can."""
+    out = []
+    competition = stage.competition
+    if not stage.criteria:
+        out.append((N_('Stage "%(stage)s" has no criteria yet.'), {"stage": stage.name}))
+    if competition.archived:
+        out.append((N_("The competition is archived."), {}))
+    if not competition.teams:
+        out.append((N_("There are no teams yet."), {}))
+    elif competition.draw_at is None or any(t.draw_position is None for t in competition.teams):
+        out.append((N_("Make the draw first: every team needs a draw position."), {}))
+    return out
+
+
+def change_state(stage, target: str, reason: str = "") -> None:
+    """Move a stage along its lifecycle (allowed steps only), audited; live pages refresh."""
+    step = TRANSITIONS.get((stage.state, target))
+    if step is None:
+        raise SetupError(N_('Stage "%(stage)s" cannot go from %(from)s to %(to)s.'),
+                         {"stage": stage.name, "from": stage.state, "to": target})
+    action, needs_reason = step
+    reason = (reason or "").strip()
+    if needs_reason and not reason:
+        raise SetupError(N_("Give a reason for this change."), {}, "reason")
+    if target == "open" and stage.state == "draft":
+        problems = open_problems(stage)
+        if problems:
+            raise SetupError(*problems[0])
+    before = stage.state
+    stage.state = target
+    record(action, competition=stage.competition, obj=stage, summary=stage.name,
+           before={"state": before}, after={"state": target}, reason=reason)
+    bump_live(stage.competition)
+    db.session.flush()

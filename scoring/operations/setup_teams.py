@@ -1,0 +1,169 @@
+"""Departments, teams and their members, and the all-or-nothing spreadsheet import."""
+from ..extensions import db
+from ..models import Department, Judge, Member, Team
+from ..rules.errors import N_
+from .audit import record
+from .setup_base import SetupError, check_key, check_text, sheet_count
+
+TEAM_SIZE = 3
+
+
+def find_department(competition, name: str):
+    """The competition's department of that name, or None."""
+    return next((d for d in competition.departments if d.name == name), None)
+
+
+def add_department(competition, name: str, *, audit: bool = True) -> Department:
+    """Add a department (its name unique in the competition)."""
+    name = check_text(name, "name", 100)
+    if find_department(competition, name) is not None:
+        raise SetupError(N_('The department "%(name)s" already exists.'), {"name": name},
+                         "name")
+    dept = Department(competition=competition, name=name)
+    db.session.add(dept)
+    db.session.flush()
+    if audit:
+        record("department.create", competition=competition, obj=dept, summary=name)
+    return dept
+
+
+def department_in_use(dept) -> bool:
+    """True when a member or a judge belongs to the department."""
+    return (db.session.scalar(db.select(Member.id).filter_by(department_id=dept.id).limit(1))
+            is not None or db.session.scalar(
+                db.select(Judge.id).filter_by(department_id=dept.id).limit(1)) is not None)
+
+
+def rename_department(dept, name: str) -> None:
+    """Rename a department everywhere it is used (members and judges follow)."""
+    name = check_text(name, "name", 100)
+    other = find_department(dept.competition, name)
+    if other is not None and other is not dept:
+        raise SetupError(N_('The department "%(name)s" already exists.'), {"name": name},
+                         "name")
+    before = dept.name
+    dept.name = name
+    record("department.rename", competition=dept.competition, obj=dept, summary=name,
+           before={"name": before}, after={"name": name})
+    db.session.flush()
+
+
+def delete_department(dept) -> None:
+    """Delete a department nobody belongs to."""
+    if department_in_use(dept):
+        raise SetupError(N_('The department "%(name)s" is still used by a member or a judge.'),
+                         {"name": dept.name})
+    competition = dept.competition
+    record("department.delete", competition=competition, obj=dept, summary=dept.name)
+    competition.departments.remove(dept)
+    db.session.flush()
+
+
+def _team_snapshot(team) -> dict:
+    return {"key": team.key, "name": team.name,
+            "members": [[m.name, m.department.name if m.department else None]
+                        for m in team.members]}
+
+
+def _check_members(competition, team, members) -> list[tuple[str, str]]:
+    """Checked (name, department) pairs: three, departments all different, names unique."""
+    clean = []
+    for index, (name, dept) in enumerate(members, start=1):
+        name, dept = (name or "").strip(), (dept or "").strip()
+        if not name and not dept:
+            continue
+        field = f"members-{index}"
+        check_text(name, f"{field}-name", 100)
+        check_text(dept, f"{field}-department", 100)
+        clean.append((name, dept, field))
+    if len(clean) != TEAM_SIZE:
+        raise SetupError(N_("A team has %(size)s members; %(count)s were given."),
+                         {"size": TEAM_SIZE, "count": len(clean)}, "members")
+    seen_names, seen_depts = set(), set()
+    for name, dept, field in clean:
+        if name in seen_names:
+            raise SetupError(N_('"%(member)s" is listed twice.'), {"member": name},
+                             f"{field}-name")
+        if dept in seen_depts:
+            raise SetupError(N_("Two members are from %(department)s: each member of a team "
+                                "comes from a different department."), {"department": dept},
+                             f"{field}-department")
+        seen_names.add(name)
+        seen_depts.add(dept)
+    taken = db.session.scalars(
+        db.select(Member.name).join(Team).where(Team.competition_id == competition.id,
+                                                Member.name.in_(seen_names),
+                                                Team.id != (team.id if team else -1))).all()
+    if taken:
+        raise SetupError(N_('"%(member)s" is already a member of another team.'),
+                         {"member": taken[0]}, "members")
+    return [(n, d) for n, d, _f in clean]
+
+
+def save_team(competition, team, *, key, name, members) -> Team:
+    """Create (team None) or update a team and its three members; new departments are added."""
+    key = check_key(key, "key")
+    name = check_text(name, "name", 200)
+    for other in competition.teams:
+        if other is not team and other.key == key:
+            raise SetupError(N_('a team with the key "%(key)s" already exists'), {"key": key},
+                             "key")
+        if other is not team and other.name == name:
+            raise SetupError(N_('a team named "%(name)s" already exists'), {"name": name},
+                             "name")
+    pairs = _check_members(competition, team, members)
+    before = _team_snapshot(team) if team is not None else None
+    if team is None:
+        team = Team(competition=competition, key=key, name=name)
+        db.session.add(team)
+    team.key, team.name = key, name
+    team.members.clear()
+    db.session.flush()
+    for position, (mname, dname) in enumerate(pairs):
+        dept = find_department(competition, dname) or add_department(competition, dname)
+        team.members.append(Member(name=mname, department=dept, position=position))
+    db.session.flush()
+    record("team.create" if before is None else "team.update", competition=competition,
+           obj=team, summary=f"{team.key} {team.name}", before=before,
+           after=_team_snapshot(team))
+    return team
+
+
+def delete_team(team) -> None:
+    """Delete a team; refused once it has score sheets (withdraw it instead)."""
+    if sheet_count(team_id=team.id):
+        raise SetupError(N_('Team "%(team)s" already has score sheets and cannot be deleted; '
+                            'mark it withdrawn instead.'), {"team": team.name})
+    competition = team.competition
+    record("team.delete", competition=competition, obj=team,
+           summary=f"{team.key} {team.name}", before=_team_snapshot(team))
+    competition.teams.remove(team)
+    db.session.flush()
+
+
+def import_teams(competition, teams: list[dict], create_departments: list[str]) -> int:
+    """Create the checked teams of an import in one go; returns how many were created.
+
+    `teams` comes from imports.check_team_rows (already free of problems); departments
+    in `create_departments` are added first. Any failure raises and the request rolls
+    back, so an import is all or nothing.
+    """
+    for name in create_departments:
+        if find_department(competition, name) is None:
+            add_department(competition, name, audit=False)
+    for data in teams:
+        team = Team(competition=competition, key=data["key"], name=data["name"])
+        for position, (mname, dname) in enumerate(data["members"]):
+            dept = find_department(competition, dname)
+            if dept is None:
+                raise SetupError(N_('unknown department "%(department)s"'),
+                                 {"department": dname})
+            team.members.append(Member(name=mname, department=dept, position=position))
+        db.session.add(team)
+    db.session.flush()
+    record("team.import", competition=competition,
+           summary=f"{len(teams)} teams",
+           after={"teams": [{"key": t["key"], "name": t["name"],
+                             "members": [list(m) for m in t["members"]]} for t in teams],
+                  "departments_created": list(create_departments)})
+    return len(teams)

@@ -1,0 +1,84 @@
+"""Organizer accounts: add, change role, deactivate, reset password (admins only)."""
+from ..extensions import db
+from ..models import User
+from ..rules.errors import N_
+from .audit import record
+from .setup_base import SetupError, check_text
+
+MIN_PASSWORD = 8
+ROLES = ("admin", "staff")
+
+
+def _check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise SetupError(N_("The password needs at least %(min)s characters."),
+                         {"min": MIN_PASSWORD}, "password")
+    if len(password) > 200:
+        raise SetupError(N_("longer than %(limit)s characters"), {"limit": 200}, "password")
+    return password
+
+
+def _active_admins() -> int:
+    return db.session.scalar(db.select(db.func.count(User.id)).filter_by(role="admin",
+                                                                         active=True)) or 0
+
+
+def create_user(username: str, name: str, role: str, password: str) -> User:
+    """A new organizer account."""
+    username = check_text(username, "username", 64)
+    if any(ch.isspace() for ch in username):
+        raise SetupError(N_("A username has no spaces."), {}, "username")
+    name = check_text(name, "name", 100, required=False)
+    if role not in ROLES:
+        raise SetupError(N_('"%(value)s" is not one of %(choices)s'),
+                         {"value": role, "choices": ", ".join(ROLES)}, "role")
+    if db.session.scalar(db.select(User.id).filter_by(username=username)) is not None:
+        raise SetupError(N_('The username "%(username)s" is taken.'), {"username": username},
+                         "username")
+    user = User(username=username, name=name or username, role=role)
+    user.set_password(_check_password(password))
+    db.session.add(user)
+    db.session.flush()
+    record("user.create", obj=user, summary=f"{username} ({role})",
+           after={"username": username, "role": role})
+    return user
+
+
+def change_role(user, role: str, acting) -> None:
+    """Make a user admin or staff; the last active admin stays admin."""
+    if role not in ROLES:
+        raise SetupError(N_('"%(value)s" is not one of %(choices)s'),
+                         {"value": role, "choices": ", ".join(ROLES)}, "role")
+    if user.role == role:
+        return
+    if user.role == "admin" and user.active and _active_admins() <= 1:
+        raise SetupError(N_("%(username)s is the last admin: make another admin first."),
+                         {"username": user.username})
+    before = user.role
+    user.role = role
+    record("user.role", obj=user, summary=user.username, before={"role": before},
+           after={"role": role})
+    db.session.flush()
+
+
+def set_active(user, active: bool, acting) -> None:
+    """Deactivate (cannot log in any more) or reactivate an account; never oneself."""
+    if user.active == active:
+        return
+    if not active:
+        if user.id == acting.id:
+            raise SetupError(N_("You cannot deactivate your own account."))
+        if user.role == "admin" and _active_admins() <= 1:
+            raise SetupError(N_("%(username)s is the last admin: make another admin first."),
+                             {"username": user.username})
+    user.active = active
+    record("user.activate" if active else "user.deactivate", obj=user, summary=user.username,
+           before={"active": not active}, after={"active": active})
+    db.session.flush()
+
+
+def reset_password(user, password: str) -> None:
+    """Set a new password for an account (the old one stops working)."""
+    user.set_password(_check_password(password))
+    record("user.password", obj=user, summary=user.username)
+    db.session.flush()

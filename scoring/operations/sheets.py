@@ -1,0 +1,366 @@
+"""Score sheets: save a draft, submit, reopen; idempotent retries; versions kept.
+
+Every accepted change bumps the sheet's version by one and keeps a SheetVersion copy, so
+a sheet's history is versions 1..n without gaps. The sheet row is read with SELECT ...
+FOR UPDATE (PostgreSQL, MariaDB; SQLite serializes writers with BEGIN IMMEDIATE), so two
+requests for one sheet never lose a version; two requests creating the same sheet meet
+the unique constraint, and the caller retries (see `run_idempotent`).
+"""
+import json
+import random
+import re
+import time
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .. import rules as R
+from ..extensions import db
+from ..models import (
+    Absence, Criterion, Judge, Recusal, Score, ScoreSheet, SheetVersion, SubmissionKey, Team,
+    utcnow,
+)
+from .audit import bump_live, current_actor, record
+
+DRAFT, SUBMITTED = "draft", "submitted"
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,80}")
+
+
+class SheetRefused(Exception):
+    """A write the user can fix or must not make; nothing was changed. Carries the JSON body."""
+
+    def __init__(self, status: int, message: str, errors=None, sheet=None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = dict(errors or {})
+        self.sheet = sheet
+
+    def body(self) -> dict:
+        """The JSON answer: ok false, the message, per-criterion errors, the sheet as it is."""
+        out = {"ok": False, "error": self.message, "errors": self.errors}
+        if self.sheet is not None:
+            out["sheet"] = sheet_state(self.sheet)
+        return out
+
+
+# ---- reading ----------------------------------------------------------------------------
+
+def criteria_of(stage) -> list:
+    """The stage's rubric in display order."""
+    return list(db.session.scalars(
+        select(Criterion).where(Criterion.stage_id == stage.id)
+        .order_by(Criterion.position, Criterion.id)))
+
+
+def sheet_scores(sheet, lock=False) -> dict:
+    """{criterion key: Decimal} of a sheet; a criterion without a row is not scored."""
+    if sheet is None or sheet.id is None:
+        return {}
+    q = (select(Criterion.key, Score.value).join(Criterion, Criterion.id == Score.criterion_id)
+         .where(Score.sheet_id == sheet.id))
+    if lock:
+        q = q.with_for_update()
+    return {k: v for k, v in db.session.execute(q)}
+
+
+def text_scores(values: dict) -> dict:
+    """Decimal values as plain strings ("21.5"); None stays None."""
+    return {k: (None if v is None else R.decimal_text(v)) for k, v in values.items()}
+
+
+def sheet_state(sheet, scores=None) -> dict:
+    """The JSON view of a sheet the judge page works from."""
+    scores = sheet_scores(sheet) if scores is None else scores
+    return {
+        "id": sheet.id, "status": sheet.status, "version": sheet.version,
+        "source": sheet.source, "scores": text_scores(scores),
+        "total": R.decimal_text(R.sheet_total(scores)),
+        "submitted_at": sheet.submitted_at.isoformat() + "Z" if sheet.submitted_at else None,
+    }
+
+
+def find_sheet(judge, team, stage):
+    """The sheet of this judge, team and stage, or None."""
+    return db.session.scalars(select(ScoreSheet).filter_by(
+        judge_id=judge.id, team_id=team.id, stage_id=stage.id)).first()
+
+
+def recusal_map(competition) -> dict:
+    """RecusalState for every (judge id, team id) of a competition (rule 2, manual rows too)."""
+    from ..models import Department, Member
+
+    cid = competition.id
+    depts = dict(db.session.execute(
+        select(Department.id, Department.name).where(Department.competition_id == cid)).all())
+    judges = db.session.execute(select(Judge.id, Judge.key, Judge.panel_group,
+                                       Judge.department_id)
+                                .where(Judge.competition_id == cid)).all()
+    teams = db.session.execute(select(Team.id, Team.key).where(Team.competition_id == cid)).all()
+    members: dict = {}
+    for tid, did in db.session.execute(
+            select(Member.team_id, Member.department_id).join(Team, Team.id == Member.team_id)
+            .where(Team.competition_id == cid)):
+        members.setdefault(tid, []).append(depts.get(did))
+    jkey = {j.id: j.key for j in judges}
+    tkey = {t.id: t.key for t in teams}
+    manual = [R.Recusal(jkey[r.judge_id], tkey[r.team_id], r.reason or "", bool(r.lift))
+              for r in db.session.execute(
+                  select(Recusal.judge_id, Recusal.team_id, Recusal.reason, Recusal.lift)
+                  .join(Judge, Judge.id == Recusal.judge_id).where(Judge.competition_id == cid))]
+    matrix = R.recusal_matrix(
+        [R.Judge(j.key, j.panel_group, depts.get(j.department_id)) for j in judges],
+        [R.Team(t.key, None, tuple(members.get(t.id, ()))) for t in teams], manual)
+    return {(j.id, t.id): matrix[(j.key, t.key)] for j in judges for t in teams}
+
+
+def is_recused(judge, team) -> bool:
+    """Rule 2 for one pair, counting the organizer's manual decisions."""
+    return recusal_map(judge.competition)[(judge.id, team.id)].recused
+
+
+def is_absent(judge, stage) -> bool:
+    """Whether the organizer marked this judge absent for the stage."""
+    return db.session.scalar(select(Absence.id).filter_by(
+        judge_id=judge.id, stage_id=stage.id)) is not None
+
+
+def check_judge_access(judge, stage, team, write: bool) -> None:
+    """Raise SheetRefused unless this judge may see (write=False) or change this sheet."""
+    if stage.competition_id != judge.competition_id or team.competition_id != judge.competition_id:
+        raise SheetRefused(404, _("There is no such sheet."))
+    if stage.state != "open":
+        raise SheetRefused(403, _("The stage %(stage)s is not open for scoring.",
+                                  stage=stage.name))
+    if is_recused(judge, team):
+        raise SheetRefused(403, _("You do not score the team %(team)s (recusal).",
+                                  team=team.name))
+    if write and team.withdrawn:
+        raise SheetRefused(409, _("The team %(team)s has withdrawn; it is not scored.",
+                                  team=team.name))
+    if write and is_absent(judge, stage):
+        raise SheetRefused(409, _("You are marked absent for this stage; ask the organizer."))
+
+
+# ---- validating -------------------------------------------------------------------------
+
+def clean_scores(criteria, scores, complete: bool) -> dict:
+    """{criterion key: Decimal or None} from what a client sent, or SheetRefused naming each bad value.
+
+    Keys not sent are "not scored"; complete=True (a submission) needs every criterion.
+    """
+    if not isinstance(scores, dict):
+        raise SheetRefused(400, _("The scores must be sent as an object of criterion to value."))
+    by_key = {c.key: c for c in criteria}
+    errors, names = {}, {}
+    for key in scores:
+        if key not in by_key:
+            errors[str(key)[:64]] = _('unknown criterion "%(criterion)s"', criterion=str(key)[:64])
+            names[str(key)[:64]] = str(key)[:64]
+    values = {}
+    for c in criteria:
+        raw = scores.get(c.key)
+        if raw is None:
+            if complete:
+                errors[c.key] = _("Enter a score")
+                names[c.key] = c.name
+            else:
+                values[c.key] = None
+            continue
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
+            errors[c.key] = _("%(value)s is not a number", value=type(raw).__name__)
+            names[c.key] = c.name
+            continue
+        try:
+            values[c.key] = R.parse_score(raw, c)
+        except R.ScoreError as e:
+            errors[c.key] = _(e.message, **e.params)
+            names[c.key] = c.name
+    if errors:
+        summary = "; ".join(_("%(criterion)s: %(message)s", criterion=names[k], message=m)
+                            for k, m in errors.items())
+        raise SheetRefused(422, summary, errors)
+    return values
+
+
+# ---- writing ----------------------------------------------------------------------------
+
+def lock_competition(competition_id) -> None:
+    """Take the competition row lock first in every sheet write: one lock order, no deadlock.
+
+    Sheet writes of one competition then run one after another (as SQLite does anyway);
+    with nine judges that costs nothing, and MariaDB's gap locks can no longer deadlock.
+    """
+    from ..models import Competition
+
+    db.session.execute(select(Competition.id).where(Competition.id == competition_id)
+                       .with_for_update())
+
+
+def _locked_sheet(judge_id, team_id, stage_id):
+    """The sheet row, locked for this transaction, freshly read (never a stale cached copy)."""
+    return db.session.scalars(
+        select(ScoreSheet).filter_by(judge_id=judge_id, team_id=team_id, stage_id=stage_id)
+        .with_for_update().execution_options(populate_existing=True)).first()
+
+
+def _set_scores(sheet, criteria, before: dict, values: dict) -> None:
+    """Make the sheet's Score rows equal values (None = no row)."""
+    by_key = {c.key: c for c in criteria}
+    rows = {s.criterion_id: s for s in db.session.scalars(
+        select(Score).where(Score.sheet_id == sheet.id).with_for_update()
+        .execution_options(populate_existing=True))}
+    for key, value in values.items():
+        crit = by_key[key]
+        row = rows.get(crit.id)
+        if value is None:
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(Score(sheet_id=sheet.id, criterion_id=crit.id, value=value))
+        elif row.value != value:
+            row.value = value
+
+
+def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=None,
+                source: str = "judge", actor: str | None = None, reason: str = ""):
+    """Save values as a draft or submit them; returns (sheet, scores, unchanged).
+
+    Refuses (SheetRefused 409) to change a submitted sheet and, for drafts, a stale
+    base_version. An unchanged draft, or a repeated identical submission, writes nothing.
+    """
+    criteria = criteria_of(stage)
+    actor = actor or current_actor()
+    lock_competition(judge.competition_id)
+    sheet = _locked_sheet(judge.id, team.id, stage.id)
+    created = sheet is None
+    if created:
+        sheet = ScoreSheet(judge_id=judge.id, team_id=team.id, stage_id=stage.id,
+                           status=DRAFT, version=0, source=source)
+        db.session.add(sheet)
+        db.session.flush()  # a concurrent creator makes this raise IntegrityError: retried
+    before = sheet_scores(sheet, lock=True)
+    after = {k: v for k, v in values.items() if v is not None}
+    if sheet.status == SUBMITTED:
+        if submit and after == before:
+            return sheet, before, True
+        raise SheetRefused(409, _("This sheet is already submitted and locked. Ask the "
+                                  "organizer to reopen it to change a score."), sheet=sheet)
+    if not submit and base_version is not None and base_version != sheet.version:
+        raise SheetRefused(409, _("This sheet was changed elsewhere; the newest version was "
+                                  "loaded."), sheet=sheet)
+    if not submit and not created and after == before:
+        return sheet, before, True
+    _set_scores(sheet, criteria, before, values)
+    sheet.version = sheet.version + 1
+    sheet.source = source
+    if submit:
+        sheet.status = SUBMITTED
+        sheet.submitted_at = utcnow()
+    db.session.add(SheetVersion(sheet_id=sheet.id, version=sheet.version, status=sheet.status,
+                                scores_json=json.dumps(text_scores(after), sort_keys=True),
+                                actor=actor, reason=reason))
+    if submit:
+        record("sheet.submit", competition=judge.competition_id, obj=sheet, actor=actor,
+               summary=f"{judge.key} / {team.key} / {stage.key} v{sheet.version} ({source})",
+               before=text_scores(before), after=text_scores(after), reason=reason)
+    bump_live(judge.competition_id)
+    db.session.flush()
+    return sheet, after, False
+
+
+def reopen(sheet, reason: str, actor: str | None = None):
+    """An organizer reopens a submitted sheet: back to draft, version + 1, history kept."""
+    actor = actor or current_actor()
+    lock_competition(sheet.judge.competition_id)
+    locked = _locked_sheet(sheet.judge_id, sheet.team_id, sheet.stage_id)
+    if locked is None or locked.status != SUBMITTED:
+        raise SheetRefused(409, _("Only a submitted sheet can be reopened."))
+    scores = text_scores(sheet_scores(locked, lock=True))
+    before = {"status": locked.status, "version": locked.version, "scores": scores}
+    locked.status = DRAFT
+    locked.version += 1
+    locked.submitted_at = None
+    db.session.add(SheetVersion(sheet_id=locked.id, version=locked.version, status=DRAFT,
+                                scores_json=json.dumps(scores, sort_keys=True), actor=actor,
+                                reason=reason))
+    record("sheet.reopen", competition=locked.judge.competition_id, obj=locked, actor=actor,
+           summary=f"{locked.judge.key} / {locked.team.key} / {locked.stage.key}",
+           before=before, after={"status": DRAFT, "version": locked.version, "scores": scores},
+           reason=reason)
+    bump_live(locked.judge.competition_id)
+    db.session.flush()
+    return locked
+
+
+# ---- idempotency ------------------------------------------------------------------------
+
+def valid_key(key) -> bool:
+    """An idempotency key is 8-80 letters, digits, '-' or '_' (a UUID is)."""
+    return isinstance(key, str) and bool(_KEY.fullmatch(key))
+
+
+def replay(judge, key: str):
+    """The stored (status, body) for a key this judge already used, or None if it is new."""
+    # A locking read: on MariaDB a plain read could see a snapshot older than the lock.
+    row = db.session.scalars(select(SubmissionKey).filter_by(key=key).with_for_update()
+                             .execution_options(populate_existing=True)).first()
+    if row is None:
+        return None
+    if row.judge_id != judge.id:
+        return 409, {"ok": False, "error": _("This request key was already used.")}
+    stored = json.loads(row.response_json)
+    body = stored["body"]
+    body["replayed"] = True
+    return stored["status"], body
+
+
+def remember(judge, key: str, sheet, status: int, body: dict) -> None:
+    """Keep the answer to key, so a retry of the same request gets it again and writes nothing."""
+    db.session.add(SubmissionKey(key=key, judge_id=judge.id,
+                                 sheet_id=sheet.id if sheet is not None else None,
+                                 response_json=json.dumps({"status": status, "body": body})))
+    db.session.flush()
+
+
+def retryable(exc) -> bool:
+    """A conflict another transaction caused: a unique clash, a deadlock, a lock wait."""
+    if isinstance(exc, IntegrityError):
+        return True
+    if isinstance(exc, OperationalError):
+        orig = getattr(exc, "orig", None)
+        code = orig.args[0] if orig is not None and getattr(orig, "args", None) else None
+        state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        return code in (1205, 1213) or state in ("40001", "40P01") or \
+            "database is locked" in str(orig)
+    return False
+
+
+def run_idempotent(judge, key: str, action, attempts: int = 6):
+    """Run action() -> (status, body, sheet) once per key, committing; returns (status, body).
+
+    A retried key gets the stored answer. A conflict with a concurrent request rolls the
+    whole transaction back and runs again from a fresh read, so nothing is half-done.
+    """
+    for attempt in range(attempts):
+        try:
+            lock_competition(judge.competition_id)
+            stored = replay(judge, key)
+            if stored is not None:
+                db.session.rollback()
+                return stored
+            status, body, sheet = action()
+            remember(judge, key, sheet, status, body)
+            db.session.commit()
+            return status, body
+        except SheetRefused as e:
+            db.session.rollback()
+            return e.status, e.body()
+        except (IntegrityError, OperationalError) as e:
+            db.session.rollback()
+            if not retryable(e) or attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise RuntimeError("unreachable")

@@ -1,0 +1,52 @@
+"""`scoring report KIND KEY -o FILE.pdf`: every printed report from the command line."""
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from ..cli import _lan_addresses, command
+
+
+def default_base_url() -> str:
+    """SCORING_BASE_URL if set, else http://<first LAN address>:5000 (what tablets reach)."""
+    configured = current_app.config.get("SCORING_BASE_URL")
+    if configured:
+        return configured
+    addresses = _lan_addresses()
+    return f"http://{addresses[0] if addresses else '127.0.0.1'}:5000"
+
+
+@command("report")
+@click.argument("kind")
+@click.argument("key")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
+              help="The PDF file to write.")
+@click.option("--stage", default=None, help="Only this stage (sheets, blank-sheets).")
+@click.option("--team", default=None, help="Only this team (team-detail).")
+@click.option("--base-url", default=None,
+              help="Start of the judges' links on judge-links cards "
+                   "(default: SCORING_BASE_URL, else http://<LAN address>:5000).")
+@click.option("--lang", default="zh_CN", show_default=True, type=click.Choice(["zh_CN", "en"]),
+              help="Language of the printed labels.")
+@with_appcontext
+def report(kind, key, output, stage, team, base_url, lang):
+    """Write a printed report: ranking, sheets, team-detail, blank-sheets, draw, judge-links."""
+    from ..extensions import db
+    from ..models import Competition
+    from ..rules import RuleError
+    from . import KINDS, FontError, ReportError, build
+
+    if kind not in KINDS:
+        raise click.ClickException(f'unknown report kind "{kind}" (one of: {", ".join(KINDS)})')
+    competition = db.session.scalar(db.select(Competition).filter_by(key=key))
+    if competition is None:
+        raise click.ClickException(f'no competition with key "{key}"')
+    if kind == "judge-links" and not base_url:
+        base_url = default_base_url()
+    try:
+        pdf = build(kind, competition, stage=stage, team=team, base_url=base_url, lang=lang)
+    except (ReportError, FontError, RuleError) as exc:
+        raise click.ClickException(str(exc)) from None
+    Path(output).write_bytes(pdf)
+    click.echo(f"Wrote {output} ({len(pdf) // 1024} KB).")

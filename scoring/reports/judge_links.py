@@ -1,0 +1,121 @@
+"""Judge login cards (评委登录卡): name, group, a QR code of the private link, the link.
+
+Eight cards per A4 page (2 x 4) with dashed cut lines; each card is cut out and handed
+to its judge, who scans it with the tablet.
+"""
+from flask_babel import gettext as _
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, PageBreak, Paragraph
+
+from ..models import Judge
+from ..operations.tokens import judge_link_path
+from . import page
+from .common import group_label, localized
+from .data import load
+from .page import Meta, Styles, esc
+
+COLUMNS, ROWS = 2, 4
+
+
+def judge_link(base_url: str, judge) -> str:
+    """The full private login URL of a judge under base_url (e.g. http://10.0.0.5:5000)."""
+    return base_url.rstrip("/") + "/j/" + judge_link_path(judge)
+
+
+class CardSheet(Flowable):
+    """One page of judge cards in a grid, with dashed cut lines between them."""
+
+    def __init__(self, cards, styles: Styles, width, height, competition_name):
+        super().__init__()
+        self.cards = cards
+        self.st = styles
+        self.width = width
+        self.height = height
+        self.competition_name = competition_name
+
+    def wrap(self, *_args):
+        """Fills the page body."""
+        return self.width, self.height
+
+    def _card(self, c, x, y, w, h, card):
+        st = self.st
+        pad = 5 * mm
+        qr_size = min(h - 2 * pad - 12 * mm, w * 0.46)
+        # QR code on the left, bottom-aligned above the link text.
+        widget = QrCodeWidget(card["url"], barLevel="M")
+        bx, by, bw, bh = widget.getBounds()
+        drawing = Drawing(qr_size, qr_size,
+                          transform=[qr_size / (bw - bx), 0, 0, qr_size / (bh - by), 0, 0],
+                          # The renderer sets this font first even with no text drawn: it
+                          # must be the embedded one, never the default Helvetica.
+                          initialFontName=st.fonts.regular)
+        drawing.add(widget)
+        qr_y = y + h - pad - qr_size
+        renderPDF.draw(drawing, c, x + pad - 2 * mm, qr_y)
+        # Text on the right of the QR code.
+        tx = x + pad + qr_size + 1 * mm
+        tw = x + w - pad - tx
+        top = y + h - pad
+        for para in (
+            Paragraph(esc(self.competition_name), st.cell_small),
+            Paragraph(esc(card["name"]), st.big),
+            Paragraph(esc(card["group"]), st.cell),
+            Paragraph(esc(_("Scan the code with the tablet to log in. Keep this card to "
+                            "yourself: the link is your signature.")), st.cell_small),
+        ):
+            _w, ph = para.wrap(tw, h)
+            top -= ph
+            para.drawOn(c, tx, top)
+            top -= 1.5 * mm
+        # The link as text, full width under the QR code, in the monospace font.
+        link = Paragraph(esc(card["url"]), st.mono)
+        _w, lh = link.wrap(w - 2 * pad, h)
+        link.drawOn(c, x + pad, min(qr_y - 2 * mm, top) - lh)
+
+    def draw(self):
+        """Cards in reading order, cut lines between rows and columns."""
+        c = self.canv
+        cw, ch = self.width / COLUMNS, self.height / ROWS
+        for i, card in enumerate(self.cards):
+            col, row = i % COLUMNS, i // COLUMNS
+            self._card(c, col * cw, self.height - (row + 1) * ch, cw, ch, card)
+        c.saveState()
+        c.setStrokeColor(page.MUTED)
+        c.setLineWidth(0.5)
+        c.setDash(4, 3)
+        for k in range(COLUMNS + 1):
+            c.line(k * cw, 0, k * cw, self.height)
+        for k in range(ROWS + 1):
+            c.line(0, k * ch, self.width, k * ch)
+        c.restoreState()
+
+
+@localized
+def build_judge_links(competition, base_url="http://127.0.0.1:5000") -> bytes:
+    """The judge-links PDF: one card per judge, eight per page, with cut lines."""
+    data = load(competition, with_results=False)
+    st = Styles(page.configured_fonts())
+    meta = Meta(competition=competition.name, title=_("Judge login cards"))
+    rows = {j.key: j for j in competition.judges}
+    cards = []
+    for judge in data.judges:
+        row: Judge = rows[judge.key]
+        group = group_label(judge.group)
+        if judge.department:
+            group += " · " + judge.department
+        cards.append({"name": f"{judge.name}（{judge.key}）", "group": group,
+                      "url": judge_link(base_url, row)})
+    width, height = page.frame_width(False), page.frame_height(False)
+    story = []
+    per_page = COLUMNS * ROWS
+    for start in range(0, len(cards), per_page):
+        if story:
+            story.append(PageBreak())
+        story.append(CardSheet(cards[start:start + per_page], st, width, height - 1,
+                               competition.name))
+    if not story:
+        story.append(st.p(_("No judge yet."), st.body))
+    return page.render(story, meta)

@@ -1,0 +1,389 @@
+"""The page every report shares: A4, header, footer, fonts, styles, tables, signatures.
+
+Header (every page): the competition name, the report title with the current section
+(e.g. one judge's sheet) and the time printed. Footer: 第 x 页 / 共 y 页 of the whole
+document and the page within the section. Page totals need a second pass: the canvas
+keeps each finished page and draws the numbers when the document is saved.
+"""
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from xml.sax.saxutils import escape
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+
+from .fonts import Fonts, report_fonts
+
+MARGIN_X = 15 * mm
+FRAME_TOP = 31 * mm      # from the top edge: the header band lies above
+FRAME_BOTTOM = 18 * mm   # from the bottom edge: the footer band lies below
+INK = colors.HexColor("#111111")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#333333")
+HEAD_BG = colors.HexColor("#e6e6e6")
+SHADE = colors.HexColor("#f3f3f3")
+RED = colors.HexColor("#c0161d")
+
+
+def esc(value) -> str:
+    """Text for a reportlab Paragraph: markup characters print literally (names are data)."""
+    return escape("" if value is None else str(value))
+
+
+def printed_time() -> str:
+    """Now in the contest's time zone (Asia/Shanghai by default), to the minute."""
+    name = "Asia/Shanghai"
+    if has_app_context():
+        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE") or name
+    try:
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(name)
+    except Exception:  # no tz database (e.g. Windows without tzdata): China has no DST
+        tz = timezone(timedelta(hours=8))
+    return datetime.now(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def configured_fonts() -> Fonts:
+    """The report fonts, honoring the SCORING_PDF_FONT setting."""
+    path = current_app.config.get("SCORING_PDF_FONT") if has_app_context() else None
+    return report_fonts(path)
+
+
+class Styles:
+    """Paragraph styles of the reports, all in the embedded font (CJK line breaking)."""
+
+    def __init__(self, fonts: Fonts):
+        self.fonts = fonts
+        f = fonts.regular
+
+        def style(name, size, **kw):
+            kw.setdefault("leading", round(size * 1.35, 1))
+            kw.setdefault("textColor", INK)
+            return ParagraphStyle(name, fontName=f, fontSize=size, wordWrap="CJK", **kw)
+
+        self.body = style("body", 10)
+        self.small = style("small", 8.5, textColor=MUTED)
+        self.h1 = style("h1", 15, spaceAfter=2 * mm, alignment=TA_LEFT)
+        self.h2 = style("h2", 12, spaceBefore=3 * mm, spaceAfter=1.5 * mm)
+        self.cell = style("cell", 9)
+        self.cell_small = style("cell_small", 7.5, textColor=MUTED)
+        self.cell_center = style("cell_center", 9, alignment=TA_CENTER)
+        self.cell_right = style("cell_right", 9, alignment=TA_RIGHT)
+        self.head = style("head", 8.5, alignment=TA_CENTER, leading=11)
+        self.big = style("big", 13, leading=17)
+        self.banner = style("banner", 10, textColor=RED)
+        self.mono = ParagraphStyle("mono", fontName=fonts.mono, fontSize=8, leading=10.5,
+                                   textColor=INK, wordWrap="CJK", splitLongWords=1)
+
+    def p(self, text, style=None) -> Paragraph:
+        """A Paragraph of plain text (escaped, so names never act as markup)."""
+        return Paragraph(esc(text), style or self.cell)
+
+    def markup(self, html, style=None) -> Paragraph:
+        """A Paragraph of trusted markup (the caller escaped every piece of data in it)."""
+        return Paragraph(html, style or self.cell)
+
+
+CELL_PAD = 3  # left and right padding of every table cell (points)
+
+
+def fit(text, width, style) -> object:
+    """A table cell: a plain string when it fits on one line (cheap to lay out, and never
+    parsed as markup), else a Paragraph that wraps (CJK-aware), so nothing is cut off."""
+    text = "" if text is None else str(text)
+    room = width - 2 * CELL_PAD - 0.5
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= room:
+        return text
+    return Paragraph(esc(text), style)
+
+
+class Struck(Flowable):
+    """A number struck through (a dropped sheet), drawn directly: cheaper than <strike>."""
+
+    def __init__(self, text, font, size, color=MUTED):
+        super().__init__()
+        self.text, self.font, self.size, self.color = str(text), font, size, color
+
+    def wrap(self, avail_width, _avail_height):
+        """As wide as the cell, one line high."""
+        self.width = avail_width
+        return avail_width, self.size * 1.2
+
+    def draw(self):
+        """Right-aligned text with a line through its middle."""
+        c = self.canv
+        w = stringWidth(self.text, self.font, self.size)
+        c.saveState()
+        c.setFillColor(self.color)
+        c.setStrokeColor(INK)
+        c.setFont(self.font, self.size)
+        c.drawRightString(self.width, self.size * 0.25, self.text)
+        c.setLineWidth(0.8)
+        y = self.size * 0.55
+        c.line(self.width - w - 1.5, y, self.width + 1.5, y)
+        c.restoreState()
+
+
+class Section(Flowable):
+    """Marks where a section starts (e.g. one judge's sheet): shown in the header."""
+
+    width = height = 0
+
+    def __init__(self, key, subtitle):
+        super().__init__()
+        self.key = key
+        self.subtitle = subtitle
+
+    def wrap(self, *_args):
+        """Takes no room."""
+        return 0, 0
+
+    def draw(self):
+        """Tell the canvas which section the following pages belong to."""
+        self.canv._report_section = (self.key, self.subtitle)
+
+
+def signature_block(styles: Styles, labels, width) -> Table:
+    """Signature lines: each label (e.g. 评委签字) with a blank to sign and a date blank."""
+    date = _("Date")
+    cells, widths = [], []
+    share = width / len(labels)
+    for label in labels:
+        cells += [styles.p(label + "：", styles.body), "", styles.p(date + "：", styles.body), ""]
+        label_w = stringWidth(label + "：", styles.fonts.regular, 10) + 3 * mm
+        date_w = stringWidth(date + "：", styles.fonts.regular, 10) + 3 * mm
+        rest = max(share - label_w - date_w - 4 * mm, 20 * mm)
+        widths += [label_w, rest * 0.6, date_w, rest * 0.4]
+    table = Table([cells], colWidths=widths, rowHeights=[13 * mm], hAlign="LEFT")
+    style = [("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+             ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular),
+             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    for i in range(len(labels)):
+        style += [("LINEBELOW", (4 * i + 1, 0), (4 * i + 1, 0), 0.6, INK),
+                  ("LINEBELOW", (4 * i + 3, 0), (4 * i + 3, 0), 0.6, INK),
+                  ("RIGHTPADDING", (4 * i + 3, 0), (4 * i + 3, 0), 4 * mm)]
+    table.setStyle(style)
+    return table
+
+
+class FastTable(Table):
+    """A Table that skips drawing empty cells (blank sheets have thousands of them)."""
+
+    def _drawCell(self, cellval, cellstyle, pos, size):
+        if isinstance(cellval, str) and not cellval:
+            return
+        super()._drawCell(cellval, cellstyle, pos, size)
+
+
+def grid_table(header, rows, widths, *, signature=None, styles_extra=(), keep_last=3,
+               row_heights=None, font=None) -> Table:
+    """A ruled table whose header row repeats on every page; signature rows stay with the
+    last rows (NOSPLIT), so a signature never stands alone on a page."""
+    data = [header] + list(rows)
+    n_body = len(rows)
+    if signature is not None:
+        data.append([signature] + [""] * (len(widths) - 1))
+    heights = None
+    if row_heights:
+        heights = [None] + list(row_heights) + ([None] if signature is not None else [])
+    table = FastTable(data, colWidths=widths, rowHeights=heights, repeatRows=1)
+    last_body = n_body  # row index of the last body row
+    style = [
+        # Plain-string cells (even empty ones) are set in the embedded font, never the
+        # Table default Helvetica, which is not embedded.
+        ("FONTNAME", (0, 0), (-1, -1), font or configured_fonts().regular),
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("LEADING", (0, 0), (-1, -1), 11),
+        ("GRID", (0, 0), (-1, last_body), 0.5, RULE),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    style += list(styles_extra)
+    if signature is not None:
+        # After the caller's column styles, which must not restyle the signature row.
+        sig = len(data) - 1
+        style += [("SPAN", (0, sig), (-1, sig)),
+                  ("ALIGN", (0, sig), (-1, sig), "LEFT"),
+                  ("BACKGROUND", (0, sig), (-1, sig), colors.white),
+                  ("LEFTPADDING", (0, sig), (-1, sig), 0),
+                  ("TOPPADDING", (0, sig), (-1, sig), 4 * mm),
+                  ("NOSPLIT", (0, max(1, sig - keep_last)), (-1, sig))]
+    table.setStyle(style)
+    return table
+
+
+@dataclass
+class Meta:
+    """What the header and footer show."""
+
+    competition: str
+    title: str
+    provisional: bool = False
+    landscape: bool = False
+    footer_note: str = ""
+
+
+def _fit(text, font, size, width, minimum=7.0):
+    """The largest size <= size (down to minimum) at which text fits width, and the text."""
+    while size > minimum and stringWidth(text, font, size) > width:
+        size -= 0.5
+    if stringWidth(text, font, size) > width:
+        while text and stringWidth(text + "…", font, size) > width:
+            text = text[:-1]
+        text += "…"
+    return text, size
+
+
+class _Painter:
+    """Draws the header, footer and provisional watermark for one document."""
+
+    def __init__(self, meta: Meta, fonts: Fonts):
+        self.meta = meta
+        self.fonts = fonts
+        self.printed = _("Printed %(time)s", time=printed_time())
+        self.page_label = _("Page %(page)s of %(pages)s")
+        self.section_label = _("this sheet: page %(page)s of %(pages)s")
+        self.banner = _("PROVISIONAL: some sheets are still missing; not final results")
+
+    def watermark(self, canv, doc):
+        """A light diagonal 暂定 / PROVISIONAL across pages of provisional results."""
+        if not self.meta.provisional:
+            return
+        w, h = doc.pagesize
+        canv.saveState()
+        canv.setFillColor(RED)
+        canv.setFillAlpha(0.10)
+        canv.translate(w / 2, h / 2)
+        canv.rotate(35)
+        canv.setFont(self.fonts.regular, 64)
+        canv.drawCentredString(0, 0, "暂定  PROVISIONAL")
+        canv.restoreState()
+
+    def header(self, canv, doc):
+        """Competition name, title with the current section, time printed."""
+        w, h = doc.pagesize
+        f = self.fonts.regular
+        right = w - MARGIN_X
+        canv.saveState()
+        canv.setFillColor(MUTED)
+        canv.setFont(f, 8.5)
+        canv.drawRightString(right, h - 13 * mm, self.printed)
+        room = right - MARGIN_X - stringWidth(self.printed, f, 8.5) - 8 * mm
+        name, size = _fit(self.meta.competition, f, 13, room)
+        canv.setFillColor(INK)
+        canv.setFont(f, size)
+        canv.drawString(MARGIN_X, h - 13 * mm, name)
+        section = getattr(canv, "_report_section", None)
+        title = self.meta.title + (f"  ·  {section[1]}" if section and section[1] else "")
+        title, size = _fit(title, f, 10.5, right - MARGIN_X)
+        canv.setFont(f, size)
+        canv.drawString(MARGIN_X, h - 20 * mm, title)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.8)
+        canv.line(MARGIN_X, h - 22.5 * mm, right, h - 22.5 * mm)
+        if self.meta.provisional:
+            canv.setFillColor(RED)
+            canv.rect(MARGIN_X, h - 29 * mm, right - MARGIN_X, 5.5 * mm, stroke=0, fill=1)
+            canv.setFillColor(colors.white)
+            text, size = _fit(self.banner, f, 9.5, right - MARGIN_X - 4 * mm)
+            canv.setFont(f, size)
+            canv.drawCentredString(w / 2, h - 27.2 * mm, text)
+        canv.restoreState()
+
+    def footer(self, canv, page, pages, section_page=None, section_pages=None):
+        """第 x 页 / 共 y 页 in the middle; the section's own page count and a note aside."""
+        w, _h = canv._pagesize
+        f = self.fonts.regular
+        canv.saveState()
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN_X, 14.5 * mm, w - MARGIN_X, 14.5 * mm)
+        canv.setFillColor(INK)
+        canv.setFont(f, 9)
+        canv.drawCentredString(w / 2, 10 * mm, self.page_label % {"page": page, "pages": pages})
+        canv.setFillColor(MUTED)
+        canv.setFont(f, 8)
+        if section_pages and section_pages > 1:
+            canv.drawString(MARGIN_X, 10 * mm, self.section_label % {
+                "page": section_page, "pages": section_pages})
+        if self.meta.footer_note:
+            note, size = _fit(self.meta.footer_note, f, 8, w / 2 - MARGIN_X - 25 * mm)
+            canv.setFont(f, size)
+            canv.drawRightString(w - MARGIN_X, 10 * mm, note)
+        canv.restoreState()
+
+
+def _canvas_class(painter: _Painter, fonts: Fonts):
+    """A canvas that defers page numbering until every page is known (two passes)."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            # The initial font goes into every page's preamble: it must be the embedded
+            # one, or pdffonts would list an unembedded Helvetica.
+            kwargs["initialFontName"] = fonts.regular
+            super().__init__(*args, **kwargs)
+            self._saved_pages = []
+
+        def showPage(self):
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._saved_pages)
+            sections = [(s.get("_report_section") or (None, ""))[0] for s in self._saved_pages]
+            counts, seen = {}, {}
+            for key in sections:
+                counts[key] = counts.get(key, 0) + 1
+            for state, key in zip(self._saved_pages, sections, strict=True):
+                self.__dict__.update(state)
+                seen[key] = seen.get(key, 0) + 1
+                painter.footer(self, self._pageNumber, total,
+                               seen[key] if key is not None else None,
+                               counts[key] if key is not None else None)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return NumberedCanvas
+
+
+def render(story, meta: Meta, fonts: Fonts | None = None) -> bytes:
+    """Lay the flowables out on A4 pages with the shared header and footer; PDF bytes."""
+    fonts = fonts or configured_fonts()
+    pagesize = landscape(A4) if meta.landscape else A4
+    buf = io.BytesIO()
+    doc = BaseDocTemplate(buf, pagesize=pagesize, leftMargin=MARGIN_X, rightMargin=MARGIN_X,
+                          topMargin=FRAME_TOP, bottomMargin=FRAME_BOTTOM,
+                          title=f"{meta.competition} · {meta.title}", author="scoring",
+                          creator="scoring", invariant=0)
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    painter = _Painter(meta, fonts)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=painter.watermark,
+                                       onPageEnd=painter.header)])
+    doc.build(list(story) or [Paragraph("", Styles(fonts).body)],
+              canvasmaker=_canvas_class(painter, fonts))
+    return buf.getvalue()
+
+
+def frame_width(meta_landscape: bool) -> float:
+    """The usable width of a page's body (points)."""
+    return (landscape(A4) if meta_landscape else A4)[0] - 2 * MARGIN_X
+
+
+def frame_height(meta_landscape: bool) -> float:
+    """The usable height of a page's body (points)."""
+    return (landscape(A4) if meta_landscape else A4)[1] - FRAME_TOP - FRAME_BOTTOM

@@ -1,0 +1,134 @@
+"""Score sheets as entered (评分表): one per judge per stage, for the judge to sign."""
+from flask_babel import gettext as _
+from reportlab.lib.units import mm
+from reportlab.platypus import PageBreak, Spacer
+
+from . import page
+from .common import group_label, judge_label, localized
+from .data import ReportData, load, num
+from .page import Meta, Section, Styles, esc, fit, grid_table, signature_block
+
+# Above this many criteria the sheet is printed in landscape.
+PORTRAIT_MAX_CRITERIA = 5
+GREY = page.SHADE
+
+
+def stages_for(data: ReportData, stage_key=None) -> tuple:
+    """The stages a per-stage report covers: the one asked for, or all of them."""
+    return (data.stage(stage_key),) if stage_key else data.stages
+
+
+def criterion_head(st, c, with_step=False):
+    """A criterion column header: its name with its maximum (and step)."""
+    extra = _("max %(max)s", max=num(c.max))
+    if with_step:
+        extra += " · " + _("step %(step)s", step=num(c.step))
+    return st.markup(f"{esc(c.name or c.key)}<br/><font size=7>{esc(extra)}</font>", st.head)
+
+
+def column_widths(width, n_criteria, *, team_w, lead=(10 * mm, 15 * mm),
+                  tail=(16 * mm, 22 * mm)):
+    """Draw number, team key, team name, one column per criterion, then the tail columns."""
+    crit_w = (width - sum(lead) - team_w - sum(tail)) / max(n_criteria, 1)
+    return list(lead) + [team_w] + [crit_w] * n_criteria + list(tail)
+
+
+def row_styles(n_criteria, status_column=True):
+    """Column styles of a sheet table: draw number centered, scores and total right."""
+    first, last = 3, 3 + n_criteria  # the criteria, then the total column
+    out = [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (first, 1), (last, -1), "RIGHT")]
+    if status_column:
+        out += [("FONTSIZE", (-1, 1), (-1, -1), 7.5),
+                ("TEXTCOLOR", (-1, 1), (-1, -1), page.MUTED)]
+    return out
+
+
+def judge_section_title(judge, stage) -> str:
+    """The header subtitle of one judge's sheet in one stage."""
+    return _("%(stage)s · judge %(judge)s (%(group)s)", stage=stage.name or stage.key,
+             judge=judge_label(judge), group=group_label(judge.group))
+
+
+def team_cells(st, team, widths):
+    """Draw number, key and name cells of a team row (the name wraps, never cut)."""
+    return [team.draw if team.draw is not None else "—", fit(team.key, widths[1], st.cell),
+            fit(team.name or team.key, widths[2], st.cell)]
+
+
+def status_text(data, judge, team, stage, sheet):
+    """One row's state: recused, withdrawn, not scored, draft, submitted."""
+    if data.recusals[(judge.key, team.key)].recused:
+        return _("Recused")
+    if team.withdrawn:
+        return _("Withdrawn")
+    if sheet is None:
+        return _("Not scored")
+    if sheet.status == "submitted":
+        return _("Submitted")
+    return _("Draft (not counted)")
+
+
+def _judge_sheet(st, data, judge, stage, width):
+    """The table of one judge's scores in one stage, in draw order, with a signature."""
+    crits = stage.criteria
+    n = len(crits)
+    head = [st.p(_("Draw no."), st.head), st.p(_("Team key"), st.head),
+            st.p(_("Team"), st.head)]
+    head += [criterion_head(st, c) for c in crits]
+    head += [st.markup(f"{esc(_('Sheet total'))}<br/><font size=7>"
+                       f"{esc(_('max %(max)s', max=num(stage.max_total)))}</font>", st.head),
+             st.p(_("Sheet status"), st.head)]
+    widths = column_widths(width, n, team_w=min(48 * mm, width * 0.24))
+    rows, extra = [], row_styles(n)
+    for i, key in enumerate(data.draw_order, start=1):
+        team = data.teams[key]
+        sheet = data.sheets.get((judge.key, key, stage.key))
+        row = team_cells(st, team, widths)
+        if data.recusals[(judge.key, key)].recused:
+            # A plain string: reportlab centers it over the whole span.
+            row += [_("Recused")] + [""] * n + [""]
+            extra += [("SPAN", (3, i), (3 + n, i)), ("ALIGN", (3, i), (3, i), "CENTER"),
+                      ("BACKGROUND", (0, i), (-1, i), GREY)]
+            rows.append(row)
+            continue
+        for c in crits:
+            value = sheet.scores.get(c.key) if sheet else None
+            row.append(num(value) if value is not None else "")
+        row += [num(sheet.total) if sheet and sheet.scores else "",
+                status_text(data, judge, team, stage, sheet)]
+        if sheet is None or sheet.status != "submitted":
+            extra.append(("BACKGROUND", (-1, i), (-1, i), GREY))
+        rows.append(row)
+    sig = signature_block(st, [_("Judge signature")], min(width, 120 * mm))
+    return grid_table(head, rows, widths, signature=sig, styles_extra=extra)
+
+
+@localized
+def build_sheets(competition, stage=None) -> bytes:
+    """The sheets PDF: one page (or more) per judge per stage; stage=None for all stages."""
+    data = load(competition, with_results=False)
+    stages = stages_for(data, stage)
+    wide = any(len(s.criteria) > PORTRAIT_MAX_CRITERIA for s in stages)
+    width = page.frame_width(wide)
+    st = Styles(page.configured_fonts())
+    meta = Meta(competition=competition.name, title=_("Score sheets"), landscape=wide)
+    story = []
+    for s in stages:
+        for judge in data.judges:
+            if story:
+                story.append(PageBreak())
+            story.append(Section(("sheet", s.key, judge.key), judge_section_title(judge, s)))
+            story.append(st.p(_("Score sheet of %(judge)s, stage %(stage)s",
+                                judge=judge_label(judge), stage=s.name or s.key), st.h1))
+            info = [group_label(judge.group)]
+            if judge.department:
+                info.append(_("department %(dept)s", dept=judge.department))
+            if (judge.key, s.key) in data.absences:
+                reason = data.absences[(judge.key, s.key)]
+                info.append(_("absent in this stage") + (f"：{reason}" if reason else ""))
+            story.append(st.p(" · ".join(info), st.small))
+            story.append(Spacer(1, 2 * mm))
+            story.append(_judge_sheet(st, data, judge, s, width))
+    if not story:
+        story.append(st.p(_("No judge or no stage yet."), st.body))
+    return page.render(story, meta)

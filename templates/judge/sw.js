@@ -1,0 +1,64 @@
+// Keeps the judge pages usable when the venue network drops: pages and assets are
+// fetched from the network first and kept; offline, the kept copy is served. The API
+// is never cached: its writes are queued by judge.js instead.
+"use strict";
+var CACHE = "judge-pages-{{ version }}";
+var ASSETS = {{ assets|tojson }};
+var HOME = {{ home|tojson }};
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return cache.addAll(ASSETS.concat([HOME])).catch(function () {});
+  }).then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (n) {
+      return n.indexOf("judge-pages-") === 0 && n !== CACHE;
+    }).map(function (n) { return caches.delete(n); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+function keep(request, response) {
+  if (response && response.status === 200 && response.type === "basic") {
+    var copy = response.clone();
+    caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+  }
+  return response;
+}
+
+function networkFirst(request) {
+  var timeout = new Promise(function (resolve, reject) {
+    setTimeout(function () { reject(new Error("timeout")); }, 4000);
+  });
+  return Promise.race([fetch(request), timeout]).then(function (response) {
+    return keep(request, response);
+  }).catch(function () {
+    return caches.match(request).then(function (hit) {
+      return hit || new Response("offline", {status: 503, headers: {"Content-Type": "text/plain"}});
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") { return; }
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.indexOf("/judge/api/") === 0) { return; }
+  if (url.pathname.indexOf("/judge/") !== 0 && url.pathname.indexOf("/static/") !== 0) { return; }
+  event.respondWith(networkFirst(request));
+});
+
+// The page names the sheets worth keeping (every team of the open stage), so a sheet
+// never opened before still opens offline.
+self.addEventListener("message", function (event) {
+  var urls = (event.data && event.data.cache) || [];
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (u) {
+      return fetch(u, {credentials: "same-origin"}).then(function (r) {
+        if (r.status === 200) { return cache.put(u, r); }
+      }).catch(function () {});
+    }));
+  }));
+});
