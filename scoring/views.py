@@ -35,10 +35,14 @@ def init_app(app) -> None:
 
     from flask_babel import get_locale
 
+    from .i18n import select_locale
+
     @app.context_processor
     def _globals():
+        code = select_locale()
         return {"languages": app.config["LANGUAGES"], "current_judge": current_judge,
-                "get_locale": get_locale}
+                "get_locale": get_locale, "current_language": code,
+                "html_lang": "zh-CN" if code.startswith("zh") else "en"}
 
     @app.errorhandler(400)
     def _bad_request(exc):

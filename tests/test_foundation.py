@@ -77,11 +77,13 @@ def test_float_scores_are_refused(db):
 def test_login_page_is_chinese_by_default_and_switches_to_english(client):
     page = client.get("/admin/login").get_data(as_text=True)
     assert "组织者登录" in page
-    assert 'lang="zh-CN"' in page
+    assert '<html lang="zh-CN">' in page
+    assert "<strong>中文</strong>" in page
     response = client.get("/lang/en?next=/admin/login")
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/login")
     page = client.get("/admin/login").get_data(as_text=True)
     assert "Organizer login" in page and "组织者登录" not in page
+    assert '<html lang="en">' in page and "<strong>English</strong>" in page
 
 
 def test_language_switch_does_not_redirect_off_site(client):
