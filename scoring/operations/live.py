@@ -286,7 +286,7 @@ def board_state(competition, stage) -> dict:
                           "dropped": bool(info and info.dropped),
                           "flag": bool(info and info.variance_flag)})
         rows.append({"team": team, "cells": cells, "missing": missing,
-                     "score": R.decimal_text(sr.score) if sr and sr.score is not None else None,
+                     "score": str(sr.score) if sr and sr.score is not None else None,
                      "provisional": bool(sr and sr.provisional),
                      "presenting": stage.current_team_id == team.id,
                      "revealed": team.id in revealed})
@@ -362,13 +362,13 @@ def projector_state(competition, stage) -> dict:
     def card(key):
         sr = by_team[key]
         sheets = sorted(sr.sheets, key=lambda s: codes.get(s.judge, 0))
-        return {"team": teams[key], "score": R.decimal_text(sr.score),
+        return {"team": teams[key], "score": str(sr.score),
                 "sheets": [{"code": codes.get(s.judge), "total": R.decimal_text(s.total),
                             "dropped": s.dropped} for s in sheets]}
 
     held = [k for k in revealed if k not in shown and k in draw_order]
     order = [{"team": teams[k], "presenting": stage.current_team_id == teams[k].id,
-              "score": R.decimal_text(by_team[k].score) if k in shown else None}
+              "score": str(by_team[k].score) if k in shown else None}
              for k in draw_order]
     return {"stage": stage, "order": order, "featured": [card(k) for k in featured],
             "held": held, "calibration": calibration, "shown": shown}

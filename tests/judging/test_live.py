@@ -201,6 +201,18 @@ def test_projector_reveals_with_dropped_struck_through(app, demo):
     for name in ("外请专家甲", "校内评委一"):
         assert name not in page  # judges by number, never by name
     assert "评委1" in page
+    # The stage score reads as on the printed ranking: exactly `decimals` places.
+    with app.app_context():
+        from scoring.models import Competition
+        from scoring.standings import results_for
+
+        comp = db.session.scalars(db.select(Competition).filter_by(key=KEY)).one()
+        score = results_for(comp).team(team).stages["presentation"].score
+    assert score.as_tuple().exponent == -2
+    import re
+
+    shown = re.search(r'class="pj-score"><span>[^<]*</span><strong>([^<]*)</strong>', page)
+    assert shown and shown.group(1) == str(score)  # e.g. "81.50", never "81.5"
 
 
 def test_calibration_reveal_holds_the_first_teams(app, demo):
