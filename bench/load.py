@@ -333,15 +333,9 @@ def _send_until_answered(stats, kind, fn, path, deadline, attempts=5):
     return None, None
 
 
-def tablet(stats, host, port, judge, link, team_keys, deadline, seed, think):
+def tablet(stats, client, csrf, judge, team_keys, deadline, seed, think):
     """One judge's tablet: drafts, submissions with repeats, state polls, until deadline."""
     rng = random.Random(seed)
-    client = Client(host, port)
-    try:
-        csrf = login_judge(client, link)
-    except (Broken, RuntimeError) as exc:
-        stats.note_broken("login", link.split(".")[0], str(exc))
-        return
     order = list(team_keys)
     rng.shuffle(order)
     version = None
@@ -375,6 +369,8 @@ def tablet(stats, host, port, judge, link, team_keys, deadline, seed, think):
                 elif status < 500:
                     with stats.lock:
                         stats.refused.append(f"{status} {judge}/{team} {answer}")
+            if time.monotonic() >= deadline:
+                break
             path = "/judge/api/state" + (f"?v={version}" if version is not None else "")
             status, answer = _send_until_answered(
                 stats, "state", lambda p=path: client.json("GET", p), path, deadline)
@@ -382,48 +378,86 @@ def tablet(stats, host, port, judge, link, team_keys, deadline, seed, think):
                 version = answer.get("version", version)
             if think:
                 time.sleep(rng.uniform(0, think))
-    finally:
-        client.close()
+    except Broken:
+        pass  # counted by _timed; the tablet stops like one whose battery ran out
 
 
-def organizer(stats, host, port, deadline, kind, interval):
+def organizer(stats, client, deadline, kind, interval):
     """An organizer laptop polling the live board, or the projector, like board.js does."""
-    client = Client(host, port)
-    try:
-        if kind == "board":
-            login_admin(client, *ADMIN)
-            base = f"/admin/c/{KEY}/live/state"
-        else:
-            base = f"/projector/{KEY}/state"
-        version = None
-        while time.monotonic() < deadline:
-            path = base + (f"?v={version}" if version is not None else "")
-            status, answer = _send_until_answered(
-                stats, kind, lambda p=path: client.json("GET", p), path, deadline)
-            if status == 200 and answer:
-                version = answer.get("version", version)
-            time.sleep(interval)
-    except (Broken, RuntimeError) as exc:
-        stats.note_broken(kind, "login", str(exc))
-    finally:
+    base = f"/admin/c/{KEY}/live/state" if kind == "board" else f"/projector/{KEY}/state"
+    version = None
+    while time.monotonic() < deadline:
+        path = base + (f"?v={version}" if version is not None else "")
+        status, answer = _send_until_answered(
+            stats, kind, lambda p=path: client.json("GET", p), path, deadline)
+        if status == 200 and answer:
+            version = answer.get("version", version)
+        time.sleep(interval)
+
+
+def _organizers(stats, port, boards, projectors, timeout):
+    """[(kind, client)]: board pollers logged in as the staff account, projector pollers."""
+    out = []
+    for kind, count in (("board", boards), ("projector", projectors)):
+        for _ in range(count):
+            client = Client("127.0.0.1", port, timeout=timeout)
+            if kind == "board":
+                try:
+                    login_admin(client, *ADMIN)
+                except (Broken, RuntimeError) as exc:
+                    stats.note_broken("board", "login", str(exc))
+                    continue
+            out.append((kind, client))
+    return out
+
+
+def _log_in_tablets(stats, port, links, judges, timeout):
+    """Log every tablet in (before the clock starts, as judges do before the stage)."""
+    ready = {}
+    lock = threading.Lock()
+
+    def one(judge):
+        client = Client("127.0.0.1", port, timeout=timeout)
+        for attempt in range(5):
+            try:
+                csrf = login_judge(client, links[judge])
+                with lock:
+                    ready[judge] = (client, csrf)
+                return
+            except (Broken, RuntimeError) as exc:
+                stats.note_broken("login", judge, str(exc))
+                time.sleep(0.2 * (attempt + 1))
         client.close()
+
+    threads = [threading.Thread(target=one, args=(j,), daemon=True) for j in judges]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    return ready
 
 
 def run_load(port: int, links: dict, teams: list[str], tablets: int, seconds: float,
-             boards: int = 2, projectors: int = 2, think: float = 0.05, seed: int = 1) -> Stats:
-    """Run the tablets and organizer pollers against the server on port; returns Stats."""
+             boards: int = 2, projectors: int = 2, think: float = 0.05, seed: int = 1,
+             timeout: float = 15) -> Stats:
+    """Log tablets in, then run them and the organizer pollers for seconds; returns Stats.
+
+    timeout is a request's time limit (judge.js gives up after 15 s and sends again).
+    """
     tablets = max(1, min(tablets, MAX_TABLETS, len(links)))
     seconds = max(1.0, min(seconds, MAX_SECONDS))
     stats = Stats()
+    t0 = time.monotonic()
+    ready = _log_in_tablets(stats, port, links, sorted(links)[:tablets], timeout)
+    watchers = _organizers(stats, port, boards, projectors, timeout)
+    stats.login_seconds = time.monotonic() - t0
+    stats.logged_in = len(ready)
     deadline = time.monotonic() + seconds
-    judges = sorted(links)[:tablets]
     threads = [threading.Thread(target=tablet, daemon=True, args=(
-        stats, "127.0.0.1", port, j, links[j], teams, deadline, seed * 100_003 + i, think))
-        for i, j in enumerate(judges)]
+        stats, client, csrf, j, teams, deadline, seed * 100_003 + i, think))
+        for i, (j, (client, csrf)) in enumerate(sorted(ready.items()))]
     threads += [threading.Thread(target=organizer, daemon=True, args=(
-        stats, "127.0.0.1", port, deadline, "board", 1.0)) for _ in range(boards)]
-    threads += [threading.Thread(target=organizer, daemon=True, args=(
-        stats, "127.0.0.1", port, deadline, "projector", 1.0)) for _ in range(projectors)]
+        stats, client, deadline, kind, 1.0)) for kind, client in watchers]
     stats.started = time.monotonic()
     for t in threads:
         t.start()
@@ -431,6 +465,8 @@ def run_load(port: int, links: dict, teams: list[str], tablets: int, seconds: fl
         t.join(timeout=seconds + 120)
     stats.elapsed = time.monotonic() - stats.started
     stats.hung = sum(t.is_alive() for t in threads)
+    for client in [c for c, _csrf in ready.values()] + [c for _k, c in watchers]:
+        client.close()
     return stats
 
 
@@ -440,7 +476,14 @@ def check_database(app, stats: Stats) -> dict:
     """Lost, duplicated and inconsistent sheets, from the database itself."""
     from scoring.extensions import db
     from scoring.models import (
-        Competition, Criterion, Judge, Score, ScoreSheet, SheetVersion, Stage, Team,
+        Competition,
+        Criterion,
+        Judge,
+        Score,
+        ScoreSheet,
+        SheetVersion,
+        Stage,
+        Team,
     )
     from scoring.rules import decimal_text
 
@@ -507,6 +550,7 @@ def summary(stats: Stats, checks: dict) -> dict:
             "statuses": {str(s): n for (k, s), n in sorted(stats.status.items()) if k == kind}}
     total = sum(len(v) for v in stats.latency.values())
     return {
+        "tablets": stats.logged_in, "login_seconds": round(stats.login_seconds, 1),
         "seconds": round(stats.elapsed, 1), "requests": total,
         "requests_per_second": round(total / stats.elapsed, 1) if stats.elapsed else 0,
         "acknowledged_submissions": len(stats.acked), "sheets": checks["sheets"],
@@ -527,6 +571,8 @@ def failures(result: dict) -> list[str]:
                  "replay_mismatches", "unexpected_refusals", "hung_threads"):
         if result[name]:
             bad.append(f"{name}: {result[name]}")
+    if result["tablets"] < result.get("tablets_asked", result["tablets"]):
+        bad.append(f"only {result['tablets']} tablets could log in")
     if result["acknowledged_submissions"] == 0:
         bad.append("no submission was acknowledged at all")
     return bad
@@ -587,6 +633,7 @@ def run(tablets=200, seconds=120.0, judges=None, teams=20, database_url=None, ke
                 server.stop()
             checks = check_database(app_for(instance, url), stats)
             result = summary(stats, checks)
+            result["tablets_asked"] = min(tablets, len(links))
             result["database"] = "sqlite" if not url else url.split(":")[0].split("+")[0]
             result["details"] = {
                 "server_errors": stats.server_errors[:5], "connection_errors": stats.broken[:5],
@@ -620,6 +667,7 @@ def main(argv=None) -> int:
     if args.json:
         print(json.dumps(result, indent=2, default=str))
     else:
+        print(f"{result['tablets']} tablets logged in within {result['login_seconds']} s")
         print(f"database {result['database']}: {result['requests']} requests in "
               f"{result['seconds']} s ({result['requests_per_second']}/s); "
               f"{result['acknowledged_submissions']} submissions acknowledged, "

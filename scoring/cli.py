@@ -61,8 +61,12 @@ def serve(host, port, threads):
         for addr in _lan_addresses():
             click.echo(f"  tablets on the LAN: http://{addr}:{port}/")
     click.echo(f"  organizer login:   http://127.0.0.1:{port}/admin/login")
+    # waitress accepts only 100 open connections by default and browsers keep theirs open
+    # (keep-alive) for 2 minutes: the 101st tablet could not even connect. poll() instead
+    # of select() lifts the 1024 file descriptor ceiling for that many connections.
     waitress_serve(app, host=host, port=port, threads=threads, ident="scoring",
-                   clear_untrusted_proxy_headers=True)
+                   clear_untrusted_proxy_headers=True, connection_limit=2000,
+                   asyncore_use_poll=True)
 
 
 @command("create-admin")

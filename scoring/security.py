@@ -80,9 +80,21 @@ def judge_required(view):
     return wrapped
 
 
+def _no_judges(view):
+    """A judge's tablet never sees an organizer page, not even the login form: 403."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated and current_judge() is not None:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 def staff_required(view):
     """Any organizer account, admin or staff."""
-    return login_required(view)
+    return _no_judges(login_required(view))
 
 
 def admin_required(view):
@@ -95,7 +107,7 @@ def admin_required(view):
             abort(403)
         return view(*args, **kwargs)
 
-    return wrapped
+    return _no_judges(wrapped)
 
 
 CSP = (

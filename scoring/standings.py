@@ -1,10 +1,14 @@
 """The bridge from the database to the rules engine: rows in, plain records out.
 
-Everything here only reads. The scores are fetched with one Core SELECT of plain
-tuples (no ORM object per sheet or score), so a ranking of 450,000 scores costs little
-more than reading them; each other table is one small SELECT.
+Everything here only reads. The sheets and their scores are fetched as the driver's
+plain tuples (no ORM object, no SQLAlchemy Row per score), so a ranking of 450,000
+scores costs little more than reading them; each other table is one small SELECT.
 """
+import gc
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
+from decimal import Decimal
 
 from sqlalchemy import select
 
@@ -45,8 +49,43 @@ def _stage_rows(cid, published_only):
     return rows
 
 
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cycle collector while a ranking builds its records.
+
+    A big contest creates a few hundred thousand long-lived records in a second; the
+    collector would walk all of them several times over (a third of the time, measured
+    in bench/results_bench.py) and find no cycles, since these records hold none.
+    Reference counting still frees everything. Nested and concurrent pauses are counted,
+    and the collector is switched back on by the last one to end.
+    """
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def contest_input(competition, *, published_only=False) -> R.Contest:
     """Plain rules records of a competition; published_only keeps only published stages."""
+    with gc_paused():
+        return _contest_input(competition, published_only)
+
+
+def _contest_input(competition, published_only):
     cid = competition.id
     session = db.session
     all_stage_keys = session.execute(
@@ -112,25 +151,63 @@ def contest_input(competition, *, published_only=False) -> R.Contest:
                      recusals=recusals, absences=absences, sheets=sheets)
 
 
+def _plain_rows(stmt):
+    """Yield the rows of a Core SELECT as the driver's plain tuples, in the session's transaction.
+
+    SQLAlchemy's Row objects and per-column type processing cost about three times the
+    read itself for 450,000 scores; this path skips both, so the caller converts the
+    values it needs (see _decimals). Rows are streamed in batches rather than fetched all
+    at once, so each tuple is freed as soon as it is used.
+    """
+    conn = db.session.connection()
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while batch := cursor.fetchmany(10_000):
+            yield from batch
+    finally:
+        cursor.close()
+
+
+class _decimals(dict):
+    """Stored score value -> Decimal, each distinct stored text converted once.
+
+    What models.base.Exact does per value: SQLite keeps the exact decimal text, other
+    databases hand back a Decimal already. A contest has few distinct values (a 20-point
+    criterion on a 0.5 step has 41), so the conversions are cached.
+    """
+
+    def __missing__(self, value):
+        if isinstance(value, Decimal):
+            return value  # not cached: a Decimal needs no conversion
+        converted = self[value] = Decimal(str(value))
+        return converted
+
+
 def _sheets(stage_ids, judge_key, team_key, stage_key, crit_key):
-    """Every sheet of the given stages with its scores, from one SELECT of plain tuples."""
+    """Every sheet of the given stages with its scores: two SELECTs of plain tuples."""
     if not stage_ids:
         return ()
-    q = (select(ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.team_id, ScoreSheet.stage_id,
-                ScoreSheet.status, Score.criterion_id, Score.value)
-         .outerjoin(Score, Score.sheet_id == ScoreSheet.id)
-         .where(ScoreSheet.stage_id.in_(stage_ids)))
-    heads = {}
-    scores = defaultdict(dict)
-    for sid, jid, tid, stid, status, cid, value in db.session.execute(q):
-        if sid not in heads:
-            heads[sid] = (jid, tid, stid, status)
-        if cid is not None:
-            scores[sid][crit_key[cid]] = value
-    out = []
-    for sid, (jid, tid, stid, status) in heads.items():
-        out.append(R.Sheet(judge_key[jid], team_key[tid], stage_key[stid], status,
-                           scores.get(sid, {})))
+    heads = list(_plain_rows(
+        select(ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.team_id, ScoreSheet.stage_id,
+               ScoreSheet.status).where(ScoreSheet.stage_id.in_(stage_ids))))
+    scores = {sid: {} for sid, *_ in heads}
+    to_decimal = _decimals()
+    for sid, cid, value in _plain_rows(
+            select(Score.sheet_id, Score.criterion_id, Score.value)
+            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+            .where(ScoreSheet.stage_id.in_(stage_ids))):
+        # sid not in scores: a sheet committed between the two SELECTs (PostgreSQL reads
+        # each statement at its own snapshot); it belongs to the next computation.
+        if value is not None and sid in scores:
+            scores[sid][crit_key[cid]] = to_decimal[value]
+    sheet = R.Sheet
+    out = [sheet(judge_key[jid], team_key[tid], stage_key[stid], status, scores[sid])
+           for sid, jid, tid, stid, status in heads]
     # A stable order, so whatever depends on it never changes between databases.
     out.sort(key=lambda s: (s.stage, s.team, s.judge))
     return tuple(out)
@@ -138,4 +215,5 @@ def _sheets(stage_ids, judge_key, team_key, stage_key, crit_key):
 
 def results_for(competition, *, published_only=False) -> R.ContestResult:
     """The competition's whole ranking (rules.compute_results over contest_input)."""
-    return R.compute_results(contest_input(competition, published_only=published_only))
+    with gc_paused():
+        return R.compute_results(contest_input(competition, published_only=published_only))

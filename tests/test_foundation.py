@@ -240,3 +240,26 @@ def test_organizer_login_is_throttled_after_repeated_failures(app, client):
     make_user(app, "dave", "right-password")
     assert client.post("/admin/login", data={"username": "dave",
                                              "password": "right-password"}).status_code == 302
+
+
+def test_keys_differing_only_in_case_are_distinct_on_every_database(db):
+    """MariaDB's default collation ignores case; keys must compare byte for byte everywhere."""
+    comp = Competition(key="case", name="大小写")
+    db.session.add_all([comp, Team(competition=comp, key="t01", name="甲"),
+                        Team(competition=comp, key="T01", name="乙")])
+    db.session.commit()
+    assert db.session.scalar(sa.select(Team.name).where(Team.key == "T01")) == "乙"
+    db.session.add(Team(competition=comp, key="t01", name="丙"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_a_judge_session_gets_403_on_organizer_pages(app, demo):
+    with app.app_context():
+        judge = _db.session.scalar(sa.select(Judge).filter_by(key="X1"))
+        link = f"/j/{judge.id}.{judge.token}"
+    client = app.test_client()
+    assert client.get(link).status_code == 302
+    for path in ("/admin/", f"/admin/c/{demo}/results", f"/admin/c/{demo}/rules"):
+        assert client.get(path).status_code == 403, path

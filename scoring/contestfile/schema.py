@@ -72,6 +72,10 @@ def parse_json_text(text):
         raise ContestFileError([("", N_("invalid JSON at line %(line)s, column %(column)s: "
                                         "%(reason)s"),
                                  {"line": e.lineno, "column": e.colno, "reason": e.msg})]) from None
+    except (RecursionError, ValueError):
+        # Nesting deeper than Python's stack, or an integer of thousands of digits.
+        raise ContestFileError([("", N_("the file nests too deeply or holds a number too "
+                                        "long to be a contest file"), {})]) from None
     return doc
 
 

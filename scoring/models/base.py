@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy import Numeric, String
+from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeDecorator
 
 from ..extensions import db
@@ -51,6 +52,16 @@ class Exact(TypeDecorator):
         if value is None:
             return None
         return Decimal(str(value)) if not isinstance(value, Decimal) else value
+
+
+def Key(length: int = 64):  # noqa: N802 (a type, named like one)
+    """A string compared byte for byte on every database.
+
+    MariaDB's default collation ignores case, so "t01" and "T01" would collide in a unique
+    index there while every check in Python (and SQLite, PostgreSQL) tells them apart.
+    """
+    return String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb")
 
 
 Model = db.Model

@@ -6,7 +6,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Exact, Model, utcnow
+from .base import Exact, Key, Model, utcnow
 
 STAGE_STATES = ("draft", "open", "closed", "published")
 
@@ -16,7 +16,7 @@ class Competition(Model):
 
     __tablename__ = "competition"
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
+    key: Mapped[str] = mapped_column(Key(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     rules_json: Mapped[str] = mapped_column(Text, default="{}")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -53,7 +53,7 @@ class Department(Model):
     __table_args__ = (UniqueConstraint("competition_id", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(Key(100))
     competition = relationship("Competition", back_populates="departments")
 
 
@@ -67,7 +67,7 @@ class Stage(Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(Key(64))
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
     weight = mapped_column(Exact(7, 4), nullable=False)
@@ -88,7 +88,7 @@ class Criterion(Model):
     __table_args__ = (UniqueConstraint("stage_id", "key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(Key(64))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)

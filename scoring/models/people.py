@@ -6,7 +6,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .base import Model, utcnow
+from .base import Key, Model, utcnow
 
 PANEL_GROUPS = ("external", "internal")
 
@@ -22,7 +22,7 @@ class Team(Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(Key(64))
     name: Mapped[str] = mapped_column(String(200))
     draw_position: Mapped[int | None] = mapped_column(Integer)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -56,7 +56,7 @@ class Judge(Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     competition_id: Mapped[int] = mapped_column(ForeignKey("competition.id", ondelete="CASCADE"))
-    key: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(Key(64))
     name: Mapped[str] = mapped_column(String(100))
     panel_group: Mapped[str] = mapped_column(String(16), default="internal")
     department_id: Mapped[int | None] = mapped_column(
@@ -64,7 +64,7 @@ class Judge(Model):
     note: Mapped[str] = mapped_column(Text, default="")
     # The secret half of the login link /j/<id>.<token>; kept (not hashed) because the
     # judge card is reprinted from it. Compared in constant time.
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    token: Mapped[str] = mapped_column(Key(64), unique=True)
     token_created_at = mapped_column(DateTime, default=utcnow)
     competition = relationship("Competition", back_populates="judges")
     department = relationship("Department")
@@ -105,7 +105,7 @@ class User(UserMixin, Model):
     __tablename__ = "user_account"
     __table_args__ = (CheckConstraint("role IN ('admin', 'staff')", name="role"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(Key(64), unique=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(16), default="staff")

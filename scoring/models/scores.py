@@ -4,7 +4,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Exact, Model, utcnow
+from .base import Exact, Key, Model, utcnow
 
 
 class ScoreSheet(Model):
@@ -68,7 +68,7 @@ class SubmissionKey(Model):
 
     __tablename__ = "submission_key"
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(80), unique=True)
+    key: Mapped[str] = mapped_column(Key(80), unique=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("judge.id", ondelete="CASCADE"))
     sheet_id: Mapped[int | None] = mapped_column(
         ForeignKey("score_sheet.id", ondelete="CASCADE"))

@@ -4,7 +4,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .errors import N_, RuleError
-from .model import GroupResult, SheetResult, StageResult
+from .model import SUBMITTED, GroupResult, SheetResult, StageResult
 from .numbers import exact_sum, round_half_up, to_fraction
 from .variance import variance_flags
 
@@ -62,8 +62,9 @@ def stage_result(rules, stage, team_key, judges, sheets, recused=frozenset(),
     """
     judge_by_key = {j.key: j for j in judges}
     counted = {}
+    stage_key = stage.key
     for s in sheets:
-        if s.team != team_key or s.stage != stage.key or not s.submitted:
+        if s.team != team_key or s.stage != stage_key or s.status != SUBMITTED:
             continue
         if s.judge in recused:
             continue  # rule 2: the pool is smaller, nothing is filled in
@@ -90,6 +91,7 @@ def stage_result(rules, stage, team_key, judges, sheets, recused=frozenset(),
     else:
         exact, dropped, too_few = trimmed_mean(pairs, rules.trim)
 
+    raw_sum = exact_sum(t for _, t in pairs)
     flagged = variance_flags(dict(pairs), rules.variance_threshold, stage.max_total)
     sheet_results = tuple(
         SheetResult(k, counted[k][0], counted[k][1], k in dropped, k in flagged)
@@ -104,8 +106,9 @@ def stage_result(rules, stage, team_key, judges, sheets, recused=frozenset(),
         group_missing=group_missing, provisional=bool(missing), missing_judges=missing,
         recused_judges=tuple(sorted(k for k in judge_by_key if k in recused)),
         absent_judges=tuple(sorted(k for k in judge_by_key if k in absent)),
-        raw_mean=plain_mean(t for _, t in pairs),
-        raw_sum=exact_sum(t for _, t in pairs),
+        # Sheet totals are Decimal sums, so this is plain_mean's value, summed only once.
+        raw_mean=to_fraction(raw_sum) / len(pairs) if pairs else None,
+        raw_sum=raw_sum,
         group_raw_means={g: plain_mean(t for _, t in items) for g, items in by_group.items()},
     )
 

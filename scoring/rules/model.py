@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from fractions import Fraction
 
 from .numbers import exact_sum
@@ -33,6 +34,11 @@ class Stage:
     weight: Decimal
     criteria: tuple[Criterion, ...]
     name: str = ""
+
+    @cached_property
+    def criterion_keys(self) -> frozenset:
+        """The keys of the rubric's criteria."""
+        return frozenset(c.key for c in self.criteria)
 
     @property
     def max_total(self) -> Decimal:
@@ -93,11 +99,17 @@ class Sheet:
     @property
     def total(self) -> Decimal:
         """Rule 1: the sum of the values given so far (complete or not)."""
-        return exact_sum(v for v in self.scores.values() if v is not None)
+        values = self.scores.values()
+        if None in values:
+            return exact_sum(v for v in values if v is not None)
+        return exact_sum(values)  # the common case, without a filter per value
 
     def is_complete(self, stage: Stage) -> bool:
         """Rule 1: whether every criterion of the stage has a value."""
-        return all(self.scores.get(c.key) is not None for c in stage.criteria)
+        scores = self.scores
+        if scores.keys() >= stage.criterion_keys and None not in scores.values():
+            return True  # the common case, answered by two set operations
+        return all(scores.get(c.key) is not None for c in stage.criteria)
 
     @property
     def submitted(self) -> bool:

@@ -80,11 +80,13 @@ def rank_teams(entries, tie_breaks) -> dict:
     def signature(e):
         return (_desc(e.final),) + tuple(_desc(e.tie_values.get(k)) for k in tie_breaks)
 
-    ordered = sorted(ranked, key=lambda e: (signature(e), _draw_order(e.draw, e.team)))
-    sigs = {e.team: signature(e) for e in ordered}
+    sigs = {e.team: signature(e) for e in ranked}
+    ordered = sorted(ranked, key=lambda e: (sigs[e.team], _draw_order(e.draw, e.team)))
     counts = {}
+    same_final = {}  # only teams with the same final can need a tie-break
     for e in ordered:
         counts[sigs[e.team]] = counts.get(sigs[e.team], 0) + 1
+        same_final.setdefault(e.final, []).append(e)
     out = {}
     rank = 0
     previous = None
@@ -93,7 +95,7 @@ def rank_teams(entries, tie_breaks) -> dict:
             rank = position  # standard competition ranking: 1, 2, 2, 4
             previous = sigs[e.team]
         out[e.team] = Placement(rank, counts[sigs[e.team]] > 1,
-                                _tie_note(e, ordered, sigs, tie_breaks))
+                                _tie_note(e, same_final[e.final], sigs, tie_breaks))
     return out
 
 

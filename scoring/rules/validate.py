@@ -1,6 +1,7 @@
 """Checks of sheets, teams and a whole contest, each problem with the place it was found."""
 
 from collections import Counter
+from decimal import Decimal
 
 from .errors import N_, ScoreError
 from .model import SHEET_STATUSES
@@ -117,26 +118,70 @@ def _sheet_problems(contest, judges, teams, stages, strict):
     out = []
     matrix = recusal_matrix(contest.judges, contest.teams, contest.recusals) if strict else {}
     seen = set()
+    valid_values = {}  # see _known_valid
     for i, s in enumerate(contest.sheets):
-        place = f"sheets[{i}]"
-        refs = _refs(place, judge=(s.judge, judges), team=(s.team, teams),
-                     stage=(s.stage, stages))
-        out.extend(refs)
+        refs = ()
+        if s.judge not in judges or s.team not in teams or s.stage not in stages:
+            refs = _refs(f"sheets[{i}]", judge=(s.judge, judges), team=(s.team, teams),
+                         stage=(s.stage, stages))
+            out.extend(refs)
         if s.status not in SHEET_STATUSES:
-            out.append((f"{place}.status", N_('"%(value)s" is not one of %(choices)s'),
+            out.append((f"sheets[{i}].status", N_('"%(value)s" is not one of %(choices)s'),
                         {"value": s.status, "choices": ", ".join(SHEET_STATUSES)}))
         if refs:
             continue
         triple = (s.judge, s.team, s.stage)
         if triple in seen:
-            out.append((place, N_("judge %(judge)s already has a sheet for team %(team)s in "
-                                  "%(stage)s"), {"judge": s.judge, "team": s.team,
-                                                  "stage": s.stage}))
+            out.append((f"sheets[{i}]", N_("judge %(judge)s already has a sheet for team "
+                                           "%(team)s in %(stage)s"),
+                        {"judge": s.judge, "team": s.team, "stage": s.stage}))
         seen.add(triple)
         if strict and matrix[(s.judge, s.team)].recused:
-            out.append((place, N_("judge %(judge)s is recused from team %(team)s"),
+            out.append((f"sheets[{i}]", N_("judge %(judge)s is recused from team %(team)s"),
                         {"judge": s.judge, "team": s.team}))
-        if s.submitted or strict:
-            for key, err in validate_sheet(stages[s.stage], s.scores, s.submitted):
-                out.append((f"{place}.scores.{key}", err.message, err.params))
+        submitted = s.submitted
+        if (submitted or strict) and not _known_valid(stages[s.stage], s.scores, submitted,
+                                                      valid_values):
+            for key, err in validate_sheet(stages[s.stage], s.scores, submitted):
+                out.append((f"sheets[{i}].scores.{key}", err.message, err.params))
     return out
+
+
+def _known_valid(stage, scores, submitted, valid_values) -> bool:
+    """Whether validate_sheet would find nothing, answered from values already checked.
+
+    A big contest repeats a few dozen distinct values across hundreds of thousands of
+    scores, so each (criterion, Decimal value) is checked by parse_score once and then
+    remembered in `valid_values` (stage key -> criterion key -> set of valid Decimals).
+    False means "not known": the caller then runs validate_sheet for the messages.
+    """
+    known = valid_values.get(stage.key)
+    if known is None:
+        known = valid_values[stage.key] = {c.key: set() for c in stage.criteria}
+        if len(known) != len(stage.criteria):
+            known.clear()  # duplicate criterion keys: reported elsewhere; check the slow way
+    if not known:
+        return False
+    given = 0
+    try:
+        for key, value in scores.items():
+            valid = known.get(key)
+            if valid is None:
+                return False  # an unknown criterion
+            if value is None:
+                continue
+            given += 1
+            # Only Decimals are remembered: True == 1 == Decimal(1), but True is refused.
+            if type(value) is not Decimal:
+                return False
+            if value in valid:
+                continue
+            parse_score(value, _criterion(stage, key))
+            valid.add(value)
+    except (ScoreError, TypeError):  # TypeError: a signalling NaN cannot be hashed
+        return False
+    return not submitted or given == len(known)
+
+
+def _criterion(stage, key):
+    return next(c for c in stage.criteria if c.key == key)
