@@ -4,6 +4,8 @@ from flask_babel import gettext
 
 from ...extensions import db
 from ...models import Competition
+from ...operations.setup_base import SetupError
+from ...security import admin_required, staff_required
 from .. import bp
 
 
@@ -59,32 +61,18 @@ def decimal_filter(value) -> str:
     return "" if value is None else decimal_text(value)
 
 
-def _guard(inner):
-    """Wrap a decorated view so a judge's session gets 403 (not the organizer login form)."""
-    from functools import wraps
-
-    from flask_login import current_user
-
-    from ...security import current_judge
-
-    @wraps(inner)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated and current_judge() is not None:
-            abort(403)
-        return inner(*args, **kwargs)
-
-    return wrapped
+# The shared decorators refuse a judge's session with 403 themselves (security.py).
+admin_only = admin_required
+staff_only = staff_required
 
 
-def admin_only(view):
-    """Setup changes: admins only; staff get 403, judges 403, anonymous the login page."""
-    from ...security import admin_required
-
-    return _guard(admin_required(view))
-
-
-def staff_only(view):
-    """Harmless viewing pages: any organizer account; judges 403, anonymous the login page."""
-    from ...security import staff_required
-
-    return _guard(staff_required(view))
+def commit_or_fail(action, done: str, form=None) -> bool:
+    """Run a setup operation and commit once; a SetupError is shown and changes nothing."""
+    try:
+        action()
+    except SetupError as error:
+        fail(error, form)
+        return False
+    db.session.commit()
+    flash(done, "success")
+    return True

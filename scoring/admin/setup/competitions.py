@@ -11,7 +11,7 @@ from ...operations.setup_base import SetupError
 from ...rules.errors import N_
 from .. import bp, nav
 from .checklist import setup_checklist
-from .common import admin_only, competition_or_404, fail, staff_only
+from .common import admin_only, commit_or_fail, competition_or_404, fail, staff_only
 from .forms import ActionForm, CompetitionForm, CopyForm, RenameForm, choices
 
 nav.register(5, "admin.setup_new_competition", _l("New competition"), per_competition=False,
@@ -89,12 +89,7 @@ def setup_rename(key):
     competition = competition_or_404(key)
     form = RenameForm()
     if form.validate_on_submit():
-        try:
-            ops.rename_competition(competition, form.name.data)
-            db.session.commit()
-            flash(_("Saved."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.rename_competition(competition, form.name.data), _("Saved."))
     else:
         flash(_("Give a name."), "error")
     return redirect(url_for("admin.setup_overview", key=key))

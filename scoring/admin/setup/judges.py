@@ -12,7 +12,7 @@ from ...operations import setup_judges as ops
 from ...operations.setup_base import SetupError
 from ...operations.tokens import judge_url
 from .. import bp, nav
-from .common import admin_only, competition_or_404, fail, owned_or_404
+from .common import admin_only, commit_or_fail, competition_or_404, fail, owned_or_404
 from .forms import ActionForm, JudgeForm
 
 nav.register(40, "admin.setup_judges", _l("Judges"))
@@ -100,12 +100,7 @@ def setup_judge_delete(key, judge_id):
     competition = competition_or_404(key)
     judge = owned_or_404(Judge, judge_id, competition)
     if ActionForm().validate_on_submit():
-        try:
-            ops.delete_judge(judge)
-            db.session.commit()
-            flash(_("Judge deleted."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.delete_judge(judge), _("Judge deleted."))
     return redirect(url_for("admin.setup_judges", key=key))
 
 

@@ -12,7 +12,7 @@ from ...rules import Recusal as RRecusal
 from ...rules import Team as RTeam
 from ...rules import recusal_matrix
 from .. import bp, nav
-from .common import admin_only, competition_or_404, fail, owned_or_404
+from .common import admin_only, commit_or_fail, competition_or_404, fail, owned_or_404
 from .forms import ActionForm, RecusalForm, choices
 
 nav.register(45, "admin.setup_recusals", _l("Recusals"))
@@ -85,10 +85,6 @@ def setup_recusal_remove(key, recusal_id):
         abort(404)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            ops.remove_decision(recusal, form.reason.data or "")
-            db.session.commit()
-            flash(_("Decision removed."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.remove_decision(recusal, form.reason.data or ""),
+                       _("Decision removed."))
     return redirect(url_for("admin.setup_recusals", key=key))

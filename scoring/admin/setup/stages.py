@@ -13,6 +13,7 @@ from ...rules import decimal_text
 from .. import bp, nav
 from .common import (
     admin_only,
+    commit_or_fail,
     competition_or_404,
     fail,
     message,
@@ -149,12 +150,7 @@ def setup_stage_delete(key, stage_id):
     competition = competition_or_404(key)
     stage = owned_or_404(Stage, stage_id, competition)
     if ActionForm().validate_on_submit():
-        try:
-            ops.delete_stage(stage)
-            db.session.commit()
-            flash(_("Stage deleted."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.delete_stage(stage), _("Stage deleted."))
     return redirect(url_for("admin.setup_stages", key=key))
 
 

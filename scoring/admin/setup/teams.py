@@ -23,6 +23,7 @@ from ...operations.setup_base import SetupError
 from .. import bp, nav
 from .common import (
     admin_only,
+    commit_or_fail,
     competition_or_404,
     fail,
     message,
@@ -116,12 +117,7 @@ def setup_team_delete(key, team_id):
     competition = competition_or_404(key)
     team = owned_or_404(Team, team_id, competition)
     if ActionForm().validate_on_submit():
-        try:
-            ops.delete_team(team)
-            db.session.commit()
-            flash(_("Team deleted."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.delete_team(team), _("Team deleted."))
     return redirect(url_for("admin.setup_teams", key=key))
 
 
@@ -132,12 +128,8 @@ def setup_department_add(key):
     competition = competition_or_404(key)
     form = DepartmentForm()
     if form.validate_on_submit():
-        try:
-            ops.add_department(competition, form.name.data)
-            db.session.commit()
-            flash(_("Department added."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.add_department(competition, form.name.data),
+                       _("Department added."))
     else:
         flash(_("Give a department name."), "error")
     return redirect(url_for("admin.setup_teams", key=key) + "#departments")
@@ -151,12 +143,8 @@ def setup_department_rename(key, dept_id):
     dept = owned_or_404(Department, dept_id, competition)
     form = DepartmentForm()
     if form.validate_on_submit():
-        try:
-            ops.rename_department(dept, form.name.data)
-            db.session.commit()
-            flash(_("Department renamed."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.rename_department(dept, form.name.data),
+                       _("Department renamed."))
     return redirect(url_for("admin.setup_teams", key=key) + "#departments")
 
 
@@ -167,12 +155,7 @@ def setup_department_delete(key, dept_id):
     competition = competition_or_404(key)
     dept = owned_or_404(Department, dept_id, competition)
     if ActionForm().validate_on_submit():
-        try:
-            ops.delete_department(dept)
-            db.session.commit()
-            flash(_("Department deleted."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.delete_department(dept), _("Department deleted."))
     return redirect(url_for("admin.setup_teams", key=key) + "#departments")
 
 

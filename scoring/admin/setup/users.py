@@ -9,7 +9,7 @@ from ...models import User
 from ...operations import setup_users as ops
 from ...operations.setup_base import SetupError
 from .. import bp, nav
-from .common import admin_only, fail
+from .common import admin_only, commit_or_fail, fail
 from .forms import ActionForm, PasswordForm, RoleForm, UserForm
 
 nav.register(80, "admin.setup_users", _l("Users"), per_competition=False, admin_only=True)
@@ -51,12 +51,7 @@ def setup_user_role(user_id):
     user = _user_or_404(user_id)
     form = RoleForm()
     if form.validate_on_submit():
-        try:
-            ops.change_role(user, form.role.data, current_user)
-            db.session.commit()
-            flash(_("Saved."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.change_role(user, form.role.data, current_user), _("Saved."))
     return redirect(url_for("admin.setup_users"))
 
 
@@ -77,12 +72,7 @@ def setup_user_activate(user_id):
 def _set_active(user_id, active):
     user = _user_or_404(user_id)
     if ActionForm().validate_on_submit():
-        try:
-            ops.set_active(user, active, current_user)
-            db.session.commit()
-            flash(_("Saved."), "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.set_active(user, active, current_user), _("Saved."))
     return redirect(url_for("admin.setup_users"))
 
 
