@@ -6,12 +6,25 @@ from sqlalchemy import insert
 
 from scoring.extensions import db
 from scoring.models import (
-    Competition, Criterion, Department, Judge, Member, Score, ScoreSheet, Stage, Team,
+    Competition,
+    Criterion,
+    Department,
+    Judge,
+    Member,
+    Score,
+    ScoreSheet,
+    Stage,
+    Team,
 )
 
 
-def build(teams=1000, judges=30, stages=3, criteria=5, key="big", seed=7) -> Competition:
-    """A competition of teams x judges x stages x criteria, every sheet submitted."""
+def build(teams=1000, judges=30, stages=3, criteria=5, key="big", seed=7, *, sheets=True,
+          judge_departments=True) -> Competition:
+    """A competition of teams x judges x stages x criteria, every sheet submitted.
+
+    sheets=False leaves every sheet to be scored (the submit benchmark);
+    judge_departments=False gives internal judges no department, so no judge is recused.
+    """
     rng = random.Random(seed)
     comp = Competition(key=key, name=f"基准测试竞赛 {teams} 队")
     comp.rules = {"aggregation": "pooled", "trim": 1, "decimals": 2,
@@ -45,7 +58,8 @@ def build(teams=1000, judges=30, stages=3, criteria=5, key="big", seed=7) -> Com
     db.session.execute(insert(Judge), [
         {"competition_id": cid, "key": f"J{j:02d}", "name": f"评委{j + 1}",
          "panel_group": "external" if j < judges // 3 else "internal",
-         "department_id": None if j < judges // 3 else dept_ids[depts[j % len(depts)]],
+         "department_id": (dept_ids[depts[j % len(depts)]]
+                           if judge_departments and j >= judges // 3 else None),
          "note": "", "token": f"{key}-token-{j}"} for j in range(judges)])
     judge_ids = db.session.scalars(
         db.select(Judge.id).where(Judge.competition_id == cid).order_by(Judge.key)).all()
@@ -59,6 +73,9 @@ def build(teams=1000, judges=30, stages=3, criteria=5, key="big", seed=7) -> Com
         {"team_id": tid, "name": f"队员{tid}-{m}",
          "department_id": dept_ids[depts[(tid * 3 + m) % len(depts)]], "position": m}
         for tid in team_ids for m in range(3)])
+    if not sheets:
+        db.session.commit()
+        return comp
     sheet_rows = [{"judge_id": jid, "team_id": tid, "stage_id": sid, "status": "submitted",
                    "version": 1, "source": "import"}
                   for sid in stage_ids for tid in team_ids for jid in judge_ids]

@@ -3,8 +3,8 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
 from fractions import Fraction
+from functools import cached_property
 
 from .numbers import exact_sum
 from .settings import Rules

@@ -105,7 +105,7 @@ def _tie_note(e, ordered, sigs, tie_breaks):
     for other in ordered:
         if other.team == e.team or other.final != e.final or sigs[other.team] == sigs[e.team]:
             continue
-        for i, key in enumerate(tie_breaks):
+        for i in range(len(tie_breaks)):
             if sigs[e.team][i + 1] != sigs[other.team][i + 1]:
                 deepest = i if deepest is None else max(deepest, i)
                 break

@@ -27,18 +27,24 @@ def recusal_matrix(judges, teams, recusals=()) -> dict:
         target = lifts if r.lift else manual
         # The first reason given is kept; later duplicates add nothing.
         target.setdefault((r.judge, r.team), r.reason)
+    # The plain states are immutable, so one instance of each serves every pair: a big
+    # contest has tens of thousands of pairs and the judge API asks on every write.
+    clear, automatic = RecusalState(False, False, ""), RecusalState(True, True, "")
+    team_departments = [(t.key, {d for d in t.departments if d is not None}) for t in teams]
     out = {}
     for j in judges:
-        for t in teams:
-            pair = (j.key, t.key)
-            auto = automatic_recusal(j, t)
+        department = j.department
+        for team_key, departments in team_departments:
+            pair = (j.key, team_key)
+            # automatic_recusal(j, t), with each team's departments gathered once.
+            auto = department is not None and department in departments
             if pair in manual:
                 # A manual recusal always wins over a lift: recusing is the safe side.
                 out[pair] = RecusalState(True, auto, manual[pair])
             elif auto and pair in lifts:
                 out[pair] = RecusalState(False, True, lifts[pair], lifted=True)
             elif auto:
-                out[pair] = RecusalState(True, True, "")
+                out[pair] = automatic
             else:
-                out[pair] = RecusalState(False, False, "")
+                out[pair] = clear
     return out

@@ -1,0 +1,249 @@
+"""Submit benchmark: judge sheet submissions per second through the production server.
+
+`scoring serve` (waitress) runs as a subprocess on a loopback port against a fresh
+database (`scoring db upgrade`, then a contest of 50 judges x enough teams, one open
+stage). 50 client threads, one per judge, each with a keep-alive connection, log in by
+the judge's private link, read the CSRF token from the sheet page's meta tag, and POST
+whole sheets exactly as scoring/static/js/judge.js does (JSON scores, idempotency key,
+X-CSRFToken header): session, CSRF check, validation, database write and audit, every one.
+
+The baseline is a bare Flask app (one route, a short body) served by waitress with the
+same thread count, driven by the same 50 clients. Rounds alternate baseline and submit
+phases so a change in the machine's load hits both; the ratio is taken per round.
+The server's peak resident memory (VmHWM) is read at the end (benchmark 5).
+
+Target (issue 7): submit rate >= 0.5 x the bare rate on SQLite; memory < 150 MB.
+"""
+import http.client
+import json
+import random
+import re
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from .common import (
+    PYTHON,
+    SCORING,
+    free_port,
+    peak_rss_mb,
+    percentile,
+    scoring_env,
+    scratch_database,
+    server,
+)
+
+CSRF_META = re.compile(rb'<meta name="csrf-token" content="([^"]+)"')
+STAGES = 3
+CRITERIA = 5
+
+
+class Client:
+    """One judge's tablet: a keep-alive HTTP connection and its cookies."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies = {}
+        self.csrf = None
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, body bytes); reconnects once if the server closed the idle connection."""
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=h)
+                r = self.conn.getresponse()
+                data = r.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                if attempt == 2:
+                    raise
+        for cookie in r.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return r.status, data
+
+    def login(self, judge_id, token, team):
+        """Open the private link, then a sheet page for the CSRF token, as a tablet does."""
+        status, _ = self.request("GET", f"/j/{judge_id}.{token}")
+        assert status == 302, f"judge login answered {status}"
+        status, page = self.request("GET", f"/judge/s/s0/{team}")
+        assert status == 200, f"sheet page answered {status}"
+        self.csrf = CSRF_META.search(page).group(1).decode()
+
+    def submit(self, stage, team, rng):
+        """POST one whole sheet; True when the server accepted it."""
+        scores = {f"c{c}": str(rng.randint(20, 40) / 2) for c in range(CRITERIA)}
+        body = json.dumps({"scores": scores, "idempotency_key": uuid.uuid4().hex})
+        status, data = self.request(
+            "POST", f"/judge/api/sheet/{stage}/{team}/submit", body.encode(),
+            {"Content-Type": "application/json", "Accept": "application/json",
+             "X-CSRFToken": self.csrf})
+        return status == 200 and json.loads(data).get("ok") is True
+
+
+def _prepare(env, tmp, judges, teams):
+    """Schema by `scoring db upgrade`; then the contest, built in-process (bulk inserts)."""
+    subprocess.run([SCORING, "db", "upgrade"], env=env, check=True, capture_output=True)
+    from scoring import create_app
+    from scoring.extensions import db
+    from scoring.models import Judge
+
+    from .bigcontest import build
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": env["SCORING_DATABASE_URL"],
+                      "INSTANCE_PATH": str(tmp)})
+    with app.app_context():
+        comp = build(teams=teams, judges=judges, stages=STAGES, criteria=CRITERIA, key="submit",
+                     sheets=False, judge_departments=False)
+        rows = db.session.execute(db.select(Judge.id, Judge.token).where(
+            Judge.competition_id == comp.id).order_by(Judge.key)).all()
+        db.session.remove()
+        db.engine.dispose()
+    return [(r.id, r.token) for r in rows], [f"T{t:04d}" for t in range(teams)]
+
+
+def _phase(clients, work, duration):
+    """Run work(client, index) in one thread per client for `duration` seconds.
+
+    Returns (completed, errors, latencies in seconds, wall seconds).
+    """
+    latencies, lock = [], threading.Lock()
+    counts = {"ok": 0, "bad": 0}
+    start_gate = threading.Barrier(len(clients) + 1)
+    stop_at = [0.0]
+
+    def loop(index, client):
+        mine, bad = [], 0
+        start_gate.wait()
+        n = 0
+        while time.perf_counter() < stop_at[0]:
+            t0 = time.perf_counter()
+            ok = work(client, index, n)
+            if ok is None:
+                break  # this client has nothing left to do
+            mine.append(time.perf_counter() - t0)
+            n += 1
+            if not ok:
+                bad += 1
+        with lock:
+            latencies.extend(mine)
+            counts["ok"] += len(mine) - bad
+            counts["bad"] += bad
+
+    threads = [threading.Thread(target=loop, args=(i, c)) for i, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    stop_at[0] = time.perf_counter() + duration
+    begin = time.perf_counter()
+    start_gate.wait()
+    for t in threads:
+        t.join()
+    return counts["ok"], counts["bad"], latencies, time.perf_counter() - begin
+
+
+def run(kind="sqlite", clients=50, threads=16, rounds=3, duration=10.0, teams=None) -> dict:
+    """Alternate bare and submit phases `rounds` times; figures per round and overall."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-submit-"))
+    # 100 teams x 3 open stages: 300 distinct sheets per judge, enough for every round.
+    # (Twice the teams of the contest in DESIGN; see docs/performance.md for why the
+    # number of teams matters to each submission.)
+    teams = teams or 100
+    with scratch_database(kind, tmp) as url:
+        env = scoring_env(tmp, url)
+        judges, team_keys = _prepare(env, tmp, clients, teams)
+        app_port, bare_port = free_port(), free_port()
+        app_args = [SCORING, "serve", "--host", "127.0.0.1", "--port", str(app_port),
+                    "--threads", str(threads)]
+        bare_args = [PYTHON, "-m", "bench.bare_app", str(bare_port), str(threads)]
+        with server(app_args, env, f"http://127.0.0.1:{app_port}/", tmp / "serve.log") as app, \
+                server(bare_args, env, f"http://127.0.0.1:{bare_port}/", tmp / "bare.log"):
+            app_clients = [Client(app_port) for _ in judges]
+            for c, (jid, token) in zip(app_clients, judges, strict=True):
+                c.login(jid, token, team_keys[0])
+            bare_clients = [Client(bare_port) for _ in judges]
+            # Each judge walks the teams in its own order, so writes spread over the table.
+            sheets = [(f"s{st}", t) for st in range(STAGES) for t in team_keys]
+            orders = [random.Random(i).sample(sheets, len(sheets)) for i in range(len(judges))]
+            cursor = [0] * len(judges)
+            rngs = [random.Random(100 + i) for i in range(len(judges))]
+
+            def submit(client, index, _n):
+                if cursor[index] >= len(sheets):
+                    return None
+                stage, team = orders[index][cursor[index]]
+                cursor[index] += 1
+                return client.submit(stage, team, rngs[index])
+
+            def bare(client, _index, _n):
+                status, data = client.request("GET", "/")
+                return status == 200 and data == b"ok"
+
+            # Warm-up (not measured): imports, connection pools, first page renders.
+            _phase(app_clients, submit, 2.0)
+            _phase(bare_clients, bare, 2.0)
+            per_round = []
+            for _ in range(rounds):
+                b_ok, b_bad, b_lat, b_wall = _phase(bare_clients, bare, duration)
+                s_ok, s_bad, s_lat, s_wall = _phase(app_clients, submit, duration)
+                per_round.append({
+                    "bare_rps": b_ok / b_wall, "submit_rps": s_ok / s_wall,
+                    "ratio": (s_ok / s_wall) / (b_ok / b_wall),
+                    "submit_p50_ms": percentile(s_lat, 50) * 1000,
+                    "submit_p95_ms": percentile(s_lat, 95) * 1000,
+                    "bare_p50_ms": percentile(b_lat, 50) * 1000,
+                    "bare_p95_ms": percentile(b_lat, 95) * 1000,
+                    "errors": b_bad + s_bad, "submitted": s_ok})
+            peak = peak_rss_mb(app.pid)
+    ratios = [r["ratio"] for r in per_round]
+    best = max(per_round, key=lambda r: r["ratio"])
+    return {"database": kind, "clients": clients, "threads": threads, "rounds": per_round,
+            "ratio_best": max(ratios), "ratio_median": statistics.median(ratios),
+            "best_round": best, "peak_rss_mb": peak,
+            "submitted": sum(r["submitted"] for r in per_round),
+            "errors": sum(r["errors"] for r in per_round)}
+
+
+def report(f):
+    """Print the figures of one run."""
+    print(f"submit ({f['database']}): {f['clients']} clients, {f['threads']} server threads, "
+          f"{len(f['rounds'])} rounds")
+    for i, r in enumerate(f["rounds"], 1):
+        print(f"  round {i}: bare {r['bare_rps']:7.1f} req/s (p50 {r['bare_p50_ms']:.0f} ms)  "
+              f"submit {r['submit_rps']:6.1f}/s (p50 {r['submit_p50_ms']:.0f} ms, "
+              f"p95 {r['submit_p95_ms']:.0f} ms)  ratio {r['ratio']:.2f}")
+    print(f"  ratio best {f['ratio_best']:.2f}, median {f['ratio_median']:.2f}   "
+          f"(target >= 0.5 on SQLite)")
+    print(f"  {f['submitted']} sheets submitted, {f['errors']} refused or failed")
+    print(f"  server peak memory (VmHWM) {f['peak_rss_mb']:.1f} MB   (target < 150 MB)")
+
+
+def main(argv=None):
+    """Run on SQLite (default) or PostgreSQL and print the figures."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--teams", type=int, default=100)
+    args = parser.parse_args(argv)
+    f = run(args.database, args.clients, args.threads, args.rounds, args.duration, args.teams)
+    report(f)
+    return f
+
+
+if __name__ == "__main__":
+    main()
