@@ -64,6 +64,8 @@ def _apply_environment(app, test_config):
     url = os.environ.get("SCORING_DATABASE_URL")
     if url and "SQLALCHEMY_DATABASE_URI" not in test_config:
         app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if os.environ.get("SCORING_HTTPS") and "SCORING_HTTPS" not in test_config:
+        app.config["SCORING_HTTPS"] = os.environ["SCORING_HTTPS"].lower() in ("1", "true", "yes")
     key = os.environ.get("SCORING_SECRET_KEY")
     if key and "SECRET_KEY" not in test_config:
         app.config["SECRET_KEY"] = key

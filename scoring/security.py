@@ -3,7 +3,8 @@ import hashlib
 import hmac
 from functools import wraps
 
-from flask import abort, g, session
+from flask import abort, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
 
 from .extensions import db, login
@@ -117,17 +118,39 @@ CSP = (
 )
 
 
+def _https(app) -> bool:
+    """Whether this request came over HTTPS (SCORING_HTTPS says it always does)."""
+    return bool(app.config.get("SCORING_HTTPS")) or request.is_secure
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or _https(app)
+
+
 def _headers(response):
     """Security headers on every response (no inline script, no framing, no sniffing)."""
+    from flask import current_app
+
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if _https(current_app):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
 def init_app(app) -> None:
-    """Register the login view and the header hook."""
+    """Register the login view, the header hook and the HTTPS-aware session cookie."""
     login.login_view = "admin.login"
     login.login_message = None
+    app.session_interface = _SessionInterface()
+    if app.config.get("SCORING_HTTPS"):
+        # Behind an HTTPS proxy: cookies never travel in clear text, links use https.
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+        app.config["PREFERRED_URL_SCHEME"] = "https"
     app.after_request(_headers)

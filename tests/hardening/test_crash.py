@@ -11,8 +11,17 @@ import sqlite3
 import time
 
 from .util import (
-    CRITERIA, STAGE, TEAMS, Judges, Server, as_decimals, demo_instance, integrity, judge_links,
-    sheets_in, sqlite_path,
+    CRITERIA,
+    STAGE,
+    TEAMS,
+    Judges,
+    Server,
+    as_decimals,
+    demo_instance,
+    integrity,
+    judge_links,
+    sheets_in,
+    sqlite_path,
 )
 
 

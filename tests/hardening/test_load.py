@@ -7,10 +7,9 @@ Connection timeouts under overload are counted apart (the tablets resend, like j
 import pytest
 
 from bench import load
+from tests.conftest import DATABASES, SERVER_URLS
 
-from conftest import DATABASES, SERVER_URLS
-
-CASES = [("sqlite", 200, 8)] + [(kind, 100, 8) for kind in DATABASES if kind == "postgresql"]
+CASES = [("sqlite", 200, 6)] + [(kind, 100, 5) for kind in DATABASES if kind == "postgresql"]
 
 
 @pytest.mark.parametrize("kind,tablets,seconds", CASES, ids=[c[0] for c in CASES])
