@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from scoring.extensions import db
 
@@ -45,7 +46,7 @@ def test_score_submit_then_offline_reload_and_recover(demo_server, tablet):
             if not r.url.startswith(server.url) else None)
     page.goto(server.url + judge_link(server.app, "X1"))
     assert page.url.endswith("/judge/")
-    assert page.locator(".team-row").count() == 15
+    expect(page.locator(".team-row")).to_have_count(15)
     _shot(page, "judge-home-1024.png")
 
     # 1. Score a team with the +/- controls and by typing, submit, confirm.
@@ -63,13 +64,13 @@ def test_score_submit_then_offline_reload_and_recover(demo_server, tablet):
     page.wait_for_selector('#err-timing:not(:empty)')
     assert "10.25" in page.locator("#err-timing").inner_text()
     _fill(page, "timing", "9.5")
-    assert page.locator("#err-timing").inner_text() == ""
-    assert page.locator("#total").inner_text() == "90"
+    expect(page.locator("#err-timing")).to_have_text("")
+    expect(page.locator("#total")).to_have_text("90")
     _sent(page)
     _shot(page, "judge-sheet-1024.png")
     page.locator("#submit-btn").click()
     assert page.locator("#confirm").is_visible()
-    assert page.locator("#confirm-total").inner_text() == "90"
+    expect(page.locator("#confirm-total")).to_have_text("90")
     _shot(page, "judge-confirm-1024.png")
     page.locator("#confirm-yes").click()
     page.wait_for_selector("#locked-note:not([hidden])")
@@ -202,8 +203,8 @@ def test_board_updates_itself_and_projector_reveals(demo_server, browser):
         projector.set_viewport_size({"width": 1920, "height": 1080})
         projector.goto(server.url + "/projector/demo-2024")
         # Calibration reveal (3 in the demo rules): the first team alone is held back.
-        assert projector.locator(".pj-card").count() == 0
-        assert projector.locator(".pj-now").count() == 1
+        expect(projector.locator(".pj-card")).to_have_count(0)
+        expect(projector.locator(".pj-now")).to_have_count(1)
         for _draw, other in order[1:3]:
             for i, j in enumerate(jj for jj in ("X1", "X2", "X3", "N1", "N2", "N3", "N4",
                                                 "N5", "N6") if (jj, other) not in recused):
@@ -216,8 +217,8 @@ def test_board_updates_itself_and_projector_reveals(demo_server, browser):
         page.goto(server.url + "/admin/c/demo-2024/live")
         page.locator(f'tr[data-team="{order[2][1]}"] form[action$="/live/reveal"] button').click()
         projector.wait_for_selector(".pj-card", timeout=5000)
-        assert projector.locator(".pj-card").count() == 3
-        assert projector.locator(".pj-sheets li.dropped").count() == 6
+        expect(projector.locator(".pj-card")).to_have_count(3)
+        expect(projector.locator(".pj-sheets li.dropped")).to_have_count(6)
         _shot(projector, "projector-1920.png")
     finally:
         context.close()

@@ -2,6 +2,7 @@
 import hashlib
 
 import pytest
+from playwright.sync_api import expect
 
 from scoring.extensions import db
 from scoring.models import Competition, Judge, Team
@@ -50,7 +51,7 @@ def test_set_up_a_contest_from_nothing(live_server, browser, tmp_path):
     page.set_input_files("#file", str(spreadsheet))
     page.click("button:has-text('预览导入')")
     page.wait_for_selector("#confirm-import")
-    assert page.locator(".preview-table tbody tr").count() == 15
+    expect(page.locator(".preview-table tbody tr")).to_have_count(15)
     page.check("#create_departments")
     page.screenshot(path=SHOTS.format("preview"), full_page=True)
     page.click("#confirm-import")
@@ -112,7 +113,7 @@ def test_set_up_a_contest_from_nothing(live_server, browser, tmp_path):
     page.screenshot(path=SHOTS.format("overview"), full_page=True)
     page.click("nav.subnav a[href$='/recusals']")
     # N1 (组织部) and N2 (宣传部) are recused from the teams with members of their departments.
-    assert page.locator("a.rc-auto").count() == 3
+    expect(page.locator("a.rc-auto")).to_have_count(3)
     page.screenshot(path=SHOTS.format("recusals"), full_page=True)
     page.goto(base + "/admin/audit")
     assert page.locator(".audit-table tbody tr").count() >= 8
@@ -122,10 +123,10 @@ def test_set_up_a_contest_from_nothing(live_server, browser, tmp_path):
     projector = context.new_page()
     projector.set_viewport_size({"width": 1280, "height": 720})
     projector.goto(base + "/draw/bucea-2025")
-    assert projector.locator(".pd-item:visible").count() == 0
+    expect(projector.locator(".pd-item:visible")).to_have_count(0)
     for _ in range(3):
         projector.keyboard.press("Space")
-    assert projector.locator(".pd-item:visible").count() == 3
+    expect(projector.locator(".pd-item:visible")).to_have_count(3)
     projector.screenshot(path=SHOTS.format("projector"))
     context.close()
 
