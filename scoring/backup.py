@@ -39,6 +39,11 @@ def backup_contest_files(folder: Path) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    if db.engine.dialect.name != "sqlite":
+        # One snapshot for every file: under the default READ COMMITTED, a sheet
+        # submitted halfway through would land in some contest files and not in others.
+        db.session.rollback()
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     for comp in db.session.scalars(db.select(Competition).order_by(Competition.key)):
         path = folder / f"{comp.key}.json"
         path.write_text(export_json(comp), encoding="utf-8")
