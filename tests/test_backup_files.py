@@ -15,3 +15,16 @@ def test_backup_writes_a_contest_file_per_competition(app, demo, runner, tmp_pat
     sqlite_copy = list(tmp_path.glob("backup-*/scoring.sqlite"))
     with app.app_context():
         assert bool(sqlite_copy) == (_db.engine.dialect.name == "sqlite")
+
+
+def test_organizers_download_the_contest_file(app, demo, client, login):
+    assert client.get(f"/admin/c/{demo}/contest.json").status_code == 302  # not logged in
+    login("staff")
+    response = client.get(f"/admin/c/{demo}/contest.json")
+    assert response.status_code == 200
+    assert f"{demo}.json" in response.headers["Content-Disposition"]
+    doc = json.loads(response.get_data(as_text=True))
+    assert doc["competition"]["key"] == demo and len(doc["judges"]) == 9
+    assert "token" not in response.get_data(as_text=True)
+    page = client.get(f"/admin/c/{demo}/reports").get_data(as_text=True)
+    assert page.count(f"/admin/c/{demo}/contest.json") == 1 and "竞赛数据文件" in page

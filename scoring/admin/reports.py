@@ -141,3 +141,17 @@ def report_sheets_xlsx(key):
         flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
         return redirect(url_for("admin.reports", key=key))
     return _send(data, report_name("sheets", comp, stage, ext="xlsx"), XLSX)
+
+
+@bp.route("/c/<key>/contest.json")
+@staff_required
+def contest_file(key):
+    """The whole competition as one contest file: the archive and next year's start."""
+    from ..contestfile import export_text
+
+    comp = db.session.scalar(select(Competition).filter_by(key=key))
+    if comp is None:
+        abort(404)
+    data = export_text(comp).encode("utf-8")
+    return send_file(io.BytesIO(data), mimetype="application/json", as_attachment=True,
+                     download_name=f"{comp.key}.json")
