@@ -85,9 +85,10 @@ def _write(stage_key: str, team_key: str, submit: bool):
         j, st, tm = (db.session.get(Judge, judge_id), db.session.get(Stage, stage_id),
                      db.session.get(Team, team_id))
         sheets.check_judge_access(j, st, tm, write=True)
-        values = sheets.clean_scores(sheets.criteria_of(st), data.get("scores"), complete=submit)
+        criteria = sheets.criteria_of(st)
+        values = sheets.clean_scores(criteria, data.get("scores"), complete=submit)
         sheet, scores, unchanged = sheets.write_sheet(j, tm, st, values, submit=submit,
-                                                      base_version=base)
+                                                      base_version=base, criteria=criteria)
         body = {"ok": True, "unchanged": unchanged, "sheet": sheets.sheet_state(sheet, scores)}
         return 200, body, sheet
 

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Criterion, ScoreSheet, Stage, Team
+from ..models import Criterion, Score, ScoreSheet, Stage, Team
 from ..operations import sheets
 from ..rules import N_, decimal_text, sheet_total
 from ..security import current_judge, find_judge_by_link, judge_required, login_judge
@@ -38,19 +38,44 @@ def open_stages(competition_id) -> list:
         competition_id=competition_id, state="open").order_by(Stage.position, Stage.id)))
 
 
+def _own_scores(judge, stage_ids) -> dict:
+    """{sheet id: {criterion key: Decimal}} of the judge's sheets in these stages, one query.
+
+    What sheets.sheet_scores gives sheet by sheet, read at once for the home page.
+    """
+    out: dict = {}
+    if not stage_ids:
+        return out
+    rows = db.session.execute(
+        select(Score.sheet_id, Criterion.key, Score.value)
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+        .where(ScoreSheet.judge_id == judge.id, ScoreSheet.stage_id.in_(stage_ids)))
+    for sheet_id, key, value in rows:
+        out.setdefault(sheet_id, {})[key] = value
+    return out
+
+
 def home_rows(judge) -> list:
     """[(stage, [{team, status, total, current}])] for each open stage, teams in draw order."""
     stages = open_stages(judge.competition_id)
     teams = teams_in_draw_order(judge.competition_id)
-    recusals = sheets.recusal_map(judge.competition)
+    # This judge's recusals only (not the whole competition's judges x teams).
+    recusals = sheets.recusal_states(judge, teams)
+    own_sheets: dict = {}
+    if stages:
+        for s in db.session.scalars(select(ScoreSheet).where(
+                ScoreSheet.judge_id == judge.id,
+                ScoreSheet.stage_id.in_([st.id for st in stages]))):
+            own_sheets.setdefault(s.stage_id, {})[s.team_id] = s
+    scores = _own_scores(judge, [st.id for st in stages])
     out = []
     for stage in stages:
-        own = {s.team_id: s for s in db.session.scalars(
-            select(ScoreSheet).filter_by(judge_id=judge.id, stage_id=stage.id))}
+        own = own_sheets.get(stage.id, {})
         rows = []
         for team in teams:
             sheet = own.get(team.id)
-            if recusals[(judge.id, team.id)].recused:
+            if recusals[team.id].recused:
                 status = "recused"
             elif team.withdrawn:
                 status = "withdrawn"
@@ -60,7 +85,7 @@ def home_rows(judge) -> list:
                 status = sheet.status
             total = None
             if sheet is not None and status != "recused":
-                total = decimal_text(sheet_total(sheets.sheet_scores(sheet)))
+                total = decimal_text(sheet_total(scores.get(sheet.id, {})))
             rows.append({"team": team, "status": status, "total": total,
                          "current": stage.current_team_id == team.id})
         out.append((stage, rows))

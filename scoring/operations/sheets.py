@@ -116,9 +116,60 @@ def recusal_map(competition) -> dict:
     return {(j.id, t.id): matrix[(j.key, t.key)] for j in judges for t in teams}
 
 
+def _department_names(competition_id, ids) -> dict:
+    """{department id: name} of the competition's departments among ids (others: absent)."""
+    from ..models import Department
+
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Department.id, Department.name)
+        .where(Department.competition_id == competition_id, Department.id.in_(ids))).all())
+
+
+def recusal_states(judge, teams) -> dict:
+    """{team id: RecusalState} of one judge for the given teams (rule 2, manual rows too).
+
+    The same rule as recusal_map (rules.recusal_matrix), fed with this judge's department,
+    these teams' member departments and this judge's manual rows only: the work grows with
+    the teams asked about, not with judges x teams of the whole competition.
+    """
+    from ..models import Member
+
+    teams = list(teams)
+    cid = judge.competition_id
+    members: dict = {t.id: [] for t in teams}
+    names: dict = {}
+    if judge.department_id is not None and teams:
+        # A judge without a department is never recused automatically (rules.automatic_recusal),
+        # so the members' departments are only read when they can matter.
+        q = select(Member.team_id, Member.department_id)
+        if len(teams) == 1:
+            q = q.where(Member.team_id == teams[0].id)
+        else:
+            q = q.join(Team, Team.id == Member.team_id).where(Team.competition_id == cid)
+        rows = db.session.execute(q).all()
+        names = _department_names(cid, [judge.department_id] + [d for _, d in rows])
+        for tid, did in rows:
+            if tid in members:
+                members[tid].append(names.get(did))
+    manual_q = (select(Recusal.team_id, Recusal.reason, Recusal.lift)
+                .where(Recusal.judge_id == judge.id).order_by(Recusal.id))
+    if len(teams) == 1:
+        manual_q = manual_q.where(Recusal.team_id == teams[0].id)
+    tkey = {t.id: t.key for t in teams}
+    manual = [R.Recusal(judge.key, tkey[r.team_id], r.reason or "", bool(r.lift))
+              for r in db.session.execute(manual_q) if r.team_id in tkey]
+    matrix = R.recusal_matrix(
+        [R.Judge(judge.key, judge.panel_group, names.get(judge.department_id))],
+        [R.Team(t.key, None, tuple(members[t.id])) for t in teams], manual)
+    return {t.id: matrix[(judge.key, t.key)] for t in teams}
+
+
 def is_recused(judge, team) -> bool:
     """Rule 2 for one pair, counting the organizer's manual decisions."""
-    return recusal_map(judge.competition)[(judge.id, team.id)].recused
+    return recusal_states(judge, [team])[team.id].recused
 
 
 def is_absent(judge, stage) -> bool:
@@ -195,8 +246,18 @@ def lock_competition(competition_id) -> None:
     """
     from ..models import Competition
 
-    db.session.execute(select(Competition.id).where(Competition.id == competition_id)
-                       .with_for_update())
+    # Taken once per transaction: the API takes it before the idempotency check and the
+    # sheet write asks again; a second SELECT ... FOR UPDATE of a row already locked by
+    # this transaction would only cost a round trip. A new transaction (after a commit or
+    # rollback) is a new object, so it always locks again.
+    session = db.session()
+    held = session.info.get("competition_lock")
+    txn = session.get_transaction()
+    if held is not None and txn is not None and held[0] is txn and held[1] == competition_id:
+        return
+    session.execute(select(Competition.id).where(Competition.id == competition_id)
+                    .with_for_update())
+    session.info["competition_lock"] = (session.get_transaction(), competition_id)
 
 
 def _locked_sheet(judge_id, team_id, stage_id):
@@ -206,12 +267,23 @@ def _locked_sheet(judge_id, team_id, stage_id):
         .with_for_update().execution_options(populate_existing=True)).first()
 
 
-def _set_scores(sheet, criteria, before: dict, values: dict) -> None:
-    """Make the sheet's Score rows equal values (None = no row)."""
+def _locked_scores(sheet) -> tuple:
+    """({criterion key: Decimal}, {criterion id: Score row}) of a sheet, rows locked.
+
+    One locking read serves both the "before" values (as sheet_scores(lock=True) gives
+    them) and the rows _set_scores changes.
+    """
+    keyed = db.session.execute(
+        select(Score, Criterion.key).join(Criterion, Criterion.id == Score.criterion_id)
+        .where(Score.sheet_id == sheet.id).with_for_update()
+        .execution_options(populate_existing=True)).all()
+    return {k: row.value for row, k in keyed}, {row.criterion_id: row for row, _k in keyed}
+
+
+def _set_scores(sheet, criteria, rows: dict, values: dict) -> None:
+    """Make the sheet's Score rows (rows: {criterion id: Score}) equal values (None = no row)."""
     by_key = {c.key: c for c in criteria}
-    rows = {s.criterion_id: s for s in db.session.scalars(
-        select(Score).where(Score.sheet_id == sheet.id).with_for_update()
-        .execution_options(populate_existing=True))}
+    new = []
     for key, value in values.items():
         crit = by_key[key]
         row = rows.get(crit.id)
@@ -219,19 +291,25 @@ def _set_scores(sheet, criteria, before: dict, values: dict) -> None:
             if row is not None:
                 db.session.delete(row)
         elif row is None:
-            db.session.add(Score(sheet_id=sheet.id, criterion_id=crit.id, value=value))
+            new.append({"sheet_id": sheet.id, "criterion_id": crit.id, "value": value})
         elif row.value != value:
             row.value = value
+    if new:
+        # One multi-row INSERT instead of one INSERT ... RETURNING per score: nothing in
+        # this request reads the new Score objects back.
+        db.session.execute(Score.__table__.insert(), new)
 
 
 def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=None,
-                source: str = "judge", actor: str | None = None, reason: str = ""):
+                source: str = "judge", actor: str | None = None, reason: str = "",
+                criteria=None):
     """Save values as a draft or submit them; returns (sheet, scores, unchanged).
 
     Refuses (SheetRefused 409) to change a submitted sheet and, for drafts, a stale
     base_version. An unchanged draft, or a repeated identical submission, writes nothing.
+    `criteria` is the stage's rubric (criteria_of(stage)) when the caller already has it.
     """
-    criteria = criteria_of(stage)
+    criteria = criteria_of(stage) if criteria is None else criteria
     actor = actor or current_actor()
     lock_competition(judge.competition_id)
     sheet = _locked_sheet(judge.id, team.id, stage.id)
@@ -241,7 +319,9 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
                            status=DRAFT, version=0, source=source)
         db.session.add(sheet)
         db.session.flush()  # a concurrent creator makes this raise IntegrityError: retried
-    before = sheet_scores(sheet, lock=True)
+    # A sheet this transaction has just created has no scores yet (a concurrent creator
+    # fails on the unique constraint above), so there is nothing to read back.
+    before, rows = ({}, {}) if created else _locked_scores(sheet)
     after = {k: v for k, v in values.items() if v is not None}
     if sheet.status == SUBMITTED:
         if submit and after == before:
@@ -253,7 +333,7 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
                                   "loaded."), sheet=sheet)
     if not submit and not created and after == before:
         return sheet, before, True
-    _set_scores(sheet, criteria, before, values)
+    _set_scores(sheet, criteria, rows, values)
     sheet.version = sheet.version + 1
     sheet.source = source
     if submit:

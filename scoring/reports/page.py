@@ -107,6 +107,89 @@ def fit(text, width, style) -> object:
     return Paragraph(esc(text), style)
 
 
+def fit_lines(text, width, style) -> object:
+    """Like fit, for text of several lines ("\n"): a plain string when every line fits
+    the column, else a Paragraph with the same line breaks that wraps inside them."""
+    text = "" if text is None else str(text)
+    room = width - 2 * CELL_PAD - 0.5
+    lines = text.split("\n")
+    if all(stringWidth(line, style.fontName, style.fontSize) <= room for line in lines):
+        return text
+    return Paragraph("<br/>".join(esc(line) for line in lines), style)
+
+
+_ALIGN = {TA_LEFT: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
+
+
+def text_cells(style, first, last) -> list:
+    """Table style commands that set the plain-string cells from first to last (col, row)
+    exactly as a Paragraph of `style` would be: font, size, leading, colour, alignment.
+
+    One line of a Paragraph is `leading` high with its baseline `fontSize` below the top,
+    and so is a plain string with these settings: rows keep their heights and text its place.
+    """
+    return [("FONTNAME", first, last, style.fontName),
+            ("FONTSIZE", first, last, style.fontSize),
+            ("LEADING", first, last, style.leading),
+            ("TEXTCOLOR", first, last, style.textColor),
+            ("ALIGN", first, last, _ALIGN.get(style.alignment, "LEFT"))]
+
+
+class Lines(Flowable):
+    """A left-aligned cell of short lines, each a few runs of (text, size, colour), drawn
+    directly: what a Paragraph of the same runs draws when no line needs breaking, without
+    parsing markup or breaking lines each time the table is measured or split. Build it
+    with `runs_cell`, which falls back to a Paragraph when a line is too long."""
+
+    def __init__(self, lines, font, size, leading):
+        super().__init__()
+        self.lines, self.font, self.size, self.leading = lines, font, size, leading
+
+    def wrap(self, avail_width, _avail_height):
+        """As wide as the cell, one leading per line."""
+        self.width = avail_width
+        self.height = self.leading * len(self.lines)
+        return avail_width, self.height
+
+    def draw(self):
+        """Each line's runs one after another, the first baseline one font size down."""
+        c = self.canv
+        y = self.height - self.size
+        for runs in self.lines:
+            x = 0.0
+            for text, size, color, width in runs:
+                if text:
+                    c.setFillColor(color)
+                    c.setFont(self.font, size)
+                    c.drawString(x, y, text)
+                x += width
+            y -= self.leading
+
+
+def runs_cell(lines, width, style) -> Flowable:
+    """A cell of lines of runs [(text, size or None, colour or None)]: drawn directly
+    (Lines) when every line fits the column, else a wrapping Paragraph of the same runs
+    (escaped: names never act as markup)."""
+    font, size = style.fontName, style.fontSize
+    room = width - 2 * CELL_PAD - 0.5
+    norm = [[(str(t), sz or size, col or style.textColor,
+              stringWidth(str(t), font, sz or size)) for t, sz, col in runs] for runs in lines]
+    if all(sum(r[3] for r in runs) <= room for runs in norm):
+        return Lines(norm, font, size, style.leading)
+    html = []
+    for runs in lines:
+        parts = []
+        for text, sz, col in runs:
+            if sz is None and col is None:
+                parts.append(esc(text))
+            else:
+                attrs = (f" size={sz:g}" if sz is not None else "") + \
+                    (f" color='{col.hexval().replace('0x', '#')}'" if col is not None else "")
+                parts.append(f"<font{attrs}>{esc(text)}</font>")
+        html.append("".join(parts))
+    return Paragraph("<br/>".join(html), style)
+
+
 class Struck(Flowable):
     """A number struck through (a dropped sheet), drawn directly: cheaper than <strike>."""
 

@@ -6,7 +6,7 @@ from reportlab.platypus import Spacer
 from . import page
 from .common import awards_summary, localized, rules_summary, tie_break_label
 from .data import load, num
-from .page import Meta, Styles, esc, grid_table, signature_block
+from .page import Meta, Styles, grid_table, signature_block
 
 
 def _note(t, data) -> str:
@@ -54,38 +54,55 @@ def build_ranking(competition) -> bytes:
     story.append(Spacer(1, 3 * mm))
 
     decimals = data.contest.rules.decimals
-    head = [st.p(_("Rank"), st.head), st.p(_("Draw no."), st.head), st.p(_("Team"), st.head)]
-    for s in data.stages:
-        head.append(st.markup(f"{esc(s.name or s.key)}<br/>×{esc(num(s.weight))}", st.head))
-    head += [st.p(_("Final score"), st.head), st.p(_("Award"), st.head),
-             st.p(_("Remarks"), st.head)]
     fixed = [11 * mm, 11 * mm]
     stage_w = 17 * mm
     tail = [17 * mm, 16 * mm, 30 * mm if not wide else 45 * mm]
     team_w = width - sum(fixed) - stage_w * len(data.stages) - sum(tail)
     widths = fixed + [team_w] + [stage_w] * len(data.stages) + tail
+    n_stages = len(data.stages)
+    final_col = 3 + n_stages
+
+    # Cells are plain strings wherever the text fits on one line (set in the column's
+    # font, size, colour and alignment by the table style below), and a Paragraph only
+    # where a text is too long for its column: a Paragraph per cell made the layout ~10x
+    # slower than the table itself (markup parsing and CJK line breaking, repeated on
+    # every page split). Plain strings are never parsed, so names need no escaping there.
+    labels = [_("Rank"), _("Draw no."), _("Team")]
+    labels += [f"{s.name or s.key}\n×{num(s.weight)}" for s in data.stages]
+    labels += [_("Final score"), _("Award"), _("Remarks")]
+    head = [page.fit_lines(text, w, st.head) for text, w in zip(labels, widths, strict=True)]
 
     rows, extra = [], []
     for i, t in enumerate(result.teams, start=1):
         team = data.teams[t.team]
         members = "、".join(name for name, _dept in data.members.get(t.team, []))
-        cell = f"{esc(team.name or team.key)} <font size=7 color='#555555'>{esc(team.key)}</font>"
+        lines = [[(team.name or team.key, None, None), (" ", None, None),
+                  (team.key, 7, page.MUTED)]]
         if members:
-            cell += f"<br/><font size=7 color='#555555'>{esc(members)}</font>"
+            lines.append([(members, 7, page.MUTED)])
         rank = "—" if t.rank is None else (f"{t.rank}=" if t.tied else str(t.rank))
-        row = [st.p(rank, st.cell_center), st.p(t.draw if t.draw is not None else "—",
-                                                 st.cell_center), st.markup(cell)]
+        row = [page.fit(rank, widths[0], st.cell_center),
+               page.fit(t.draw if t.draw is not None else "—", widths[1], st.cell_center),
+               page.runs_cell(lines, team_w, st.cell)]
         for s in data.stages:
             r = t.stages.get(s.key)
-            row.append(st.p(num(r.score, decimals) if r and r.score is not None else "—",
-                            st.cell_right))
-        row += [st.p(num(t.final, decimals) if t.final is not None else "—", st.cell_right),
-                st.p(t.award or "", st.cell_center), st.p(_note(t, data), st.cell_small)]
+            row.append(page.fit(num(r.score, decimals) if r and r.score is not None else "—",
+                                stage_w, st.cell_right))
+        row += [page.fit(num(t.final, decimals) if t.final is not None else "—",
+                         widths[final_col], st.cell_right),
+                page.fit(t.award or "", widths[final_col + 1], st.cell_center),
+                page.fit(_note(t, data), widths[final_col + 2], st.cell_small)]
         rows.append(row)
-        if t.award and t.rank is not None:
-            extra.append(("FONTSIZE", (0, i), (-1, i), 9))
         if i % 2 == 0:
             extra.append(("BACKGROUND", (0, i), (-1, i), page.SHADE))
+    last = len(rows)
+    styles = page.text_cells(st.head, (0, 0), (-1, 0))
+    if rows:
+        styles += (page.text_cells(st.cell_center, (0, 1), (1, last))
+                   + page.text_cells(st.cell_right, (3, 1), (final_col, last))
+                   + page.text_cells(st.cell_center, (final_col + 1, 1), (final_col + 1, last))
+                   + page.text_cells(st.cell_small, (final_col + 2, 1), (final_col + 2, last)))
+    extra = styles + extra
 
     fp = st.p(_("Results fingerprint: %(fp)s (the same code is shown on the results "
                 "screen when the printed and the on-screen results are the same).",
