@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
+from ..lookups import competition_or_404
 from ..models import Competition, Judge, ScoreSheet, Stage, Team
 from ..operations import live as ops
 from ..operations.sheets import SheetRefused, criteria_of, reopen, sheet_scores, text_scores
@@ -22,12 +23,6 @@ nav.register(26, "admin.paper", _l("Paper sheets"))
 
 
 # ---- lookups ----------------------------------------------------------------------------
-
-def _competition(key):
-    comp = db.session.scalars(select(Competition).filter_by(key=key)).first()
-    if comp is None:
-        abort(404)
-    return comp
 
 
 def _by_key(model, comp, key):
@@ -114,7 +109,7 @@ def _forms(comp, stage):
 @staff_required
 def live(key):
     """The progress board: judge x team grid for a stage, updating by itself."""
-    comp = _competition(key)
+    comp = competition_or_404(key)
     stage, stages = _board_stage(comp, request.args.get("stage"))
     g.page_title = _("Live")
     if stage is None:
@@ -136,7 +131,7 @@ def live_state(key):
         abort(404)
     if request.args.get("v") == str(version):
         return jsonify({"changed": False, "version": version})
-    comp = _competition(key)
+    comp = competition_or_404(key)
     stage, _stages = _board_stage(comp, request.args.get("stage"))
     if stage is None:
         return jsonify({"changed": True, "version": version, "html": ""})
@@ -155,7 +150,7 @@ def _back(comp, stage):
 @staff_required
 def live_presenting(key):
     """Set (or clear) the team now presenting."""
-    comp = _competition(key)
+    comp = competition_or_404(key)
     stage = _by_key(Stage, comp, request.form.get("stage", ""))
     team_key = request.form.get("team") or ""
     team = _by_key(Team, comp, team_key) if team_key else None
@@ -168,7 +163,7 @@ def live_presenting(key):
 @staff_required
 def live_reveal(key):
     """Show a team's result on the projector (or hide it again)."""
-    comp = _competition(key)
+    comp = competition_or_404(key)
     stage = _by_key(Stage, comp, request.form.get("stage", ""))
     team = _by_key(Team, comp, request.form.get("team", ""))
     if request.form.get("action") == "hide":
@@ -191,7 +186,7 @@ def live_reveal(key):
 @admin_required
 def live_withdraw(key):
     """Withdraw a team (弃权) with a reason, or restore it."""
-    comp = _competition(key)
+    comp = competition_or_404(key)
     stage, _stages = _board_stage(comp, request.args.get("stage"))
     form, _absence = _forms(comp, stage)
     if form.validate_on_submit():
@@ -216,7 +211,7 @@ def live_withdraw(key):
 @admin_required
 def live_absence(key):
     """Mark a judge absent for the stage (with a reason), or present again."""
-    comp = _competition(key)
+    comp = competition_or_404(key)
     stage, _stages = _board_stage(comp, request.args.get("stage"))
     if stage is None:
         abort(404)
@@ -244,7 +239,7 @@ def live_absence(key):
 @admin_required
 def reopen_sheet(key, sheet_id):
     """Reopen a submitted sheet so its judge can correct it; the reason is kept."""
-    comp = _competition(key)
+    comp = competition_or_404(key)
     sheet = db.session.get(ScoreSheet, sheet_id)
     if sheet is None or sheet.judge.competition_id != comp.id:
         abort(404)
@@ -286,7 +281,7 @@ def paper(key):
     """Paper sheets: choose judge, stage and team; the list of sheets waiting for a second entry."""
     from ..models import PaperEntry
 
-    comp = _competition(key)
+    comp = competition_or_404(key)
     form = _paper_pick_form(comp, request.args if request.args.get("team") else None)
     if request.args.get("team") and form.validate():
         return redirect(url_for("admin.paper_entry", key=comp.key, stage_key=form.stage.data,
@@ -309,7 +304,7 @@ def paper(key):
 @staff_required
 def paper_entry(key, stage_key, judge_key, team_key):
     """Type one paper sheet in; a second, different person types it again without seeing it."""
-    comp = _competition(key)
+    comp = competition_or_404(key)
     stage = _by_key(Stage, comp, stage_key)
     judge = _by_key(Judge, comp, judge_key)
     team = _by_key(Team, comp, team_key)

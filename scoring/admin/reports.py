@@ -9,6 +9,7 @@ from werkzeug.routing import BuildError
 from wtforms import Form, HiddenField, SelectField
 
 from ..extensions import db
+from ..lookups import competition_or_404
 from ..models import Competition, Stage, Team
 from ..rules import RuleError
 from ..security import staff_required
@@ -48,12 +49,6 @@ class TeamChoiceForm(Form):
     lang = HiddenField()
 
 
-def _competition(key):
-    comp = db.session.scalar(select(Competition).where(Competition.key == key))
-    if comp is None:
-        abort(404)
-    return comp
-
 
 def _lang():
     lang = request.args.get("lang", "zh_CN")
@@ -72,7 +67,7 @@ def _ranking_xlsx_url(key):
 @staff_required
 def reports(key):
     """The print page: one button per report kind (and per stage where it applies)."""
-    comp = _competition(key)
+    comp = competition_or_404(key)
     stages = db.session.execute(
         select(Stage.key, Stage.name).where(Stage.competition_id == comp.id)
         .order_by(Stage.position, Stage.id)).all()
@@ -108,7 +103,7 @@ def report_pdf(key, kind):
     from ..reports import KINDS, STAGE_KINDS, TEAM_KINDS, FontError, ReportError, build
     from ..reports import filename as report_name
 
-    comp = _competition(key)
+    comp = competition_or_404(key)
     if kind not in KINDS:
         abort(404)
     stage = (request.args.get("stage") or None) if kind in STAGE_KINDS else None
@@ -131,7 +126,7 @@ def report_sheets_xlsx(key):
     from ..reports import filename as report_name
     from ..reports.sheets_xlsx import build_sheets_xlsx
 
-    comp = _competition(key)
+    comp = competition_or_404(key)
     stage = request.args.get("stage") or None
     try:
         data = build_sheets_xlsx(comp, stage=stage, lang=_lang())

@@ -12,7 +12,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from .. import rules as R
 from ..exports import number_text, ranking_csv, ranking_json, ranking_xlsx
 from ..extensions import db
-from ..models import Competition, Team
+from ..lookups import competition_or_404
+from ..models import Team
 from ..operations.rules_settings import update_rules
 from ..security import admin_required, staff_required
 from ..standings import contest_input
@@ -29,13 +30,6 @@ def plain_decimal(value):
     """A Decimal without trailing zeros ("0.3", "25") for weights and maxima."""
     return "" if value is None else R.decimal_text(value)
 
-
-def competition_or_404(key):
-    """The competition with this key, or 404."""
-    comp = db.session.scalar(select(Competition).where(Competition.key == key))
-    if comp is None:
-        abort(404)
-    return comp
 
 
 def problem_text(problem):

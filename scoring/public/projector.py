@@ -3,16 +3,10 @@ from flask import abort, jsonify, render_template, request
 from sqlalchemy import select
 
 from ..extensions import db
+from ..lookups import competition_or_404
 from ..models import Competition
 from ..operations import live as ops
 from . import bp
-
-
-def _competition(key):
-    comp = db.session.scalars(select(Competition).filter_by(key=key)).first()
-    if comp is None or comp.archived:
-        abort(404)
-    return comp
 
 
 def _render(comp):
@@ -25,7 +19,7 @@ def _render(comp):
 @bp.route("/projector/<key>")
 def projector(key):
     """The big screen: updates itself whenever the organizer reveals or a sheet arrives."""
-    comp = _competition(key)
+    comp = competition_or_404(key, public=True)
     return render_template("public/projector.html", competition=comp, body=_render(comp),
                            version=comp.live_version)
 
@@ -38,5 +32,5 @@ def projector_state(key):
         abort(404)
     if request.args.get("v") == str(version):
         return jsonify({"changed": False, "version": version})
-    comp = _competition(key)
+    comp = competition_or_404(key, public=True)
     return jsonify({"changed": True, "version": version, "html": _render(comp)})

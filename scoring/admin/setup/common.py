@@ -3,18 +3,10 @@ from flask import abort, flash
 from flask_babel import gettext
 
 from ...extensions import db
-from ...models import Competition
+from ...lookups import competition_or_404  # noqa: F401 (used by the setup pages)
 from ...operations.setup_base import SetupError
 from ...security import admin_required, staff_required
 from .. import bp
-
-
-def competition_or_404(key: str) -> Competition:
-    """The competition with this key, or 404."""
-    competition = db.session.scalar(db.select(Competition).filter_by(key=key))
-    if competition is None:
-        abort(404)
-    return competition
 
 
 def owned_or_404(model, object_id: int, competition, attr: str = "competition_id"):
