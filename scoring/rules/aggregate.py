@@ -1,12 +1,17 @@
 """Rule 3: a team's stage score from the submitted sheets of its non-recused judges."""
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
+from operator import itemgetter
 
 from .errors import N_, RuleError
 from .model import SUBMITTED, GroupResult, SheetResult, StageResult
-from .numbers import exact_sum, round_half_up, to_fraction
+from .numbers import _EXACT, exact_sum, round_half_up, to_fraction
 from .variance import variance_flags
+
+_TOTAL = itemgetter(1)
+_TOTAL_THEN_KEY = itemgetter(1, 0)
+_ZERO = Decimal(0)
 
 
 def trim_sheets(totals, trim):
@@ -20,11 +25,14 @@ def trim_sheets(totals, trim):
         return (), False
     if len(totals) < 2 * trim + 1:
         return (), True
-    ascending = sorted(totals, key=lambda p: (p[1], p[0]))
+    # itemgetter keys sort in C: this runs for every team in every stage.
+    ascending = sorted(totals, key=_TOTAL_THEN_KEY)
     high = ascending[len(ascending) - trim:]
     rest = ascending[:len(ascending) - trim]
-    # Lowest first, and among equal lowest the later key first.
-    rest_low = sorted(sorted(rest, key=lambda p: p[0], reverse=True), key=lambda p: p[1])
+    # Lowest first, and among equal lowest the later key first (two stable sorts).
+    # `rest` runs by (total, key); reversed, then stably sorted by total, it runs by total
+    # up and, among equal totals, key down (judge keys are unique among the pairs).
+    rest_low = sorted(reversed(rest), key=_TOTAL)
     low = rest_low[:trim]
     return tuple(sorted(k for k, _ in high + low)), False
 
@@ -54,63 +62,115 @@ def plain_mean(values):
 
 
 def stage_result(rules, stage, team_key, judges, sheets, recused=frozenset(),
-                 absent=frozenset(), expected=True) -> StageResult:
+                 absent=frozenset(), expected=True, *, judge_groups=None) -> StageResult:
     """Rules 3, 8, 11: score one team in one stage over submitted sheets of non-recused judges.
 
     `sheets` may hold any sheets; only this team's submitted sheets in this stage count.
     `recused` and `absent` are judge keys; `expected=False` (a withdrawn team) expects none.
+    `judge_groups` (judge key -> panel group of `judges`) may be given by a caller that
+    scores many teams, so it is built once rather than once per team and stage.
     """
-    judge_by_key = {j.key: j for j in judges}
+    if judge_groups is None:
+        judge_groups = {j.key: j.group for j in judges}
+    # Inside this context Decimal addition is exact or raises (see numbers._EXACT), so the
+    # builtin sum() is as safe as exact_sum() and cheaper per sheet.
+    with localcontext(_EXACT):
+        counted = _counted_totals(stage, team_key, sheets, recused, judge_groups)
+    return _stage_result(rules, stage, team_key, counted, recused, absent, expected,
+                         judge_groups)
+
+
+def _counted_totals(stage, team_key, sheets, recused, judge_groups) -> dict:
+    """Rule 1-2: judge key -> (panel group, sheet total) of the sheets that count."""
     counted = {}
     stage_key = stage.key
+    criterion_keys = stage.criterion_keys
     for s in sheets:
-        if s.team != team_key or s.stage != stage_key or s.status != SUBMITTED:
+        if s.status != SUBMITTED or s.team != team_key or s.stage != stage_key:
             continue
-        if s.judge in recused:
+        judge = s.judge
+        if judge in recused:
             continue  # rule 2: the pool is smaller, nothing is filled in
-        if s.judge not in judge_by_key:
-            raise RuleError(N_('unknown judge "%(judge)s"'), {"judge": s.judge})
-        if s.judge in counted:
+        if judge not in judge_groups:
+            raise RuleError(N_('unknown judge "%(judge)s"'), {"judge": judge})
+        if judge in counted:
             raise RuleError(N_("judge %(judge)s has two sheets for team %(team)s in %(stage)s"),
-                            {"judge": s.judge, "team": team_key, "stage": stage.key})
-        if not s.is_complete(stage):
-            raise RuleError(N_("the submitted sheet of judge %(judge)s for team %(team)s in "
-                               "%(stage)s is incomplete"),
-                            {"judge": s.judge, "team": team_key, "stage": stage.key})
-        counted[s.judge] = (judge_by_key[s.judge].group, s.total)
+                            {"judge": judge, "team": team_key, "stage": stage_key})
+        scores = s.scores
+        total = None
+        if scores.keys() >= criterion_keys:
+            # The common case, every criterion given: one sum (exact in this context);
+            # a None (not scored) among the values raises TypeError.
+            try:
+                total = sum(scores.values(), _ZERO)
+            except TypeError:
+                pass
+        if total is None:
+            if not s.is_complete(stage):
+                raise RuleError(N_("the submitted sheet of judge %(judge)s for team %(team)s "
+                                   "in %(stage)s is incomplete"),
+                                {"judge": judge, "team": team_key, "stage": stage_key})
+            total = s.total
+        counted[judge] = (judge_groups[judge], total)
+    return counted
 
+
+def _stage_result(rules, stage, team_key, counted, recused, absent, expected, judge_groups):
+    """Rules 3, 8, 11 over the counted sheets (see stage_result)."""
+    stage_key = stage.key
     pairs = [(k, total) for k, (_, total) in counted.items()]
     by_group = {}
     for k, (group, total) in counted.items():
         by_group.setdefault(group, []).append((k, total))
 
+    raw_sum = exact_sum(t for _, t in pairs)
     groups = ()
     group_missing = False
     if rules.aggregation == "weighted_groups":
         exact, dropped, too_few, groups, group_missing = _weighted(rules, by_group)
     else:
-        exact, dropped, too_few = trimmed_mean(pairs, rules.trim)
+        exact, dropped, too_few = _pooled(pairs, rules.trim, raw_sum)
 
-    raw_sum = exact_sum(t for _, t in pairs)
-    flagged = variance_flags(dict(pairs), rules.variance_threshold, stage.max_total)
+    flagged = variance_flags(dict(pairs), rules.variance_threshold, stage.max_total,
+                             total=raw_sum)
     sheet_results = tuple(
         SheetResult(k, counted[k][0], counted[k][1], k in dropped, k in flagged)
         for k in sorted(counted))
-    expected_keys = [j.key for j in judges
-                     if expected and j.key not in recused and j.key not in absent]
-    missing = tuple(sorted(k for k in expected_keys if k not in counted))
+    if expected:
+        missing = tuple(sorted(k for k in judge_groups
+                               if k not in counted and k not in recused and k not in absent))
+    else:
+        missing = ()
     return StageResult(
-        team=team_key, stage=stage.key, exact=exact,
+        team=team_key, stage=stage_key, exact=exact,
         score=None if exact is None else round_half_up(exact, rules.decimals),
         sheets=sheet_results, groups=groups, too_few_sheets=too_few,
         group_missing=group_missing, provisional=bool(missing), missing_judges=missing,
-        recused_judges=tuple(sorted(k for k in judge_by_key if k in recused)),
-        absent_judges=tuple(sorted(k for k in judge_by_key if k in absent)),
+        recused_judges=tuple(sorted(k for k in judge_groups if k in recused)),
+        absent_judges=tuple(sorted(k for k in judge_groups if k in absent)),
         # Sheet totals are Decimal sums, so this is plain_mean's value, summed only once.
         raw_mean=to_fraction(raw_sum) / len(pairs) if pairs else None,
         raw_sum=raw_sum,
-        group_raw_means={g: plain_mean(t for _, t in items) for g, items in by_group.items()},
+        # The totals are Decimals (sums above), so each mean is one exact sum and one division.
+        group_raw_means={g: to_fraction(exact_sum(t for _, t in items)) / len(items)
+                         for g, items in by_group.items()},
     )
+
+
+def _pooled(pairs, trim, raw_sum):
+    """trimmed_mean(pairs, trim) for Decimal totals whose exact sum is raw_sum.
+
+    The kept sheets' sum is raw_sum less the dropped totals: exact in Decimal, and it
+    spares summing every sheet of the team a second time.
+    """
+    if not pairs:
+        return None, (), False
+    dropped, too_few = trim_sheets(pairs, trim)
+    kept = raw_sum
+    for k, total in pairs:
+        if k in dropped:
+            kept = _EXACT.subtract(kept, total)
+    return to_fraction(kept) / (len(pairs) - len(dropped)), dropped, too_few
 
 
 def _weighted(rules, by_group):

@@ -26,6 +26,7 @@ def compute_results(contest) -> ContestResult:
     for s in contest.sheets:
         sheets.setdefault((s.team, s.stage), []).append(s)
 
+    judge_groups = {j.key: j.group for j in contest.judges}
     per_team = {}
     entries = []
     for team in contest.teams:
@@ -33,7 +34,7 @@ def compute_results(contest) -> ContestResult:
         stages = {
             st.key: stage_result(rules, st, team.key, contest.judges,
                                  sheets.get((team.key, st.key), ()), recused, absent[st.key],
-                                 expected=not team.withdrawn)
+                                 expected=not team.withdrawn, judge_groups=judge_groups)
             for st in contest.stages
         }
         final = final_score(contest.stages, {k: r.score for k, r in stages.items()},

@@ -40,7 +40,7 @@ class Stage:
         """The keys of the rubric's criteria."""
         return frozenset(c.key for c in self.criteria)
 
-    @property
+    @cached_property
     def max_total(self) -> Decimal:
         """The largest possible sheet total of this stage."""
         return exact_sum(c.max for c in self.criteria)
@@ -100,14 +100,17 @@ class Sheet:
     def total(self) -> Decimal:
         """Rule 1: the sum of the values given so far (complete or not)."""
         values = self.scores.values()
-        if None in values:
+        # "is None", not "None in values": that compares None with each Decimal, which
+        # goes through the numbers ABCs and costs several times more.
+        if any(v is None for v in values):
             return exact_sum(v for v in values if v is not None)
         return exact_sum(values)  # the common case, without a filter per value
 
     def is_complete(self, stage: Stage) -> bool:
         """Rule 1: whether every criterion of the stage has a value."""
         scores = self.scores
-        if scores.keys() >= stage.criterion_keys and None not in scores.values():
+        if scores.keys() >= stage.criterion_keys and not any(
+                v is None for v in scores.values()):
             return True  # the common case, answered by two set operations
         return all(scores.get(c.key) is not None for c in stage.criteria)
 

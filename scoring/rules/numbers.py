@@ -15,10 +15,15 @@ _MAX_LENGTH = 24
 # Decimal arithmetic that is exact or raises: sums and step checks stay in Decimal
 # (far cheaper than Fraction) without ever rounding silently.
 _EXACT = Context(prec=60, traps=[Inexact, InvalidOperation, DivisionByZero])
+_SCALEB_LIMIT = 10**50
 
 
 def to_fraction(x) -> Fraction:
     """Convert a Decimal, int or Fraction to an exact Fraction (never via binary floating point)."""
+    if type(x) is Decimal:  # the common case first: isinstance(x, Fraction) is an ABC check
+        if not x.is_finite():
+            raise ValueError(f"{x} is not a finite number")
+        return Fraction(*x.as_integer_ratio())
     if isinstance(x, Fraction):
         return x
     if isinstance(x, bool):
@@ -41,7 +46,10 @@ def round_half_up(x, decimals: int = 2) -> Decimal:
     # floor(scaled + 1/2) in integers: exact, unlike any Decimal or binary division.
     n = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
     sign = 1 if (f < 0 and n) else 0
-    return Decimal((sign, tuple(int(c) for c in str(n)), -decimals))
+    if n < _SCALEB_LIMIT:
+        # Moving the decimal point of an integer is exact (the context traps any rounding).
+        return _EXACT.scaleb(Decimal(-n if sign else n), -decimals)
+    return Decimal((sign, tuple(int(c) for c in str(n)), -decimals))  # beyond its precision
 
 
 def exact_sum(values) -> Decimal:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .numbers import round_half_up, to_fraction
+from .numbers import _EXACT, exact_sum, round_half_up, to_fraction
 
 
 @dataclass(frozen=True)
@@ -28,12 +28,19 @@ class Placement:
 
 def final_score(stages, stage_scores, decimals=2) -> Decimal | None:
     """Rules 4-5: sum of ROUNDED stage scores x stage weight, rounded; None if a stage lacks one."""
-    total = Fraction(0)
+    products = []
     for stage in stages:
         score = stage_scores.get(stage.key)
         if score is None:
             return None
-        total += to_fraction(score) * to_fraction(stage.weight)
+        products.append((score, stage.weight))
+    if all(type(v) is Decimal for pair in products for v in pair):
+        # Products and sums of Decimals are exact in numbers._EXACT (it traps any
+        # rounding), and far cheaper than the same arithmetic in Fractions.
+        return round_half_up(exact_sum(_EXACT.multiply(v, w) for v, w in products), decimals)
+    total = Fraction(0)
+    for score, weight in products:
+        total += to_fraction(score) * to_fraction(weight)
     return round_half_up(total, decimals)
 
 

@@ -5,6 +5,8 @@ from fractions import Fraction
 
 from .numbers import _EXACT, exact_sum, to_fraction
 
+_DECIMAL = {Decimal}
+
 
 def variance_limit(threshold, max_total) -> Fraction:
     """Rule 8: the threshold is in points of 100, scaled to the stage's maximum total."""
@@ -13,11 +15,16 @@ def variance_limit(threshold, max_total) -> Fraction:
     return to_fraction(threshold) * to_fraction(max_total) / 100
 
 
-def variance_flags(totals, threshold, max_total) -> set:
-    """Rule 8: keys of the totals (dict key -> Decimal) more than the limit from their mean."""
+def variance_flags(totals, threshold, max_total, *, total=None) -> set:
+    """Rule 8: keys of the totals (dict key -> Decimal) more than the limit from their mean.
+
+    `total` may give the exact sum of the Decimal totals when the caller has it already.
+    """
     if not totals:
         return set()
-    if not all(isinstance(v, Decimal) for v in totals.values()) or not isinstance(
+    # type(), mapped in C: this runs for every team in every stage. A Decimal subclass
+    # takes the Fraction path below, which gives the same answer.
+    if set(map(type, totals.values())) != _DECIMAL or not isinstance(
             threshold, Decimal) or not isinstance(max_total, Decimal):
         values = {k: to_fraction(v) for k, v in totals.items()}
         mean = sum(values.values(), Fraction(0)) / len(values)
@@ -26,9 +33,16 @@ def variance_flags(totals, threshold, max_total) -> set:
     # |v - sum/n| > limit  <=>  |n*v - sum| > n*limit: all exact in Decimal, no division
     # but the one by 100, which only moves the decimal point.
     n = len(totals)
-    total = exact_sum(totals.values())
+    if total is None:
+        total = exact_sum(totals.values())
     limit = threshold if max_total == 100 else _EXACT.divide(
         _EXACT.multiply(threshold, max_total), 100)
     bound = _EXACT.multiply(limit, n)
-    return {k for k, v in totals.items()
-            if abs(_EXACT.subtract(_EXACT.multiply(v, n), total)) > bound}
+    # |n*v - sum| is largest at the smallest or the largest total: when neither of those
+    # is beyond the bound, no sheet is (most panels), and the per-sheet check is skipped.
+    high, low = _EXACT.add(total, bound), _EXACT.subtract(total, bound)
+    values = totals.values()
+    if _EXACT.multiply(max(values), n) <= high and _EXACT.multiply(min(values), n) >= low:
+        return set()
+    multiply = _EXACT.multiply
+    return {k for k, v in totals.items() if not low <= multiply(v, n) <= high}

@@ -8,13 +8,17 @@ import pytest
 
 from scoring.rules import (
     Absence,
+    Criterion,
     GroupRule,
     Judge,
+    RuleError,
     Rules,
     Sheet,
+    Stage,
     compute_results,
     stage_result,
     trim_sheets,
+    variance_flags,
 )
 
 from .factory import make_contest, make_stage, panel
@@ -209,3 +213,43 @@ def test_provisional_score_is_still_computed():
 ])
 def test_trim_sheets_is_deterministic(totals, trim, dropped):
     assert trim_sheets(totals, trim)[0] == dropped
+
+
+@pytest.mark.parametrize(("totals", "trim", "dropped"), [
+    # trim 2 with ties at both ends: the later keys among equal totals go
+    ([("a", D(5)), ("b", D(1)), ("c", D(5)), ("d", D(1)), ("e", D(1))], 2,
+     ("a", "c", "d", "e")),
+    ([("e", D(1)), ("d", D(1)), ("c", D(5)), ("b", D(1)), ("a", D(5))], 2,
+     ("a", "c", "d", "e")),
+    ([("a", D(3)), ("b", D(2)), ("c", D(2)), ("d", D(9)), ("e", D(9))], 2,
+     ("b", "c", "d", "e")),
+])
+def test_trim_sheets_with_ties_at_both_ends(totals, trim, dropped):
+    assert trim_sheets(totals, trim)[0] == dropped
+
+
+@pytest.mark.parametrize(("values", "flagged"), [
+    (["80", "80", "80", "95"], ["N4"]),       # only the highest is out (mean 83.75)
+    (["70", "84", "84", "84"], ["N1"]),       # only the lowest is out (mean 80.5)
+    (["75", "80", "85"], []),                 # both extremes inside: nothing flagged
+    (["60", "60", "100", "100"], ["N1", "N2", "N3", "N4"]),  # everyone 20 away
+])
+def test_variance_flags_from_either_end(values, flagged):
+    totals = {k: D(v) for k, v in panel(values).items()}
+    assert sorted(variance_flags(totals, D(10), D(100))) == flagged
+    # the caller's exact sum gives the same answer
+    assert sorted(variance_flags(totals, D(10), D(100), total=sum(totals.values()))) == flagged
+
+
+def test_a_submitted_sheet_with_an_empty_criterion_is_refused():
+    stage = Stage("plan", D(1), (Criterion("a", D(10), D(1)), Criterion("b", D(10), D(1))))
+    sheet = Sheet("N1", "A", "plan", "submitted", {"a": D(5), "b": None})
+    with pytest.raises(RuleError, match="incomplete"):
+        stage_result(Rules(), stage, "A", (Judge("N1", "internal"),), (sheet,))
+
+
+def test_a_value_beyond_the_rubric_left_empty_does_not_make_a_sheet_incomplete():
+    stage = Stage("plan", D(1), (Criterion("a", D(10), D(1)),))
+    sheet = Sheet("N1", "A", "plan", "submitted", {"a": D(5), "old": None})
+    r = stage_result(Rules(), stage, "A", (Judge("N1", "internal"),), (sheet,))
+    assert r.sheets[0].total == D(5) and r.score == D("5.00")

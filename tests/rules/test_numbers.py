@@ -113,3 +113,16 @@ def test_score_error_params_name_the_limits(text, criterion, value):
     assert info.value.params["value"] == value
     assert info.value.params["max"] == str(criterion.max)
     assert "%(" in info.value.message
+
+
+@pytest.mark.parametrize(("value", "decimals", "expected"), [
+    # Beyond the exact context's 60 digits: the digit-tuple path, still exact.
+    (F(10**70, 3), 2, "3" * 70 + ".33"),
+    (F(-(10**70), 3), 0, "-" + "3" * 70),
+    (F(10**49 - 1), 0, "9" * 49),     # just below the fast path's limit
+    (F(10**50), 0, "1" + "0" * 50),   # at the limit
+])
+def test_round_half_up_of_huge_values_stays_exact(value, decimals, expected):
+    result = round_half_up(value, decimals)
+    assert str(result) == expected
+    assert result.as_tuple().exponent == -decimals

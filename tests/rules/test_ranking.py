@@ -1,6 +1,7 @@
 """Rules 4-7 and 10: final score, ranking with tie-breaks and shared ranks, awards, withdrawal."""
 
 from decimal import Decimal as D
+from fractions import Fraction as F
 
 import pytest
 
@@ -222,3 +223,17 @@ def test_team_missing_a_stage_is_not_ranked_and_provisional():
     assert [(t.team, t.rank, t.final, t.provisional) for t in res.teams] == [
         ("A", 1, D("80.00"), False), ("B", None, None, True)]
     assert res.provisional
+
+
+@pytest.mark.parametrize(("weights", "scores"), [
+    (("0.3", "0.7"), ("84.51", "87.93")),
+    (("0.333", "0.667"), ("99.99", "0.01")),
+    (("1", "0"), ("100.00", "55.55")),
+])
+def test_final_score_is_the_same_from_decimals_and_fractions(weights, scores):
+    # Decimal inputs take the Decimal path, Fractions the Fraction path: one answer.
+    stages = [make_stage(k, w) for k, w in zip("ab", weights, strict=True)]
+    from_decimals = final_score(stages, {"a": D(scores[0]), "b": D(scores[1])})
+    from_fractions = final_score(stages, {"a": F(D(scores[0])), "b": F(D(scores[1]))})
+    assert from_decimals == from_fractions
+    assert str(from_decimals) == str(from_fractions)
