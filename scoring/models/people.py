@@ -37,10 +37,11 @@ class Member(Model):
 
     __tablename__ = "member"
     id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    # Indexed: every submission reads the members of one team (the recusal rule).
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("department.id", ondelete="RESTRICT"))
+        ForeignKey("department.id", ondelete="RESTRICT"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     team = relationship("Team", back_populates="members")
     department = relationship("Department")
@@ -60,7 +61,7 @@ class Judge(Model):
     name: Mapped[str] = mapped_column(String(100))
     panel_group: Mapped[str] = mapped_column(String(16), default="internal")
     department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("department.id", ondelete="RESTRICT"))
+        ForeignKey("department.id", ondelete="RESTRICT"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     # The secret half of the login link /j/<id>.<token>; kept (not hashed) because the
     # judge card is reprinted from it. Compared in constant time.
@@ -77,7 +78,7 @@ class Recusal(Model):
     __table_args__ = (UniqueConstraint("judge_id", "team_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("judge.id", ondelete="CASCADE"))
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
     lift: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str] = mapped_column(Text)
     created_at = mapped_column(DateTime, default=utcnow)

@@ -17,8 +17,10 @@ class ScoreSheet(Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("judge.id", ondelete="CASCADE"))
-    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
-    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
+    # Indexed: results, boards and reports read a stage's (or a team's) sheets.
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"),
+                                          index=True)
     status: Mapped[str] = mapped_column(String(16), default="draft")
     # Bumped on every accepted change; a client's stale write is refused by comparing it.
     version: Mapped[int] = mapped_column(Integer, default=0)
@@ -41,7 +43,9 @@ class Score(Model):
     __table_args__ = (UniqueConstraint("sheet_id", "criterion_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     sheet_id: Mapped[int] = mapped_column(ForeignKey("score_sheet.id", ondelete="CASCADE"))
-    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"))
+    # Indexed: removing a criterion from the rubric finds its scores without a full scan.
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"),
+                                              index=True)
     value = mapped_column(Exact(9, 3), nullable=False)
     sheet = relationship("ScoreSheet", back_populates="scores")
     criterion = relationship("Criterion")

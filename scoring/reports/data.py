@@ -7,7 +7,7 @@ from sqlalchemy import select
 from .. import rules as R
 from ..extensions import db
 from ..models import Absence, Department, Judge, Member, Stage, Team
-from ..standings import contest_input
+from ..standings import contest_input, gc_paused
 
 GROUP_ORDER = {"external": 0, "internal": 1}
 
@@ -51,8 +51,9 @@ class ReportData:
 
 def load(competition, *, with_results=True) -> ReportData:
     """Read everything a report needs (a handful of SELECTs; results computed once)."""
-    contest = contest_input(competition)
-    result = R.compute_results(contest) if with_results else None
+    with gc_paused():  # see standings.gc_paused: a big contest builds many records at once
+        contest = contest_input(competition)
+        result = R.compute_results(contest) if with_results else None
     cid = competition.id
     judges = sorted(contest.judges, key=lambda j: (GROUP_ORDER.get(j.group, 9), j.key))
     teams = {t.key: t for t in contest.teams}
