@@ -12,12 +12,19 @@ same thread count, driven by the same 50 clients. Rounds alternate baseline and 
 phases so a change in the machine's load hits both; the ratio is taken per round.
 The server's peak resident memory (VmHWM) is read at the end (benchmark 5).
 
+Also printed, to say where the time goes: the CPU time the server process (and this
+client process) used per request in each phase, read from /proc, and an in-process
+figure: one submission through the Flask test client on a fresh SQLite contest of the
+same shape, as CPU milliseconds (median) and SQL statements per submission.
+
 Target (issue 7): submit rate >= 0.5 x the bare rate on SQLite; memory < 150 MB.
 """
 import http.client
 import json
+import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -112,6 +119,19 @@ def _prepare(env, tmp, judges, teams):
     return [(r.id, r.token) for r in rows], [f"T{t:04d}" for t in range(teams)]
 
 
+def cpu_seconds(pid) -> float:
+    """User + system CPU seconds a process has used so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_phase(pids, clients, work, duration):
+    """_phase, plus the CPU seconds each of pids used during it."""
+    before = [cpu_seconds(p) for p in pids]
+    result = _phase(clients, work, duration)
+    return result + ([cpu_seconds(p) - b for p, b in zip(pids, before, strict=True)],)
+
+
 def _phase(clients, work, duration):
     """Run work(client, index) in one thread per client for `duration` seconds.
 
@@ -166,7 +186,7 @@ def run(kind="sqlite", clients=50, threads=16, rounds=3, duration=10.0, teams=No
                     "--threads", str(threads)]
         bare_args = [PYTHON, "-m", "bench.bare_app", str(bare_port), str(threads)]
         with server(app_args, env, f"http://127.0.0.1:{app_port}/", tmp / "serve.log") as app, \
-                server(bare_args, env, f"http://127.0.0.1:{bare_port}/", tmp / "bare.log"):
+                server(bare_args, env, f"http://127.0.0.1:{bare_port}/", tmp / "bare.log") as bare:
             app_clients = [Client(app_port) for _ in judges]
             for c, (jid, token) in zip(app_clients, judges, strict=True):
                 c.login(jid, token, team_keys[0])
@@ -184,18 +204,27 @@ def run(kind="sqlite", clients=50, threads=16, rounds=3, duration=10.0, teams=No
                 cursor[index] += 1
                 return client.submit(stage, team, rngs[index])
 
-            def bare(client, _index, _n):
+            def bare_get(client, _index, _n):
                 status, data = client.request("GET", "/")
                 return status == 200 and data == b"ok"
 
             # Warm-up (not measured): imports, connection pools, first page renders.
             _phase(app_clients, submit, 2.0)
-            _phase(bare_clients, bare, 2.0)
+            _phase(bare_clients, bare_get, 2.0)
             per_round = []
+            me = os.getpid()
             for _ in range(rounds):
-                b_ok, b_bad, b_lat, b_wall = _phase(bare_clients, bare, duration)
-                s_ok, s_bad, s_lat, s_wall = _phase(app_clients, submit, duration)
+                b_ok, b_bad, b_lat, b_wall, (b_cpu, bc_cpu) = _cpu_phase(
+                    [bare.pid, me], bare_clients, bare_get, duration)
+                s_ok, s_bad, s_lat, s_wall, (s_cpu, sc_cpu) = _cpu_phase(
+                    [app.pid, me], app_clients, submit, duration)
                 per_round.append({
+                    "server_cpu_ms_per_submit": s_cpu / max(s_ok, 1) * 1000,
+                    "server_cpu_share_submit": s_cpu / s_wall,
+                    "client_cpu_share_submit": sc_cpu / s_wall,
+                    "server_cpu_ms_per_bare": b_cpu / max(b_ok, 1) * 1000,
+                    "server_cpu_share_bare": b_cpu / b_wall,
+                    "client_cpu_share_bare": bc_cpu / b_wall,
                     "bare_rps": b_ok / b_wall, "submit_rps": s_ok / s_wall,
                     "ratio": (s_ok / s_wall) / (b_ok / b_wall),
                     "submit_p50_ms": percentile(s_lat, 50) * 1000,
@@ -210,7 +239,73 @@ def run(kind="sqlite", clients=50, threads=16, rounds=3, duration=10.0, teams=No
             "ratio_best": max(ratios), "ratio_median": statistics.median(ratios),
             "best_round": best, "peak_rss_mb": peak,
             "submitted": sum(r["submitted"] for r in per_round),
-            "errors": sum(r["errors"] for r in per_round)}
+            "errors": sum(r["errors"] for r in per_round),
+            "in_process": in_process(teams, clients)}
+
+
+def in_process(teams=100, judges=50, count=200) -> dict:
+    """CPU ms (median, best) and SQL statements of one submission through the Flask test client.
+
+    A fresh SQLite contest of the benchmark's shape; the judges take turns, each
+    submitting its sheets in a shuffled order, exactly as Client.submit does. The figure
+    includes the test client's own work (~0.3 ms), not waitress's.
+    """
+    from sqlalchemy import event
+
+    from scoring import create_app
+    from scoring.extensions import db
+    from scoring.models import Judge
+
+    from .bigcontest import build
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-submit-inproc-"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite'}",
+                      "INSTANCE_PATH": str(tmp)})
+    with app.app_context():
+        db.create_all()
+        comp = build(teams=teams, judges=judges, stages=STAGES, criteria=CRITERIA,
+                     key="submit", sheets=False, judge_departments=False)
+        db.session.commit()
+        rows = db.session.execute(db.select(Judge.id, Judge.token).where(
+            Judge.competition_id == comp.id).order_by(Judge.key)).all()
+        db.session.remove()
+        engine = db.engine
+    rng = random.Random(7)
+    tablets = []
+    for jid, token in rows:
+        client = app.test_client()
+        assert client.get(f"/j/{jid}.{token}").status_code == 302
+        page = client.get("/judge/s/s0/T0000").data
+        todo = [(f"s{st}", f"T{t:04d}") for st in range(STAGES) for t in range(teams)]
+        rng.shuffle(todo)
+        tablets.append((client, CSRF_META.search(page).group(1).decode(), todo))
+    statements = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, *a: statements.append(statement))
+
+    def one(i):
+        client, csrf, todo = tablets[i % len(tablets)]
+        stage, team = todo.pop()
+        scores = {f"c{c}": str(rng.randint(20, 40) / 2) for c in range(CRITERIA)}
+        body = json.dumps({"scores": scores, "idempotency_key": uuid.uuid4().hex})
+        r = client.post(f"/judge/api/sheet/{stage}/{team}/submit", data=body.encode(),
+                        headers={"Content-Type": "application/json",
+                                 "Accept": "application/json", "X-CSRFToken": csrf})
+        assert r.status_code == 200 and r.get_json()["ok"] is True, r.data
+
+    for i in range(40):  # warm-up: imports, statement caches
+        one(i)
+    cpu = []
+    for i in range(count):
+        before = len(statements)
+        t0 = time.process_time()
+        one(40 + i)
+        cpu.append(time.process_time() - t0)
+        counted = len(statements) - before
+    engine.dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {"cpu_ms_median": statistics.median(cpu) * 1000, "cpu_ms_best": min(cpu) * 1000,
+            "statements": counted, "count": count}
 
 
 def report(f):
@@ -221,6 +316,16 @@ def report(f):
         print(f"  round {i}: bare {r['bare_rps']:7.1f} req/s (p50 {r['bare_p50_ms']:.0f} ms)  "
               f"submit {r['submit_rps']:6.1f}/s (p50 {r['submit_p50_ms']:.0f} ms, "
               f"p95 {r['submit_p95_ms']:.0f} ms)  ratio {r['ratio']:.2f}")
+    for i, r in enumerate(f["rounds"], 1):
+        print(f"  round {i} CPU: server {r['server_cpu_ms_per_submit']:.2f} ms per submit "
+              f"({r['server_cpu_share_submit']:.0%} of a CPU), "
+              f"{r['server_cpu_ms_per_bare']:.3f} ms per bare request "
+              f"({r['server_cpu_share_bare']:.0%}); clients {r['client_cpu_share_submit']:.0%}"
+              f" / {r['client_cpu_share_bare']:.0%} of a CPU")
+    p = f["in_process"]
+    print(f"  in-process (SQLite, Flask test client, {p['count']} submits): CPU per submit "
+          f"median {p['cpu_ms_median']:.2f} ms, best {p['cpu_ms_best']:.2f} ms; "
+          f"{p['statements']} SQL statements per submit (BEGIN IMMEDIATE counted, COMMIT not)")
     print(f"  ratio best {f['ratio_best']:.2f}, median {f['ratio_median']:.2f}   "
           f"(target >= 0.5 on SQLite)")
     print(f"  {f['submitted']} sheets submitted, {f['errors']} refused or failed")

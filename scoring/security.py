@@ -1,11 +1,13 @@
 """Who is asking: organizer accounts (Flask-Login), judges (private link), security headers."""
 import hashlib
 import hmac
-from functools import wraps
+from functools import cache, wraps
 
 from flask import abort, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import contains_eager
 
 from .extensions import db, login
 
@@ -51,16 +53,26 @@ def login_judge(judge) -> None:
     session[SESSION_JUDGE] = {"id": judge.id, "tag": token_tag(judge.token)}
 
 
+@cache
+def _judge_with_competition():
+    """SELECT of a judge by id with its competition (one statement), built once."""
+    from .models import Competition, Judge
+
+    return (select(Judge).join(Competition, Competition.id == Judge.competition_id)
+            .options(contains_eager(Judge.competition))
+            .where(Judge.id == bindparam("judge_id")))
+
+
 def current_judge():
     """The judge of this session, or None if there is none or their link was regenerated."""
     if "current_judge" in g:
         return g.current_judge
-    from .models import Judge
-
     judge = None
     data = session.get(SESSION_JUDGE)
     if isinstance(data, dict) and isinstance(data.get("id"), int):
-        candidate = db.session.get(Judge, data["id"])
+        # The judge and its competition (for `archived`) in one query, not two.
+        candidate = db.session.scalars(_judge_with_competition(),
+                                       {"judge_id": data["id"]}).first()
         if candidate is not None and hmac.compare_digest(
             token_tag(candidate.token), str(data.get("tag", ""))
         ) and not candidate.competition.archived:

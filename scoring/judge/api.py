@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask import jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Competition, Stage, Team
@@ -14,6 +14,13 @@ from . import bp
 
 # A sheet is a few dozen short values; anything bigger is a mistake or an attack.
 API_BODY_LIMIT = 64 * 1024
+
+# The stage and the team of one sheet in one statement, built once. The join on the
+# competition only pairs the two single-row lookups (both keys are unique per competition).
+_STAGE_AND_TEAM = (
+    select(Stage, Team).join(Team, Team.competition_id == Stage.competition_id)
+    .where(Stage.competition_id == bindparam("cid"), Stage.key == bindparam("stage"),
+           Team.key == bindparam("team")))
 
 
 def _answer(status: int, body: dict):
@@ -53,13 +60,11 @@ def read_body():
 def _target(stage_key: str, team_key: str):
     """(stage, team) of the judge's competition, or a (status, message) refusal."""
     judge = current_judge()
-    stage = db.session.scalars(select(Stage).filter_by(
-        competition_id=judge.competition_id, key=stage_key)).first()
-    team = db.session.scalars(select(Team).filter_by(
-        competition_id=judge.competition_id, key=team_key)).first()
-    if stage is None or team is None:
+    row = db.session.execute(_STAGE_AND_TEAM, {"cid": judge.competition_id, "stage": stage_key,
+                                               "team": team_key}).first()
+    if row is None:
         return None, None, (404, _("There is no such sheet."))
-    return stage, team, None
+    return row[0], row[1], None
 
 
 def _write(stage_key: str, team_key: str, submit: bool):

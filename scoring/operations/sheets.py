@@ -13,16 +13,17 @@ import time
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import rules as R
 from ..extensions import db
 from ..models import (
-    Absence, Criterion, Judge, Recusal, Score, ScoreSheet, SheetVersion, SubmissionKey, Team,
-    utcnow,
+    Absence, Competition, Criterion, Judge, Member, Recusal, Score, ScoreSheet, SheetVersion,
+    SubmissionKey, Team, utcnow,
 )
-from .audit import bump_live, current_actor, record
+from .audit import bump_live, current_actor, record, record_now
 
 DRAFT, SUBMITTED = "draft", "submitted"
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,80}")
@@ -46,13 +47,50 @@ class SheetRefused(Exception):
         return out
 
 
+# ---- statements of every sheet write, built once -----------------------------------------
+# Building a select() and its cache key takes ~80 µs a statement, more than SQLite takes to
+# run it; built once with bind parameters, each request only executes them.
+
+_CRITERIA = (select(Criterion).where(Criterion.stage_id == bindparam("stage_id"))
+             .order_by(Criterion.position, Criterion.id))
+_LOCK_COMPETITION = (select(Competition.id).where(Competition.id == bindparam("cid"))
+                     .with_for_update())
+_LOCKED_SHEET = (
+    select(ScoreSheet).where(ScoreSheet.judge_id == bindparam("judge_id"),
+                             ScoreSheet.team_id == bindparam("team_id"),
+                             ScoreSheet.stage_id == bindparam("stage_id"))
+    .with_for_update().execution_options(populate_existing=True))
+_LOCKED_SCORES = (
+    select(Score.id, Score.criterion_id, Criterion.key, Score.value)
+    .join(Criterion, Criterion.id == Score.criterion_id)
+    .where(Score.sheet_id == bindparam("sheet_id")).with_for_update())
+_ABSENT = select(Absence.id).where(Absence.judge_id == bindparam("judge_id"),
+                                   Absence.stage_id == bindparam("stage_id"))
+_TEAM_MEMBERS = (select(Member.team_id, Member.department_id)
+                 .where(Member.team_id == bindparam("team_id")))
+_MANUAL_RECUSALS = (select(Recusal.team_id, Recusal.reason, Recusal.lift)
+                    .where(Recusal.judge_id == bindparam("judge_id")).order_by(Recusal.id))
+_MANUAL_RECUSAL_OF_TEAM = _MANUAL_RECUSALS.where(Recusal.team_id == bindparam("team_id"))
+_STORED_KEY = (select(SubmissionKey.judge_id, SubmissionKey.response_json)
+               .where(SubmissionKey.key == bindparam("key")).with_for_update())
+# Plain writes: nothing in the request reads these rows back as objects, so they need no
+# ORM object and no unit-of-work flush (column defaults such as created_at still apply).
+_UPDATE_SHEET = (update(ScoreSheet.__table__)
+                 .where(ScoreSheet.__table__.c.id == bindparam("sheet_id")))
+_INSERT_SCORES = Score.__table__.insert()
+_UPDATE_SCORE = (update(Score.__table__).where(Score.__table__.c.id == bindparam("score_id"))
+                 .values(value=bindparam("new_value", type_=Score.__table__.c.value.type)))
+_DELETE_SCORES = delete(Score.__table__).where(
+    Score.__table__.c.id.in_(bindparam("score_ids", expanding=True)))
+_INSERT_VERSION = SheetVersion.__table__.insert()
+_INSERT_KEY = SubmissionKey.__table__.insert()
+
+
 # ---- reading ----------------------------------------------------------------------------
 
 def criteria_of(stage) -> list:
     """The stage's rubric in display order."""
-    return list(db.session.scalars(
-        select(Criterion).where(Criterion.stage_id == stage.id)
-        .order_by(Criterion.position, Criterion.id)))
+    return list(db.session.scalars(_CRITERIA, {"stage_id": stage.id}))
 
 
 def sheet_scores(sheet, lock=False) -> dict:
@@ -90,7 +128,7 @@ def find_sheet(judge, team, stage):
 
 def recusal_map(competition) -> dict:
     """RecusalState for every (judge id, team id) of a competition (rule 2, manual rows too)."""
-    from ..models import Department, Member
+    from ..models import Department
 
     cid = competition.id
     depts = dict(db.session.execute(
@@ -135,8 +173,6 @@ def recusal_states(judge, teams) -> dict:
     these teams' member departments and this judge's manual rows only: the work grows with
     the teams asked about, not with judges x teams of the whole competition.
     """
-    from ..models import Member
-
     teams = list(teams)
     cid = judge.competition_id
     members: dict = {t.id: [] for t in teams}
@@ -144,23 +180,24 @@ def recusal_states(judge, teams) -> dict:
     if judge.department_id is not None and teams:
         # A judge without a department is never recused automatically (rules.automatic_recusal),
         # so the members' departments are only read when they can matter.
-        q = select(Member.team_id, Member.department_id)
         if len(teams) == 1:
-            q = q.where(Member.team_id == teams[0].id)
+            rows = db.session.execute(_TEAM_MEMBERS, {"team_id": teams[0].id}).all()
         else:
-            q = q.join(Team, Team.id == Member.team_id).where(Team.competition_id == cid)
-        rows = db.session.execute(q).all()
+            rows = db.session.execute(
+                select(Member.team_id, Member.department_id)
+                .join(Team, Team.id == Member.team_id).where(Team.competition_id == cid)).all()
         names = _department_names(cid, [judge.department_id] + [d for _, d in rows])
         for tid, did in rows:
             if tid in members:
                 members[tid].append(names.get(did))
-    manual_q = (select(Recusal.team_id, Recusal.reason, Recusal.lift)
-                .where(Recusal.judge_id == judge.id).order_by(Recusal.id))
     if len(teams) == 1:
-        manual_q = manual_q.where(Recusal.team_id == teams[0].id)
+        manual_rows = db.session.execute(_MANUAL_RECUSAL_OF_TEAM,
+                                         {"judge_id": judge.id, "team_id": teams[0].id})
+    else:
+        manual_rows = db.session.execute(_MANUAL_RECUSALS, {"judge_id": judge.id})
     tkey = {t.id: t.key for t in teams}
     manual = [R.Recusal(judge.key, tkey[r.team_id], r.reason or "", bool(r.lift))
-              for r in db.session.execute(manual_q) if r.team_id in tkey]
+              for r in manual_rows if r.team_id in tkey]
     matrix = R.recusal_matrix(
         [R.Judge(judge.key, judge.panel_group, names.get(judge.department_id))],
         [R.Team(t.key, None, tuple(members[t.id])) for t in teams], manual)
@@ -174,8 +211,7 @@ def is_recused(judge, team) -> bool:
 
 def is_absent(judge, stage) -> bool:
     """Whether the organizer marked this judge absent for the stage."""
-    return db.session.scalar(select(Absence.id).filter_by(
-        judge_id=judge.id, stage_id=stage.id)) is not None
+    return db.session.scalar(_ABSENT, {"judge_id": judge.id, "stage_id": stage.id}) is not None
 
 
 def check_judge_access(judge, stage, team, write: bool) -> None:
@@ -243,61 +279,83 @@ def lock_competition(competition_id) -> None:
 
     Sheet writes of one competition then run one after another (as SQLite does anyway);
     with nine judges that costs nothing, and MariaDB's gap locks can no longer deadlock.
+    On SQLite the lock is the transaction itself: see below.
     """
-    from ..models import Competition
-
+    session = db.session()
+    # Begins the transaction if none is open. On SQLite that is BEGIN IMMEDIATE
+    # (dbsetup): the database's write lock, held to the commit, which already serializes
+    # every writer. SQLite has no row locks and drops FOR UPDATE from the SQL, so the
+    # SELECT below would lock nothing more there; it is not sent.
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        return
     # Taken once per transaction: the API takes it before the idempotency check and the
     # sheet write asks again; a second SELECT ... FOR UPDATE of a row already locked by
     # this transaction would only cost a round trip. A new transaction (after a commit or
     # rollback) is a new object, so it always locks again.
-    session = db.session()
     held = session.info.get("competition_lock")
     txn = session.get_transaction()
     if held is not None and txn is not None and held[0] is txn and held[1] == competition_id:
         return
-    session.execute(select(Competition.id).where(Competition.id == competition_id)
-                    .with_for_update())
+    session.execute(_LOCK_COMPETITION, {"cid": competition_id})
     session.info["competition_lock"] = (session.get_transaction(), competition_id)
 
 
 def _locked_sheet(judge_id, team_id, stage_id):
     """The sheet row, locked for this transaction, freshly read (never a stale cached copy)."""
-    return db.session.scalars(
-        select(ScoreSheet).filter_by(judge_id=judge_id, team_id=team_id, stage_id=stage_id)
-        .with_for_update().execution_options(populate_existing=True)).first()
+    return db.session.scalars(_LOCKED_SHEET, {"judge_id": judge_id, "team_id": team_id,
+                                              "stage_id": stage_id}).first()
 
 
 def _locked_scores(sheet) -> tuple:
-    """({criterion key: Decimal}, {criterion id: Score row}) of a sheet, rows locked.
+    """({criterion key: Decimal}, {criterion id: (score id, Decimal)}) of a sheet, rows locked.
 
     One locking read serves both the "before" values (as sheet_scores(lock=True) gives
-    them) and the rows _set_scores changes.
+    them) and the rows _set_scores changes. Plain rows, always what the database holds.
     """
-    keyed = db.session.execute(
-        select(Score, Criterion.key).join(Criterion, Criterion.id == Score.criterion_id)
-        .where(Score.sheet_id == sheet.id).with_for_update()
-        .execution_options(populate_existing=True)).all()
-    return {k: row.value for row, k in keyed}, {row.criterion_id: row for row, _k in keyed}
+    rows = db.session.connection().execute(_LOCKED_SCORES, {"sheet_id": sheet.id}).all()
+    return ({r.key: r.value for r in rows},
+            {r.criterion_id: (r.id, r.value) for r in rows})
+
+
+def _update_sheet(sheet, **values) -> None:
+    """UPDATE a loaded sheet's row as one plain statement; the object takes the same values.
+
+    The values are set as the object's committed state (set_committed_value), so the
+    session holds what the row now holds and has nothing left to flush for it.
+    """
+    values["updated_at"] = utcnow()
+    db.session.connection().execute(_UPDATE_SHEET, dict(values, sheet_id=sheet.id))
+    for key, value in values.items():
+        set_committed_value(sheet, key, value)
 
 
 def _set_scores(sheet, criteria, rows: dict, values: dict) -> None:
-    """Make the sheet's Score rows (rows: {criterion id: Score}) equal values (None = no row)."""
+    """Make the sheet's score rows (rows: {criterion id: (id, value)}) equal values.
+
+    None means no row. Plain statements: one DELETE for the rows to remove, one UPDATE
+    per changed value (executemany), one multi-row INSERT for the new ones; nothing in
+    the request reads Score objects back. The sheet row is written already (foreign key).
+    """
     by_key = {c.key: c for c in criteria}
-    new = []
+    new, changed, gone = [], [], []
     for key, value in values.items():
         crit = by_key[key]
         row = rows.get(crit.id)
         if value is None:
             if row is not None:
-                db.session.delete(row)
+                gone.append(row[0])
         elif row is None:
             new.append({"sheet_id": sheet.id, "criterion_id": crit.id, "value": value})
-        elif row.value != value:
-            row.value = value
+        elif row[1] != value:
+            changed.append({"score_id": row[0], "new_value": value})
+    connection = db.session.connection()
+    if gone:
+        connection.execute(_DELETE_SCORES, {"score_ids": gone})
+    if changed:
+        connection.execute(_UPDATE_SCORE, changed)
     if new:
-        # One multi-row INSERT instead of one INSERT ... RETURNING per score: nothing in
-        # this request reads the new Score objects back.
-        db.session.execute(Score.__table__.insert(), new)
+        connection.execute(_INSERT_SCORES, new)
 
 
 def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=None,
@@ -315,12 +373,12 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
     sheet = _locked_sheet(judge.id, team.id, stage.id)
     created = sheet is None
     if created:
+        # Inserted below, once its first version is known: one INSERT with the final
+        # status and version instead of an INSERT and an UPDATE.
         sheet = ScoreSheet(judge_id=judge.id, team_id=team.id, stage_id=stage.id,
                            status=DRAFT, version=0, source=source)
-        db.session.add(sheet)
-        db.session.flush()  # a concurrent creator makes this raise IntegrityError: retried
-    # A sheet this transaction has just created has no scores yet (a concurrent creator
-    # fails on the unique constraint above), so there is nothing to read back.
+    # A sheet this request creates has no scores yet (a concurrent creator fails on the
+    # unique constraint when it is flushed), so there is nothing to read back.
     before, rows = ({}, {}) if created else _locked_scores(sheet)
     after = {k: v for k, v in values.items() if v is not None}
     if sheet.status == SUBMITTED:
@@ -333,21 +391,30 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
                                   "loaded."), sheet=sheet)
     if not submit and not created and after == before:
         return sheet, before, True
+    changes = {"version": sheet.version + 1, "source": source}
+    if submit:
+        changes.update(status=SUBMITTED, submitted_at=utcnow())
+    # The sheet row first: its id and the foreign keys below need it.
+    if created:
+        # Through the ORM (one INSERT): a rollback then forgets the object, so a retry
+        # that gets the same id back (SQLite reuses it) can add its own. A concurrent
+        # creator of the same sheet makes the flush raise IntegrityError: retried.
+        for key, value in changes.items():
+            setattr(sheet, key, value)
+        db.session.add(sheet)
+        db.session.flush()
+    else:
+        _update_sheet(sheet, **changes)
     _set_scores(sheet, criteria, rows, values)
-    sheet.version = sheet.version + 1
-    sheet.source = source
+    db.session.connection().execute(_INSERT_VERSION, {
+        "sheet_id": sheet.id, "version": sheet.version, "status": sheet.status,
+        "scores_json": json.dumps(text_scores(after), sort_keys=True), "actor": actor,
+        "reason": reason})
     if submit:
-        sheet.status = SUBMITTED
-        sheet.submitted_at = utcnow()
-    db.session.add(SheetVersion(sheet_id=sheet.id, version=sheet.version, status=sheet.status,
-                                scores_json=json.dumps(text_scores(after), sort_keys=True),
-                                actor=actor, reason=reason))
-    if submit:
-        record("sheet.submit", competition=judge.competition_id, obj=sheet, actor=actor,
-               summary=f"{judge.key} / {team.key} / {stage.key} v{sheet.version} ({source})",
-               before=text_scores(before), after=text_scores(after), reason=reason)
+        record_now("sheet.submit", competition=judge.competition_id, obj=sheet, actor=actor,
+                   summary=f"{judge.key} / {team.key} / {stage.key} v{sheet.version} ({source})",
+                   before=text_scores(before), after=text_scores(after), reason=reason)
     bump_live(judge.competition_id)
-    db.session.flush()
     return sheet, after, False
 
 
@@ -385,8 +452,8 @@ def valid_key(key) -> bool:
 def replay(judge, key: str):
     """The stored (status, body) for a key this judge already used, or None if it is new."""
     # A locking read: on MariaDB a plain read could see a snapshot older than the lock.
-    row = db.session.scalars(select(SubmissionKey).filter_by(key=key).with_for_update()
-                             .execution_options(populate_existing=True)).first()
+    # Plain columns, not an ORM object: always what the database holds now.
+    row = db.session.connection().execute(_STORED_KEY, {"key": key}).first()
     if row is None:
         return None
     if row.judge_id != judge.id:
@@ -399,10 +466,11 @@ def replay(judge, key: str):
 
 def remember(judge, key: str, sheet, status: int, body: dict) -> None:
     """Keep the answer to key, so a retry of the same request gets it again and writes nothing."""
-    db.session.add(SubmissionKey(key=key, judge_id=judge.id,
-                                 sheet_id=sheet.id if sheet is not None else None,
-                                 response_json=json.dumps({"status": status, "body": body})))
-    db.session.flush()
+    # Executed at once: a concurrent request with the same key fails here on the unique
+    # constraint (IntegrityError), is retried and then finds this answer.
+    db.session.connection().execute(_INSERT_KEY, {
+        "key": key, "judge_id": judge.id, "sheet_id": sheet.id if sheet is not None else None,
+        "response_json": json.dumps({"status": status, "body": body})})
 
 
 def retryable(exc) -> bool:
