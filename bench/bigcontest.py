@@ -81,7 +81,8 @@ def build(teams=1000, judges=30, stages=3, criteria=5, key="big", seed=7, *, she
                   for sid in stage_ids for tid in team_ids for jid in judge_ids]
     db.session.execute(insert(ScoreSheet), sheet_rows)
     sheets = db.session.execute(db.select(ScoreSheet.id, ScoreSheet.stage_id).join(
-        Stage, Stage.id == ScoreSheet.stage_id).where(Stage.competition_id == cid)).all()
+        Stage, Stage.id == ScoreSheet.stage_id).where(Stage.competition_id == cid)
+        .order_by(ScoreSheet.id)).all()  # the same values on every database
     halves = int(per * 2)
     batch = []
     for sheet_id, sid in sheets:

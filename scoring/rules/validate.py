@@ -2,9 +2,10 @@
 
 from collections import Counter
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 
 from .errors import N_, ScoreError
-from .model import SHEET_STATUSES
+from .model import SHEET_STATUSES, SUBMITTED
 from .numbers import parse_score
 from .recusal import recusal_matrix
 
@@ -81,8 +82,67 @@ def contest_problems(contest, strict=True) -> list:
         out.extend(_refs(f"recusals[{i}]", judge=(r.judge, judges), team=(r.team, teams)))
     for i, a in enumerate(contest.absences):
         out.extend(_refs(f"absences[{i}]", judge=(a.judge, judges), stage=(a.stage, stages)))
-    out.extend(_sheet_problems(contest, judges, teams, stages, strict))
+    if strict or not _sheets_clean(contest.sheets, judges, teams, stages):
+        out.extend(_sheet_problems(contest, judges, teams, stages, strict))
     return out
+
+
+_SHEET_TRIPLE = attrgetter("judge", "team", "stage")
+_DECIMAL_ONLY = {Decimal}
+
+
+def _sheets_clean(sheets, judges, teams, stages) -> bool:
+    """Whether _sheet_problems(strict=False) would certainly find nothing.
+
+    The same checks, each over a whole column at once (set operations and map() run in C,
+    not a Python loop per score): a ranking of 450,000 scores is validated on every
+    computation. False means "maybe not": the per-sheet check then finds and places
+    every problem, with the same messages as always.
+    """
+    try:
+        if not (set(map(attrgetter("judge"), sheets)) <= judges
+                and set(map(attrgetter("team"), sheets)) <= teams
+                and set(map(attrgetter("stage"), sheets)) <= stages.keys()
+                and set(map(attrgetter("status"), sheets)) <= set(SHEET_STATUSES)
+                and len(set(map(_SHEET_TRIPLE, sheets))) == len(sheets)):
+            return False
+    except TypeError:  # a key that cannot be hashed: the per-sheet check says where
+        return False
+    submitted = {key: [] for key in stages}
+    for sheet in sheets:
+        if sheet.status == SUBMITTED:
+            submitted[sheet.stage].append(sheet.scores)
+    return all(_scores_clean(stages[key], scores) for key, scores in submitted.items())
+
+
+def _scores_clean(stage, score_maps) -> bool:
+    """Whether every one of these submitted score mappings holds a valid value for every
+    criterion of the stage and nothing else (see _sheets_clean)."""
+    if not score_maps:
+        return True
+    keys = stage.criterion_keys
+    if len(keys) != len(stage.criteria):
+        return False  # duplicate criterion keys: the per-sheet check reports them
+    # Each mapping has len(keys) entries and all their keys together are `keys`: so each
+    # has exactly the rubric's keys.
+    if set(map(len, score_maps)) != {len(keys)} or set().union(*score_maps) != keys:
+        return False
+    for criterion in stage.criteria:
+        column = list(map(itemgetter(criterion.key), score_maps))
+        # Only Decimals, checked before the set below merges equal values: True == 1 ==
+        # Decimal(1) would hide behind a Decimal 1 of another sheet, but True is refused.
+        if set(map(type, column)) != _DECIMAL_ONLY:
+            return False
+        try:
+            values = set(column)
+        except TypeError:  # a value that cannot be hashed (a signalling NaN)
+            return False
+        try:
+            for value in values:
+                parse_score(value, criterion)
+        except ScoreError:
+            return False
+    return True
 
 
 def _duplicates(keys, place):

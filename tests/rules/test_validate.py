@@ -3,9 +3,12 @@
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.rules import (
     Absence,
+    Contest,
     Criterion,
     Judge,
     Recusal,
@@ -129,3 +132,68 @@ def test_fingerprint_follows_what_is_shown():
     # a change that does not show on the ranking (which sheet is dropped) keeps it
     same = make_contest({"plan": {"A": panel(["82", "81", "80"]), "B": panel(["70"])}})
     assert compute_results(same).fingerprint == a.fingerprint
+
+
+# ---- the column-wise fast check (validate._sheets_clean) -------------------------------
+
+FAST_STAGE = Stage("plan", D(1), (Criterion("a", D(10), D("0.5")), Criterion("b", D(5), D(1))))
+ODD_VALUES = [D(1), True, 1, 1.0, D("0.25"), D(-1), D(11), None, D("NaN"), "3"]
+
+
+@st.composite
+def sheet_columns(draw):
+    # A clean panel (every sheet valid and complete), then a few defects, so the fast
+    # check gets past its first tests and has to notice the defect itself.
+    valid = st.integers(0, 10).map(D)
+    sheets = [Sheet(j, t, "plan", "submitted", {"a": draw(valid), "b": D(draw(
+        st.integers(0, 5)))}) for t in ("A", "B") for j in ("N1", "N2", "N3", "N4")]
+    for _ in range(draw(st.integers(0, 2))):
+        i = draw(st.integers(0, len(sheets) - 1))
+        s = sheets[i]
+        kind = draw(st.sampled_from(["value", "value", "value", "drop", "extra", "status",
+                                     "judge", "stage", "twice"]))
+        scores = dict(s.scores)
+        if kind == "value":
+            scores[draw(st.sampled_from(["a", "b"]))] = draw(st.sampled_from(ODD_VALUES))
+        elif kind == "drop":
+            del scores[draw(st.sampled_from(["a", "b"]))]
+        elif kind == "extra":
+            scores["c"] = D(1)
+        sheets[i] = Sheet(
+            "N9" if kind == "judge" else s.judge, s.team, "zz" if kind == "stage" else s.stage,
+            draw(st.sampled_from(["draft", "final"])) if kind == "status" else s.status,
+            scores)
+        if kind == "twice":
+            sheets.append(sheets[i])
+    return tuple(sheets)
+
+
+@settings(max_examples=400, deadline=None)
+@given(sheet_columns())
+def test_the_fast_check_never_passes_what_the_sheet_by_sheet_check_refuses(sheets):
+    from scoring.rules.validate import _sheet_problems, _sheets_clean
+
+    contest = Contest(Rules(tie_breaks=("raw_mean",)), (FAST_STAGE,),
+                      tuple(Judge(k, "internal") for k in ("N1", "N2", "N3", "N4")),
+                      (Team("A", 1), Team("B", 2)), sheets=sheets)
+    judges, teams, stages = {"N1", "N2", "N3", "N4"}, {"A", "B"}, {"plan": FAST_STAGE}
+    if _sheets_clean(sheets, judges, teams, stages):
+        assert _sheet_problems(contest, judges, teams, stages, False) == []
+
+
+@pytest.mark.parametrize(("scores", "clean"), [
+    ({"a": D("9.5"), "b": D(5)}, True),
+    ({"a": D("9.5"), "b": True}, False),       # True == Decimal(1), but is no score
+    ({"a": D("9.5"), "b": 1}, False),          # an int: the careful check decides
+    ({"a": D("9.5"), "b": None}, False),
+    ({"a": D("9.5")}, False),
+    ({"a": D("9.5"), "b": D(5), "c": D(1)}, False),
+    ({"a": D("9.75"), "b": D(5)}, False),      # off the step
+    ({"a": D("sNaN"), "b": D(5)}, False),      # cannot even be hashed
+])
+def test_the_fast_check_is_clean_only_for_valid_complete_sheets(scores, clean):
+    from scoring.rules.validate import _sheets_clean
+
+    sheets = (Sheet("N1", "A", "plan", "submitted", {"a": D(1), "b": D(1)}),
+              Sheet("N2", "A", "plan", "submitted", scores))
+    assert _sheets_clean(sheets, {"N1", "N2"}, {"A"}, {"plan": FAST_STAGE}) is clean
