@@ -8,18 +8,24 @@ keeps each finished page and draws the numbers when the document is saved.
 import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import dumbSplit
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.tables import CellStyle
 
 from .fonts import Fonts, report_fonts
 
@@ -99,12 +105,51 @@ CELL_PAD = 3  # left and right padding of every table cell (points)
 
 def fit(text, width, style) -> object:
     """A table cell: a plain string when it fits on one line (cheap to lay out, and never
-    parsed as markup), else a Paragraph that wraps (CJK-aware), so nothing is cut off."""
+    parsed as markup), else the lines a Paragraph would break it into, drawn directly
+    (Lines), so nothing is cut off; a Paragraph only where `wrap_text` cannot tell."""
     text = "" if text is None else str(text)
     room = width - 2 * CELL_PAD - 0.5
-    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= room:
+    if "\n" not in text and text_width(text, style.fontName, style.fontSize) <= room:
         return text
-    return Paragraph(esc(text), style)
+    lines = wrap_text(text, width - 2 * CELL_PAD, style)
+    if lines is None:
+        return Paragraph(esc(text), style)
+    font, size, color = style.fontName, style.fontSize, style.textColor
+    return Lines([[(line, size, color, 0.0)] for line in lines], font, size, style.leading)
+
+
+_CHAR_WIDTHS: dict = {}  # (font, size) -> {character: width}; fonts never change under a name
+
+
+def _char_widths(text, font, size) -> list:
+    """The width of each character, as reportlab's CJK line breaking measures them."""
+    known = _CHAR_WIDTHS.setdefault((font, size), {})
+    out = []
+    for ch in text:
+        w = known.get(ch)
+        if w is None:
+            w = known[ch] = stringWidth(ch, font, size)
+        out.append(w)
+    return out
+
+
+def wrap_text(text, avail, style) -> list | None:
+    """The lines a Paragraph of `style` (wordWrap CJK) breaks plain `text` into at `avail`
+    points: whitespace collapsed as the Paragraph does, then reportlab's own CJK rule
+    (break between any two CJK characters; within Latin, back at a space; 、。） etc. never
+    start a line). None where only a Paragraph can say: text that would parse into several
+    fragments (&, <, >), alignments other than left (a Paragraph places those lines by its
+    own slack), indents, or nothing left to print."""
+    if (style.alignment != TA_LEFT or style.wordWrap != "CJK" or style.leftIndent
+            or style.rightIndent or style.firstLineIndent or getattr(style, "endDots", None)
+            or getattr(style, "textTransform", None) or any(c in text for c in "&<>")):
+        return None
+    text = cleanBlockQuotedText(text)
+    if not text:
+        return None
+    font, size = style.fontName, style.fontSize
+    return [line for _space, line in dumbSplit(text, _char_widths(text, font, size),
+                                                [avail, avail])]
 
 
 def fit_lines(text, width, style) -> object:
@@ -138,8 +183,9 @@ def text_cells(style, first, last) -> list:
 class Lines(Flowable):
     """A left-aligned cell of short lines, each a few runs of (text, size, colour), drawn
     directly: what a Paragraph of the same runs draws when no line needs breaking, without
-    parsing markup or breaking lines each time the table is measured or split. Build it
-    with `runs_cell`, which falls back to a Paragraph when a line is too long."""
+    parsing markup or breaking lines each time the table is measured or split. Built by
+    `runs_cell` (a Paragraph instead when a line is too long) and by `fit` (the lines
+    `wrap_text` broke a long text into). A FastTable writes them into its text object."""
 
     def __init__(self, lines, font, size, leading):
         super().__init__()
@@ -155,12 +201,15 @@ class Lines(Flowable):
         """Each line's runs one after another, the first baseline one font size down."""
         c = self.canv
         y = self.height - self.size
+        now = None  # (colour, size) last set: each setFont writes to the page stream
         for runs in self.lines:
             x = 0.0
             for text, size, color, width in runs:
                 if text:
-                    c.setFillColor(color)
-                    c.setFont(self.font, size)
+                    if now != (color, size):
+                        c.setFillColor(color)
+                        c.setFont(self.font, size)
+                        now = (color, size)
                     c.drawString(x, y, text)
                 x += width
             y -= self.leading
@@ -260,12 +309,245 @@ def signature_block(styles: Styles, labels, width) -> Table:
 
 
 class FastTable(Table):
-    """A Table that skips drawing empty cells (blank sheets have thousands of them)."""
+    """A Table for long reports: every row measured once, page splits without measuring
+    again, empty cells not drawn (blank sheets have thousands of them).
+
+    reportlab's own split is kept (the same rows on each page, the same style commands,
+    the repeated header), only its bookkeeping is skipped where it cannot change anything:
+    a Table measures a page's worth of rows when it is wrapped, and a split leaves the
+    rest as a new Table that is wrapped again, rebuilding its span and no-split maps over
+    every remaining cell (quadratic in the rows of a long table: 46 pages of 1 000 teams).
+    Here the first wrap measures all rows (the heights travel with every split), and a
+    table that is clearly taller than the frame only reports its height: the frame then
+    splits it, finding the split row from the SPAN/NOSPLIT commands themselves.
+    """
+
+    _quick = False  # wrap only summed the known row heights (the table will be split)
+
+    def wrap(self, availWidth, availHeight):
+        """Height and width; a table clearly taller than the room is not laid out."""
+        if None in self._argH:
+            self._measure(availWidth, availHeight)
+        height = sum(self._argH)
+        # Clearly too tall (by more than rounding): the frame will split it by rows
+        # whatever the exact figure; anything closer is measured by reportlab as always.
+        self._quick = (height > availHeight + 1 and self._nrows > 1 and self.splitByRow
+                       and not self.splitInRow)
+        if not self._quick:
+            return super().wrap(availWidth, availHeight)
+        self._rowHeights = self._argH
+        self._width = sum(self._colWidths)
+        self._height = height
+        self.availWidth = availWidth
+        return self._width, self._height
+
+    def _measure(self, availWidth, availHeight):
+        """Every row's height at once (reportlab's long-table mode stops at a page)."""
+        optimize = self._longTableOptimize
+        self._longTableOptimize = 0
+        try:
+            self._calc(availWidth, availHeight)
+        finally:
+            self._longTableOptimize = optimize
+        self._argH = list(self._rowHeights)
+
+    def split(self, availWidth, availHeight):
+        """reportlab's split by rows, without laying the whole table out first."""
+        if not self._quick:
+            return super().split(availWidth, availHeight)
+        if self._width > availWidth and not rl_config.allowTableBoundsErrors & 1:
+            return []  # as Table.split
+        return self._splitRows(availHeight)
+
+    def _getFirstPossibleSplitRowPosition(self, availHeight, ignoreSpans=0):
+        if not self._quick:
+            return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans)
+        # As reportlab: no split inside a range that spans rows (SPAN or NOSPLIT), read
+        # from the commands instead of the per-cell maps a full layout would build.
+        impossible = set()
+        for cmds in ([] if ignoreSpans else self._spanCmds, self._nosplitCmds):
+            for _op, (_c0, r0), (_c1, r1) in cmds:
+                r0 += self._nrows if r0 < 0 else 0
+                r1 += self._nrows if r1 < 0 else 0
+                impossible.update(range(min(r0, r1) + 1, max(r0, r1) + 1))
+        h, n, split_at = 0, 1, 0
+        for rh in self._rowHeights:
+            if h + rh > availHeight:
+                break
+            if n not in impossible:
+                split_at = n
+            h += rh
+            n += 1
+        return split_at
+
+    def draw(self):
+        """As a Table, with all plain-string cells written as one PDF text object."""
+        if self._quick:  # drawn whole after all (e.g. scaled to fit): lay it out first
+            Table.wrap(self, self.availWidth, self._height)
+            self._quick = False
+        self._text = None
+        super().draw()
 
     def _drawCell(self, cellval, cellstyle, pos, size):
-        if isinstance(cellval, str) and not cellval:
+        if isinstance(cellval, str):
+            if not cellval:
+                return
+            if cellstyle.alignment in _X_OF and not (
+                    cellstyle.direction or cellstyle.shaping or cellstyle.href
+                    or cellstyle.destination):
+                self._queue_text(cellval, cellstyle, pos, size)
+                return
+        elif (isinstance(cellval, tuple) and len(cellval) == 1 and type(cellval[0]) is Lines
+              and cellstyle.alignment in _X_OF):
+            self._queue_lines(cellval[0], cellstyle, pos, size)
             return
         super()._drawCell(cellval, cellstyle, pos, size)
+
+    def _text_object(self, font, size, leading, color):
+        """The table's text object, set to this font and colour."""
+        t = self._text
+        if t is None:
+            t = self._text = self.canv.beginText()
+            t._cell_font = t._cell_color = None
+        if t._cell_font != (font, size):  # (the leading is for T*, never used here)
+            t.setFont(font, size, leading)
+            t._cell_font = (font, size)
+        if t._cell_color is not color:
+            t.setFillColor(color)
+            t._cell_color = color
+        return t
+
+    def _show(self, t, text):
+        """What t._textOut(text) writes for a TrueType font (each subset's font, then its
+        glyph codes), with the pieces of each string remembered for the document: a
+        report prints the same scores, awards and labels thousands of times."""
+        canv = self.canv
+        doc = canv._doc
+        font = getFont(t._fontname)
+        if not getattr(font, "_dynamicFont", False):
+            t._textOut(text)
+            return
+        runs_of = doc.__dict__.setdefault("_scoring_text_runs", {})
+        runs = runs_of.get((t._fontname, text))
+        if runs is None:
+            names = doc.__dict__.setdefault("_scoring_subset_names", {})
+            runs = []
+            for subset, piece in font.splitString(text, doc):
+                name = names.get((t._fontname, subset))
+                if name is None:
+                    name = names[(t._fontname, subset)] = font.getSubsetInternalName(subset,
+                                                                                     doc)
+                runs.append((subset, name, canv._escape(piece)))
+            runs_of[(t._fontname, text)] = runs
+        out = []
+        for subset, name, piece in runs:
+            if subset != t._curSubset:
+                out.append(f"{name} {_pdf_num(t._fontsize)} Tf {_pdf_num(t._leading)} TL")
+                t._curSubset = subset
+            out.append(f"({piece}) Tj")
+        t._code.append(" ".join(out))
+
+    def _queue_lines(self, cell, s, pos, size):
+        """A Lines cell placed as Table._drawCell places a flowable (Lines.draw's runs at
+        the same points), written into the table's text object."""
+        colpos, rowpos = pos
+        colwidth, rowheight = size
+        w = colwidth - s.leftPadding - s.rightPadding
+        h = cell.leading * len(cell.lines)
+        if s.valign == "TOP":
+            y = rowpos + rowheight - s.topPadding
+        elif s.valign == "BOTTOM":
+            y = rowpos + s.bottomPadding + h
+        else:
+            y = rowpos + (rowheight + s.bottomPadding - s.topPadding + h) / 2.0
+        y -= h
+        if s.alignment == "LEFT":
+            x = colpos + s.leftPadding
+        elif s.alignment == "RIGHT":
+            x = colpos + colwidth - s.rightPadding - w
+        else:
+            x = colpos + (colwidth + s.leftPadding - s.rightPadding - w) / 2.0
+        base = h - cell.size
+        for runs in cell.lines:
+            at = 0.0
+            for text, run_size, color, width in runs:
+                if text:
+                    t = self._text_object(cell.font, run_size, run_size * 1.2, color)
+                    t._code.append(f"1 0 0 1 {_pdf_num(x + at)} {_pdf_num(y + base)} Tm")
+                    self._show(t, text)
+                at += width
+            base -= cell.leading
+
+    def _queue_text(self, text, s, pos, size):
+        """A plain-string cell placed exactly as Table._drawCell places it (same x, y, line
+        by line), written into the table's one text object instead of a text object (with
+        its font and colour set again) per string: the drawing is what costs most here."""
+        colpos, rowpos = pos
+        colwidth, rowheight = size
+        t = self._text_object(s.fontname, s.fontsize, s.leading, s.color)
+        x, shift = _X_OF[s.alignment](colpos, colwidth, s)
+        lines = text.split("\n")
+        n, leading, fontsize = len(lines), s.leading, s.fontsize
+        if s.valign == "BOTTOM":
+            y = rowpos + s.bottomPadding + n * leading - fontsize
+        elif s.valign == "TOP":
+            y = rowpos + rowheight - s.topPadding - fontsize
+        else:
+            y = rowpos + (s.bottomPadding + rowheight - s.topPadding + n * leading) / 2.0 - fontsize
+        for line in lines:
+            dx = shift * text_width(line, s.fontname, fontsize) if shift else 0
+            t._code.append(f"1 0 0 1 {_pdf_num(x - dx)} {_pdf_num(y)} Tm")  # setTextOrigin
+            self._show(t, line)
+            y -= leading
+
+    def _drawLines(self):
+        # The text goes down before the rules, as reportlab draws cells before lines; in
+        # its own q/Q so the canvas's idea of the colour stays true afterwards.
+        if self._text is not None:
+            self.canv.saveState()
+            self.canv.drawText(self._text)
+            self.canv.restoreState()
+            self._text = None
+        super()._drawLines()
+
+
+@lru_cache(maxsize=32768)
+def text_width(text, font, size) -> float:
+    """stringWidth, remembered: a report measures the same scores and labels again and
+    again (whether they fit, and where right-aligned or centred text starts)."""
+    return stringWidth(text, font, size)
+
+
+@lru_cache(maxsize=32768)
+def _pdf_num(value) -> str:
+    """A coordinate as reportlab writes it (fp_str), remembered: a table's columns and
+    rows put thousands of strings at the same few dozen x and y."""
+    return fp_str(value)
+
+
+# Table._drawCell's x for a plain string, and the share of its width drawn left of x.
+_X_OF = {
+    "LEFT": lambda col, w, s: (col + s.leftPadding, 0),
+    "CENTER": lambda col, w, s: (col + (w + s.leftPadding - s.rightPadding) * 0.5, 0.5),
+    "CENTRE": lambda col, w, s: (col + (w + s.leftPadding - s.rightPadding) * 0.5, 0.5),
+    "RIGHT": lambda col, w, s: (col + w - s.rightPadding, 1),
+}
+
+
+_GRID_CELL: dict = {}  # font -> the CellStyle class of grid cells in that font
+
+
+def _grid_cell_style(font) -> type:
+    """The style every grid cell starts from, as class defaults: plain strings (even empty
+    ones) in the embedded font, never the Table default Helvetica, which is not embedded;
+    9 pt on 11, vertically centred, padded."""
+    cls = _GRID_CELL.get(font)
+    if cls is None:
+        cls = _GRID_CELL[font] = type("GridCellStyle", (CellStyle,), {
+            "fontname": font, "fontsize": 9, "leading": 11, "valign": "MIDDLE",
+            "leftPadding": CELL_PAD, "rightPadding": CELL_PAD,
+            "topPadding": 2.5, "bottomPadding": 2.5})
+    return cls
 
 
 def grid_table(header, rows, widths, *, signature=None, styles_extra=(), keep_last=3,
@@ -279,21 +561,16 @@ def grid_table(header, rows, widths, *, signature=None, styles_extra=(), keep_la
     heights = None
     if row_heights:
         heights = [None] + list(row_heights) + ([None] if signature is not None else [])
-    table = FastTable(data, colWidths=widths, rowHeights=heights, repeatRows=1)
+    # Every cell starts from the grid's own defaults (not style commands over the whole
+    # table, which reportlab applies cell by cell: 10 commands x every cell).
+    cell = _grid_cell_style(font or configured_fonts().regular)
+    cell_styles = [[cell("") for _value in row] for row in data]
+    table = FastTable(data, colWidths=widths, rowHeights=heights, repeatRows=1,
+                      cellStyles=cell_styles)
     last_body = n_body  # row index of the last body row
     style = [
-        # Plain-string cells (even empty ones) are set in the embedded font, never the
-        # Table default Helvetica, which is not embedded.
-        ("FONTNAME", (0, 0), (-1, -1), font or configured_fonts().regular),
-        ("FONTSIZE", (0, 0), (-1, -1), 9),
-        ("LEADING", (0, 0), (-1, -1), 11),
         ("GRID", (0, 0), (-1, last_body), 0.5, RULE),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
     style += list(styles_extra)
     if signature is not None:

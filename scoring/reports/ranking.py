@@ -9,23 +9,39 @@ from .data import load, num
 from .page import Meta, Styles, grid_table, signature_block
 
 
-def _note(t, data) -> str:
-    """The remarks of one ranking line: withdrawal, tie, tie-break used, provisional."""
-    notes = []
-    if t.withdrawn:
-        reason = data.withdrawn_reason.get(t.team) or ""
-        notes.append(_("Withdrawn") + (f"：{reason}" if reason else ""))
-    elif t.final is None:
-        notes.append(_("Scores incomplete"))
-    if t.tied:
-        notes.append(_("Tied"))
-    if t.tie_note:
-        value = t.tie_values.get(t.tie_note)
-        notes.append(_("Separated by %(rule)s (%(value)s)",
-                       rule=tie_break_label(t.tie_note, data), value=num(value)))
-    if t.provisional and not t.withdrawn:
-        notes.append(_("Provisional"))
-    return "；".join(notes)
+class Remarks:
+    """The remarks of ranking lines (withdrawal, tie, tie-break used, provisional), with
+    each label translated once per report rather than once per team."""
+
+    def __init__(self, data):
+        self.data = data
+        self.withdrawn = _("Withdrawn")
+        self.incomplete = _("Scores incomplete")
+        self.tied = _("Tied")
+        self.provisional = _("Provisional")
+        # gettext without values gives the translated template; it is filled per line.
+        self.separated = _("Separated by %(rule)s (%(value)s)")
+        self.rules = {}
+
+    def __call__(self, t) -> str:
+        """The remarks of one ranking line."""
+        notes = []
+        if t.withdrawn:
+            reason = self.data.withdrawn_reason.get(t.team) or ""
+            notes.append(self.withdrawn + (f"：{reason}" if reason else ""))
+        elif t.final is None:
+            notes.append(self.incomplete)
+        if t.tied:
+            notes.append(self.tied)
+        if t.tie_note:
+            rule = self.rules.get(t.tie_note)
+            if rule is None:
+                rule = self.rules[t.tie_note] = tie_break_label(t.tie_note, self.data)
+            value = t.tie_values.get(t.tie_note)
+            notes.append(self.separated % {"rule": rule, "value": num(value)})
+        if t.provisional and not t.withdrawn:
+            notes.append(self.provisional)
+        return "；".join(notes)
 
 
 @localized
@@ -73,6 +89,7 @@ def build_ranking(competition) -> bytes:
     head = [page.fit_lines(text, w, st.head) for text, w in zip(labels, widths, strict=True)]
 
     rows, extra = [], []
+    remarks = Remarks(data)
     for i, t in enumerate(result.teams, start=1):
         team = data.teams[t.team]
         members = "、".join(name for name, _dept in data.members.get(t.team, []))
@@ -91,7 +108,7 @@ def build_ranking(competition) -> bytes:
         row += [page.fit(num(t.final, decimals) if t.final is not None else "—",
                          widths[final_col], st.cell_right),
                 page.fit(t.award or "", widths[final_col + 1], st.cell_center),
-                page.fit(_note(t, data), widths[final_col + 2], st.cell_small)]
+                page.fit(remarks(t), widths[final_col + 2], st.cell_small)]
         rows.append(row)
         if i % 2 == 0:
             extra.append(("BACKGROUND", (0, i), (-1, i), page.SHADE))
