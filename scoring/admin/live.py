@@ -266,7 +266,8 @@ def reopen_sheet(key, sheet_id):
 def _paper_pick_form(comp, data=None):
     form = PaperPickForm(data or None)
     stages = [s for s in db.session.scalars(select(Stage).filter_by(competition_id=comp.id)
-                                             .order_by(Stage.position)) if s.state in ("open", "closed")]
+                                             .order_by(Stage.position))
+              if s.state in ("open", "closed")]
     form.stage.choices = [SelectChoice(s.key, s.name) for s in stages]
     form.judge.choices = [SelectChoice(j.key, f"{j.key} {j.name}")
                               for j in ops.ordered_judges(comp.id)]

@@ -1,6 +1,12 @@
 """Score sheets, their scores and versions, idempotent submissions, paper double entry."""
 from sqlalchemy import (
-    CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

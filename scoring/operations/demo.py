@@ -5,7 +5,16 @@ from decimal import Decimal
 
 from ..extensions import db
 from ..models import (
-    Competition, Criterion, Department, Judge, Member, Score, ScoreSheet, Stage, Team, utcnow,
+    Competition,
+    Criterion,
+    Department,
+    Judge,
+    Member,
+    Score,
+    ScoreSheet,
+    Stage,
+    Team,
+    utcnow,
 )
 from .audit import record
 from .tokens import new_token

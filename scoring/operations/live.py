@@ -14,8 +14,15 @@ from ..extensions import db
 from ..models import Absence, Judge, PaperEntry, Reveal, ScoreSheet, Stage, Team
 from .audit import bump_live, record
 from .sheets import (
-    SheetRefused, clean_scores, criteria_of, find_sheet, is_recused, lock_competition,
-    sheet_scores, text_scores, write_sheet,
+    SheetRefused,
+    clean_scores,
+    criteria_of,
+    find_sheet,
+    is_recused,
+    lock_competition,
+    sheet_scores,
+    text_scores,
+    write_sheet,
 )
 
 
@@ -309,7 +316,8 @@ def board_json(state) -> dict:
 
 
 def projector_stage(competition, stage_key=None):
-    """The stage the projector shows: the one asked for, else the open one, else the latest revealed."""
+    """The stage the projector shows: the one asked for, else the open one, else the latest
+    revealed."""
     stages = list(db.session.scalars(select(Stage).where(
         Stage.competition_id == competition.id).order_by(Stage.position, Stage.id)))
     if stage_key:

@@ -20,8 +20,18 @@ from sqlalchemy.orm.attributes import set_committed_value
 from .. import rules as R
 from ..extensions import db
 from ..models import (
-    Absence, Competition, Criterion, Judge, Member, Recusal, Score, ScoreSheet, SheetVersion,
-    SubmissionKey, Team, utcnow,
+    Absence,
+    Competition,
+    Criterion,
+    Judge,
+    Member,
+    Recusal,
+    Score,
+    ScoreSheet,
+    SheetVersion,
+    SubmissionKey,
+    Team,
+    utcnow,
 )
 from .audit import bump_live, current_actor, record, record_now
 
@@ -234,7 +244,8 @@ def check_judge_access(judge, stage, team, write: bool) -> None:
 # ---- validating -------------------------------------------------------------------------
 
 def clean_scores(criteria, scores, complete: bool) -> dict:
-    """{criterion key: Decimal or None} from what a client sent, or SheetRefused naming each bad value.
+    """{criterion key: Decimal or None} from what a client sent, or SheetRefused naming each
+    bad value.
 
     Keys not sent are "not scored"; complete=True (a submission) needs every criterion.
     """

@@ -64,7 +64,6 @@ from .settings import (
 from .validate import contest_problems, team_department_problems, validate_sheet
 from .variance import variance_flags, variance_limit
 
-
 # Re-export the public names, not the submodules that importing them binds here.
 __all__ = [name for name, obj in list(globals().items())
            if not name.startswith("_") and not isinstance(obj, _ModuleType)]

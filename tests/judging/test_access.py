@@ -3,7 +3,14 @@ from scoring.extensions import db
 from scoring.models import Judge, Stage
 
 from .util import (
-    GOOD, body, judge_client, judge_link, post_submit, put_draft, recused_pairs, snapshot,
+    GOOD,
+    body,
+    judge_client,
+    judge_link,
+    post_submit,
+    put_draft,
+    recused_pairs,
+    snapshot,
 )
 
 

@@ -2,8 +2,15 @@
 import pytest
 
 from .util import (
-    GOOD, body, judge_client, live_version, post_submit, put_draft, recused_pairs,
-    snapshot, versions,
+    GOOD,
+    body,
+    judge_client,
+    live_version,
+    post_submit,
+    put_draft,
+    recused_pairs,
+    snapshot,
+    versions,
 )
 
 
@@ -73,8 +80,8 @@ BAD_VALUES = [
 
 @pytest.mark.parametrize("value,reason", BAD_VALUES)
 def test_bad_values_change_nothing(sqlite_app, value, reason):
-    from scoring.operations.demo import load_demo
     from scoring.extensions import db
+    from scoring.operations.demo import load_demo
 
     app = sqlite_app
     with app.app_context():

@@ -175,7 +175,7 @@ def test_board_updates_itself_and_projector_reveals(demo_server, browser):
         page.fill('input[name="password"]', "password-boss")
         page.locator('button[type="submit"]').last.click()
         page.goto(server.url + "/admin/c/demo-2024/live")
-        order = sorted(((t.draw_position, t.key) for t in _teams(server.app)))
+        order = sorted((t.draw_position, t.key) for t in _teams(server.app))
         team = order[0][1]
         cell = page.locator(f'tr[data-team="{team}"] td[data-judge="X1"]')
         assert cell.get_attribute("data-status") == "not_started"

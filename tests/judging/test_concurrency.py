@@ -74,7 +74,7 @@ def test_nine_judges_at_once(app, demo):
     sheets = {k: v for k, v in snapshot(app).items() if k[2] == "presentation"}
     expected = {(j, t) for j in JUDGES for t in TEAMS if (j, t) not in recused}
     assert {(j, t) for j, t, _ in sheets} == expected  # none lost, none extra
-    for (judge, team, stage), (status, version, scores) in sheets.items():
+    for (judge, team, _stage), (status, version, scores) in sheets.items():
         assert status == "submitted"
         assert scores == _scores(judge, team)
         kept = versions(app, judge, team)

@@ -1,11 +1,19 @@
-"""Organizer side: the board state, presenting, reopen, withdrawal, absence, paper entry, projector."""
+"""Organizer side: the board state, presenting, reopen, withdrawal, absence, paper entry,
+projector."""
 from decimal import Decimal
 
 from scoring.extensions import db
 from scoring.models import AuditEntry, Reveal, Stage, Team
 
 from .util import (
-    GOOD, body, judge_client, live_version, post_submit, put_draft, recused_pairs, snapshot,
+    GOOD,
+    body,
+    judge_client,
+    live_version,
+    post_submit,
+    put_draft,
+    recused_pairs,
+    snapshot,
     versions,
 )
 
@@ -196,7 +204,7 @@ def test_projector_reveals_with_dropped_struck_through(app, demo):
     dropped = page.count('<li class="dropped">')
     assert dropped == 2
     hi = max(totals.values())
-    assert f'<li class="dropped"><span class="pj-judge">' in page
+    assert '<li class="dropped"><span class="pj-judge">' in page
     assert str(hi.normalize()) in page
     for name in ("外请专家甲", "校内评委一"):
         assert name not in page  # judges by number, never by name

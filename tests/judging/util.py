@@ -3,8 +3,8 @@ import json
 import uuid
 
 from scoring.extensions import db
-from scoring.rules import decimal_text
 from scoring.models import Competition, Judge, Score, ScoreSheet, SheetVersion, Stage, Team
+from scoring.rules import decimal_text
 
 DEMO = "demo-2024"
 STAGE = "presentation"

@@ -15,7 +15,7 @@ DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 
 def block(text, name):
     """The fenced json block right after the <!-- rules-example:NAME --> marker."""
-    m = re.search(r"<!-- rules-example:%s -->\s*```json\n(.*?)\n```" % name, text, re.S)
+    m = re.search(rf"<!-- rules-example:{re.escape(name)} -->\s*```json\n(.*?)\n```", text, re.S)
     assert m, f"no rules-example:{name} block in {DOC}"
     return json.loads(m.group(1))
 
