@@ -29,7 +29,7 @@ def trim_sheets(totals, trim):
     ascending = sorted(totals, key=_TOTAL_THEN_KEY)
     high = ascending[len(ascending) - trim:]
     rest = ascending[:len(ascending) - trim]
-    # Lowest first, and among equal lowest the later key first (two stable sorts).
+    # Lowest first, and among equal lowest the later key first:
     # `rest` runs by (total, key); reversed, then stably sorted by total, it runs by total
     # up and, among equal totals, key down (judge keys are unique among the pairs).
     rest_low = sorted(reversed(rest), key=_TOTAL)
