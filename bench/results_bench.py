@@ -3,7 +3,7 @@
 Target (issue 7): at most 2x the bare SELECT, and under 1 s, for 1 000 teams x 30 judges x
 3 stages x 5 criteria (450 000 scores).
 
-The ranking is scoring.standings.results_for (read every table, validate, compute, rank).
+The ranking is scoring.results.standings.results_for (read every table, validate, compute, rank).
 Two baselines read the 450 000 score rows with their sheet (one SELECT, a join):
 - "SQLAlchemy": session.execute(select(...)).all(), the way the app reads any rows (the
   issue's "bare SELECT"); the ratio is taken against this one;
@@ -25,7 +25,7 @@ def run(kind="sqlite", teams=1000, judges=30, stages=3, criteria=5, repeat=5) ->
     """Build the contest, then time results_for against the bare SELECTs; returns figures."""
     from flask_migrate import upgrade
 
-    from scoring.standings import results_for
+    from scoring.results.standings import results_for
 
     tmp = tempfile.mkdtemp(prefix="bench-results-")
     with scratch_database(kind, tmp) as url:

@@ -43,8 +43,13 @@ def create_app(test_config=None):
     )
     _engine_options(app)
 
-    from . import cli, dbsetup, i18n, models, security, views  # noqa: F401 (models: metadata)
+    from . import cli, models  # noqa: F401 (models: metadata)
+    from .admin import bp as admin_bp
+    from .database import engine
     from .extensions import babel, csrf, db, login, migrate
+    from .judge import bp as judge_bp
+    from .public import bp as public_bp
+    from .web import errors, i18n, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
@@ -52,9 +57,12 @@ def create_app(test_config=None):
     csrf.init_app(app)
     login.init_app(app)
     i18n.init_app(app, babel)
-    dbsetup.init_app(app)
+    engine.init_app(app)
     security.init_app(app)
-    views.init_app(app)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(judge_bp)
+    errors.init_app(app)
     cli.init_app(app)
     return app
 
@@ -86,7 +94,7 @@ def _ensure_instance(app):
 
 
 def _engine_options(app):
-    """Pool settings per database; SQLite's own locking setup lives in dbsetup."""
+    """Pool settings per database; SQLite's own locking setup lives in database/engine.py."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if not url.startswith("sqlite"):

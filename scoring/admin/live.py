@@ -10,12 +10,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
-from ..lookups import competition_or_404
 from ..models import Competition, Judge, ScoreSheet, Stage, Team
 from ..operations import live as ops
 from ..operations.sheets import SheetRefused, criteria_of, reopen, sheet_scores, text_scores
 from ..rules import decimal_text
-from ..security import admin_required, staff_required
+from ..web.lookups import competition_or_404
+from ..web.security import admin_required, staff_required
 from . import bp, nav
 
 nav.register(25, "admin.live", _l("Live"))

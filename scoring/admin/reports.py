@@ -9,10 +9,10 @@ from werkzeug.routing import BuildError
 from wtforms import Form, HiddenField, SelectField
 
 from ..extensions import db
-from ..lookups import competition_or_404
 from ..models import Competition, Stage, Team
 from ..rules import RuleError
-from ..security import staff_required
+from ..web.lookups import competition_or_404
+from ..web.security import staff_required
 from . import bp, nav
 
 nav.register(60, "admin.reports", _l("Print"))

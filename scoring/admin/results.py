@@ -10,13 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from .. import rules as R
-from ..exports import number_text, ranking_csv, ranking_json, ranking_xlsx
 from ..extensions import db
-from ..lookups import competition_or_404
 from ..models import Team
 from ..operations.rules_settings import update_rules
-from ..security import admin_required, staff_required
-from ..standings import contest_input
+from ..results.exports import number_text, ranking_csv, ranking_json, ranking_xlsx
+from ..results.standings import contest_input
+from ..web.lookups import competition_or_404
+from ..web.security import admin_required, staff_required
 from . import bp, nav
 
 nav.register(15, "admin.rules_settings", _l("Rules"), admin_only=True)

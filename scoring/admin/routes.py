@@ -1,6 +1,4 @@
 """Organizer login, logout and the list of competitions."""
-from urllib.parse import urlsplit
-
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,22 +7,12 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import db
 from ..models import Competition, User
 from ..operations import throttle
-from ..security import staff_required
+from ..web.redirects import safe_next
+from ..web.security import staff_required
 from . import bp, nav
 from .forms import LoginForm
 
 nav.register(0, "admin.index", _l("Competitions"), per_competition=False)
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect after login."""
-    if not target:
-        return url_for("admin.index")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return url_for("admin.index")
-    return target
 
 
 @bp.context_processor

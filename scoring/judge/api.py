@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from ..extensions import db
 from ..models import Competition, Stage, Team
 from ..operations import sheets
-from ..security import current_judge, judge_required
+from ..web.security import current_judge, judge_required
 from . import bp
 
 # A sheet is a few dozen short values; anything bigger is a mistake or an attack.

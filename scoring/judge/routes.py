@@ -7,7 +7,7 @@ from ..extensions import db
 from ..models import Criterion, Score, ScoreSheet, Stage, Team
 from ..operations import sheets
 from ..rules import N_, decimal_text, sheet_total
-from ..security import current_judge, find_judge_by_link, judge_required, login_judge
+from ..web.security import current_judge, find_judge_by_link, judge_required, login_judge
 from . import bp
 
 STATUS_LABELS = {

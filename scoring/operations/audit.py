@@ -21,7 +21,7 @@ def current_actor() -> str:
         return "cli"
     from flask_login import current_user
 
-    from ..security import current_judge
+    from ..web.security import current_judge
 
     if current_user.is_authenticated:
         return f"user:{current_user.username}"

@@ -246,7 +246,7 @@ def teams_in_order(competition_id) -> list:
 
 def _stage_result(competition, stage_key):
     """{team key: StageResult} for a stage, or {} when the rules cannot be computed."""
-    from ..standings import results_for
+    from ..results.standings import results_for
 
     try:
         result = results_for(competition)

@@ -3,9 +3,9 @@ from flask import abort, jsonify, render_template, request
 from sqlalchemy import select
 
 from ..extensions import db
-from ..lookups import competition_or_404
 from ..models import Competition
 from ..operations import live as ops
+from ..web.lookups import competition_or_404
 from . import bp
 
 

@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import rules as R
-from ..exports import number_text
 from ..extensions import db
 from ..models import Competition, Stage, Team
-from ..standings import contest_input
+from ..results.exports import number_text
+from ..results.standings import contest_input
 from . import bp
 
 

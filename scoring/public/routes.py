@@ -2,7 +2,8 @@
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..security import current_judge
+from ..web.redirects import safe_next
+from ..web.security import current_judge
 from . import bp
 
 
@@ -21,7 +22,5 @@ def set_language(code):
     """Switch the interface language and return to the page the switch was clicked on."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    from ..admin.routes import safe_next
-
     back = request.args.get("next")
     return redirect(safe_next(back) if back else url_for("public.index"))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from .. import rules as R
 from ..extensions import db
 from ..models import Absence, Department, Judge, Member, Stage, Team
-from ..standings import contest_input, gc_paused
+from ..results.standings import contest_input, gc_paused
 
 GROUP_ORDER = {"external": 0, "internal": 1}
 

@@ -70,7 +70,7 @@ def test_new_token_has_at_least_128_random_bits():
 def test_wrong_tokens_of_a_real_judge_fail_and_compare_in_constant_time(app, demo, monkeypatch):
     import hmac
 
-    from scoring import security
+    from scoring.web import security
 
     calls = []
     real = hmac.compare_digest

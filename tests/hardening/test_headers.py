@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring.security import CSP
+from scoring.web.security import CSP
 
 ROOT = Path(__file__).resolve().parents[2]
 

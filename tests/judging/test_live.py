@@ -212,7 +212,7 @@ def test_projector_reveals_with_dropped_struck_through(app, demo):
     # The stage score reads as on the printed ranking: exactly `decimals` places.
     with app.app_context():
         from scoring.models import Competition
-        from scoring.standings import results_for
+        from scoring.results.standings import results_for
 
         comp = db.session.scalars(db.select(Competition).filter_by(key=KEY)).one()
         score = results_for(comp).team(team).stages["presentation"].score

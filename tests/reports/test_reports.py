@@ -13,7 +13,7 @@ from scoring.operations.demo import DEMO_KEY, load_demo
 from scoring.operations.tokens import judge_link_path
 from scoring.reports import KINDS, FontError, ReportError, build
 from scoring.reports.sheets_xlsx import build_sheets_xlsx, safe_text
-from scoring.standings import results_for
+from scoring.results.standings import results_for
 
 from . import bigcontest
 from .pdfcheck import (
@@ -45,8 +45,8 @@ def _competition(key):
 def complete_demo(key=DEMO_KEY):
     """Submit every missing sheet of the demo (all stages), so it has a final ranking."""
     comp = _competition(key)
+    from scoring.results.standings import contest_input
     from scoring.rules import recusal_matrix
-    from scoring.standings import contest_input
 
     contest = contest_input(comp)
     matrix = recusal_matrix(contest.judges, contest.teams, contest.recusals)

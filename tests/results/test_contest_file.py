@@ -40,8 +40,8 @@ def _refused(app, doc):
 
 
 def _results(app, key):
-    from scoring.exports import ranking_document
     from scoring.models import Competition
+    from scoring.results.exports import ranking_document
 
     with app.app_context():
         comp = _db.session.scalar(sa.select(Competition).filter_by(key=key))

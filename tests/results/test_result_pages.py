@@ -30,7 +30,7 @@ def _set_state(app, key, states):
 
 def _fingerprint(app, key):
     from scoring.models import Competition
-    from scoring.standings import results_for
+    from scoring.results.standings import results_for
 
     with app.app_context():
         comp = _db.session.scalar(sa.select(Competition).filter_by(key=key))

@@ -3,9 +3,9 @@ from flask import abort, flash
 from flask_babel import gettext
 
 from ...extensions import db
-from ...lookups import competition_or_404  # noqa: F401 (used by the setup pages)
 from ...operations.setup_base import SetupError
-from ...security import admin_required, staff_required
+from ...web.lookups import competition_or_404  # noqa: F401 (used by the setup pages)
+from ...web.security import admin_required, staff_required
 from .. import bp
 
 

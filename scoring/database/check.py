@@ -4,7 +4,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
-from . import PROJECT_ROOT, ConfigError
+from .. import PROJECT_ROOT, ConfigError
 
 
 def safe_url(url: str) -> str:
@@ -19,7 +19,7 @@ def check_database(app) -> None:
     """Raise ConfigError when the database is unreachable or its schema is not current."""
     from alembic.config import Config
 
-    from .extensions import db
+    from ..extensions import db
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     with app.app_context():

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..cli import _lan_addresses, command
+from . import _lan_addresses, command
 
 
 def default_base_url() -> str:
@@ -34,8 +34,8 @@ def report(kind, key, output, stage, team, base_url, lang):
     """Write a printed report: ranking, sheets, team-detail, blank-sheets, draw, judge-links."""
     from ..extensions import db
     from ..models import Competition
+    from ..reports import KINDS, FontError, ReportError, build
     from ..rules import RuleError
-    from . import KINDS, FontError, ReportError, build
 
     if kind not in KINDS:
         raise click.ClickException(f'unknown report kind "{kind}" (one of: {", ".join(KINDS)})')

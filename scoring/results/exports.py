@@ -11,8 +11,8 @@ import json
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .extensions import db
-from .models import Stage, Team
+from ..extensions import db
+from ..models import Stage, Team
 from .standings import results_for, rules_of
 
 # A cell starting with one of these is a formula (or becomes one) in Excel/LibreOffice.

@@ -13,12 +13,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..cli import command
+from ..contestfile.exporter import export_text
+from ..contestfile.importer import import_text
 from ..extensions import db
 from ..models import Competition
 from ..rules import RuleError, SettingsError
-from .exporter import export_text
-from .importer import import_text
+from . import command
 
 
 def _problem_lines(problems):
@@ -122,7 +122,7 @@ def _write(output, data: bytes):
 @with_appcontext
 def results_command(key, fmt, output, published_only, lang):
     """Print the ranking exactly as the printed ranking shows it (JSON or CSV)."""
-    from ..exports import ranking_csv, ranking_json
+    from ..results.exports import ranking_csv, ranking_json
 
     comp = _competition(key)
     with _locale(lang):

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
-from .extensions import db, login
+from ..extensions import db, login
 
 SESSION_JUDGE = "judge"
 
@@ -17,7 +17,7 @@ SESSION_JUDGE = "judge"
 @login.user_loader
 def _load_user(user_id: str):
     """Load an organizer account from its session id ("user:N")."""
-    from .models import User
+    from ..models import User
 
     kind, _, raw = user_id.partition(":")
     if kind != "user" or not raw.isdigit():
@@ -33,7 +33,7 @@ def token_tag(token: str) -> str:
 
 def find_judge_by_link(link: str):
     """The judge whose private link part is link ("<id>.<secret>"), compared in constant time."""
-    from .models import Judge
+    from ..models import Judge
 
     raw_id, _, secret = (link or "").partition(".")
     if not raw_id.isdigit() or not secret:
@@ -56,7 +56,7 @@ def login_judge(judge) -> None:
 @cache
 def _judge_with_competition():
     """SELECT of a judge by id with its competition (one statement), built once."""
-    from .models import Competition, Judge
+    from ..models import Competition, Judge
 
     return (select(Judge).join(Competition, Competition.id == Judge.competition_id)
             .options(contains_eager(Judge.competition))

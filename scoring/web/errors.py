@@ -1,4 +1,4 @@
-"""Blueprint registration, error pages and what every template can use."""
+"""Error pages (HTML or JSON, translated) and what every template can use."""
 import logging
 
 from flask import jsonify, render_template, request
@@ -23,19 +23,11 @@ def _error(status: int, title: str, message: str):
 
 
 def init_app(app) -> None:
-    """Register blueprints, error handlers and template globals."""
-    from .admin import bp as admin_bp
-    from .judge import bp as judge_bp
-    from .public import bp as public_bp
-    from .security import current_judge
-
-    app.register_blueprint(public_bp)
-    app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(judge_bp)
-
+    """Register the error handlers and template globals."""
     from flask_babel import get_locale
 
     from .i18n import select_locale
+    from .security import current_judge
 
     @app.context_processor
     def _globals():

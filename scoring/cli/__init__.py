@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import DBAPIError
 
-from . import ConfigError, create_app
+from .. import ConfigError, create_app
 
 COMMANDS = []
 
@@ -51,7 +51,7 @@ def serve(host, port, threads):
     """Run the production server (waitress) for the tablets on the venue network."""
     from waitress import serve as waitress_serve
 
-    from .dbcheck import check_database
+    from ..database.check import check_database
 
     app = current_app._get_current_object()
     check_database(app)
@@ -78,8 +78,8 @@ def serve(host, port, threads):
 @with_appcontext
 def create_admin(username, password, name, role):
     """Create an organizer account, or reset its password if it exists."""
-    from .dbcheck import check_database
-    from .operations.users import upsert_user
+    from ..database.check import check_database
+    from ..operations.users import upsert_user
 
     check_database(current_app._get_current_object())
     if password is None:
@@ -88,7 +88,7 @@ def create_admin(username, password, name, role):
             raise click.ClickException("The passwords differ; nothing was changed.")
     if len(password) < 8:
         raise click.ClickException("A password needs at least 8 characters.")
-    from .extensions import db
+    from ..extensions import db
 
     created = upsert_user(username, password, name=name, role=role)
     db.session.commit()
@@ -99,9 +99,9 @@ def create_admin(username, password, name, role):
 @with_appcontext
 def demo():
     """Load the demo contest (idempotent) and print the organizer login."""
-    from .dbcheck import check_database
-    from .extensions import db
-    from .operations.demo import load_demo
+    from ..database.check import check_database
+    from ..extensions import db
+    from ..operations.demo import load_demo
 
     check_database(current_app._get_current_object())
     info = load_demo()
@@ -113,7 +113,7 @@ def _load_command_modules() -> None:
     """Import the modules that register more commands (contest, results, report, backup)."""
     import importlib
 
-    for name in ("scoring.contestfile.cli", "scoring.reports.cli", "scoring.backup"):
+    for name in ("scoring.cli.contest", "scoring.cli.reports", "scoring.cli.backup"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -1,4 +1,4 @@
-"""`scoring backup`: a consistent copy while the server runs.
+"""Backups: a consistent copy while the server runs (the `scoring backup` command).
 
 SQLite: the online backup API copies the database page by page under SQLite's own
 locking, so a copy taken during scoring is consistent. Every database: each
@@ -9,12 +9,8 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-import click
 from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
-
-from .cli import command
 
 
 def backup_sqlite(source: str, target: Path) -> Path:
@@ -33,9 +29,9 @@ def backup_sqlite(source: str, target: Path) -> Path:
 
 def backup_contest_files(folder: Path) -> list[Path]:
     """Write every competition as a contest file into folder; returns the paths."""
-    from .contestfile import export_json
-    from .extensions import db
-    from .models import Competition
+    from ..contestfile import export_json
+    from ..extensions import db
+    from ..models import Competition
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -61,17 +57,3 @@ def run_backup(folder: Path) -> list[Path]:
         written.append(backup_sqlite(url.database, target / "scoring.sqlite"))
     written.extend(backup_contest_files(target / "contests"))
     return written
-
-
-@command("backup")
-@click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Folder for the backups (default: instance/backups).")
-@with_appcontext
-def backup(output):
-    """Write a consistent backup (SQLite copy and one contest file per competition)."""
-    from .dbcheck import check_database
-
-    check_database(current_app._get_current_object())
-    folder = output or Path(current_app.instance_path) / "backups"
-    for path in run_backup(folder):
-        click.echo(str(path))

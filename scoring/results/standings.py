@@ -13,10 +13,10 @@ from operator import attrgetter
 
 from sqlalchemy import select
 
-from . import rules as R
-from .contestfile.schema import with_default_tie_breaks
-from .extensions import db
-from .models import (
+from .. import rules as R
+from ..contestfile.schema import with_default_tie_breaks
+from ..extensions import db
+from ..models import (
     Absence,
     Criterion,
     Department,

@@ -15,7 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import request, session
 
-SOURCE = Path(__file__).resolve().parent / "translations"
+SOURCE = Path(__file__).resolve().parent.parent / "translations"
 
 
 def compile_catalogs(target: Path) -> None:

@@ -1,8 +1,8 @@
 """Lookups for the web pages: the row asked for in the URL, or a 404 page."""
 from flask import abort
 
-from .extensions import db
-from .models import Competition
+from ..extensions import db
+from ..models import Competition
 
 
 def competition_or_404(key: str, *, public: bool = False) -> Competition:

@@ -1,0 +1,1 @@
+"""Database plumbing: engine setup (SQLite locking), the start-up schema check, backups."""
