@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Length
 from ..extensions import db
 from ..models import Competition, Judge, ScoreSheet, Stage, Team
 from ..operations import live as ops
-from ..operations.sheets import SheetRefused, criteria_of, reopen, sheet_scores, text_scores
+from ..operations.sheet_reads import SheetRefused, criteria_of, sheet_scores, text_scores
+from ..operations.sheets import reopen
 from ..rules import decimal_text
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required, staff_required

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Competition, Stage, Team
-from ..operations import sheets
+from ..operations import idempotency, sheet_access, sheet_reads, sheets
 from ..web.security import current_judge, judge_required
 from . import bp
 
@@ -73,7 +73,7 @@ def _write(stage_key: str, team_key: str, submit: bool):
     if problem:
         return _refused(*problem)
     key = data.get("idempotency_key")
-    if not sheets.valid_key(key):
+    if not idempotency.valid_key(key):
         return _refused(400, _("The request has no valid idempotency key; reload the page."))
     base = data.get("base_version")
     if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
@@ -89,15 +89,15 @@ def _write(stage_key: str, team_key: str, submit: bool):
         # Fresh rows each attempt: a retry after a rollback must not trust expired objects.
         j, st, tm = (db.session.get(Judge, judge_id), db.session.get(Stage, stage_id),
                      db.session.get(Team, team_id))
-        sheets.check_judge_access(j, st, tm, write=True)
-        criteria = sheets.criteria_of(st)
-        values = sheets.clean_scores(criteria, data.get("scores"), complete=submit)
+        sheet_access.check_judge_access(j, st, tm, write=True)
+        criteria = sheet_reads.criteria_of(st)
+        values = sheet_reads.clean_scores(criteria, data.get("scores"), complete=submit)
         sheet, scores, unchanged = sheets.write_sheet(j, tm, st, values, submit=submit,
                                                       base_version=base, criteria=criteria)
-        body = {"ok": True, "unchanged": unchanged, "sheet": sheets.sheet_state(sheet, scores)}
+        body = {"ok": True, "unchanged": unchanged, "sheet": sheet_reads.sheet_state(sheet, scores)}
         return 200, body, sheet
 
-    status, body = sheets.run_idempotent(judge, key, action)
+    status, body = idempotency.run_idempotent(judge, key, action)
     return _answer(status, body)
 
 
@@ -124,11 +124,11 @@ def api_sheet(stage_key, team_key):
     if problem:
         return _refused(*problem)
     try:
-        sheets.check_judge_access(judge, stage, team, write=False)
-    except sheets.SheetRefused as e:
+        sheet_access.check_judge_access(judge, stage, team, write=False)
+    except sheet_reads.SheetRefused as e:
         return _answer(e.status, e.body())
-    sheet = sheets.find_sheet(judge, team, stage)
-    state = sheets.sheet_state(sheet) if sheet is not None else None
+    sheet = sheet_reads.find_sheet(judge, team, stage)
+    state = sheet_reads.sheet_state(sheet) if sheet is not None else None
     return _answer(200, {"ok": True, "sheet": state})
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Criterion, Score, ScoreSheet, Stage, Team
-from ..operations import sheets
+from ..operations import sheet_access, sheet_reads
 from ..rules import N_, decimal_text, sheet_total
 from ..web.security import current_judge, find_judge_by_link, judge_required, login_judge
 from . import bp
@@ -41,7 +41,7 @@ def open_stages(competition_id) -> list:
 def _own_scores(judge, stage_ids) -> dict:
     """{sheet id: {criterion key: Decimal}} of the judge's sheets in these stages, one query.
 
-    What sheets.sheet_scores gives sheet by sheet, read at once for the home page.
+    What sheet_reads.sheet_scores gives sheet by sheet, read at once for the home page.
     """
     out: dict = {}
     if not stage_ids:
@@ -61,7 +61,7 @@ def home_rows(judge) -> list:
     stages = open_stages(judge.competition_id)
     teams = teams_in_draw_order(judge.competition_id)
     # This judge's recusals only (not the whole competition's judges x teams).
-    recusals = sheets.recusal_states(judge, teams)
+    recusals = sheet_access.recusal_states(judge, teams)
     own_sheets: dict = {}
     if stages:
         for s in db.session.scalars(select(ScoreSheet).where(
@@ -146,14 +146,14 @@ def sheet(stage_key, team_key):
     if stage is None or team is None:
         abort(404)
     try:
-        sheets.check_judge_access(judge, stage, team, write=False)
-    except sheets.SheetRefused as e:
+        sheet_access.check_judge_access(judge, stage, team, write=False)
+    except sheet_reads.SheetRefused as e:
         return render_template("errors/error.html", status=e.status, title=_("Not allowed"),
                                message=e.message), e.status
     criteria = list(db.session.scalars(select(Criterion).where(Criterion.stage_id == stage.id)
                                        .order_by(Criterion.position, Criterion.id)))
-    row = sheets.find_sheet(judge, team, stage)
-    state = sheets.sheet_state(row) if row is not None else {
+    row = sheet_reads.find_sheet(judge, team, stage)
+    state = sheet_reads.sheet_state(row) if row is not None else {
         "id": None, "status": "draft", "version": 0, "scores": {}, "total": "0",
         "submitted_at": None, "source": "judge"}
     crit = [{"key": c.key, "name": c.name, "max": decimal_text(c.max),
@@ -161,7 +161,7 @@ def sheet(stage_key, team_key):
     blocked = None
     if team.withdrawn:
         blocked = _("The team %(team)s has withdrawn; it is not scored.", team=team.name)
-    elif sheets.is_absent(judge, stage):
+    elif sheet_access.is_absent(judge, stage):
         blocked = _("You are marked absent for this stage; ask the organizer.")
     config = _config(
         judge, page="sheet", stage=stage.key, team=team.key, sheet=state, criteria=crit,

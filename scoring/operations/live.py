@@ -13,17 +13,16 @@ from .. import rules as R
 from ..extensions import db
 from ..models import Absence, Judge, PaperEntry, Reveal, ScoreSheet, Stage, Team
 from .audit import bump_live, record
-from .sheets import (
+from .sheet_access import is_recused
+from .sheet_reads import (
     SheetRefused,
     clean_scores,
     criteria_of,
     find_sheet,
-    is_recused,
-    lock_competition,
     sheet_scores,
     text_scores,
-    write_sheet,
 )
+from .sheets import lock_competition, write_sheet
 
 
 class LiveError(Exception):
@@ -257,7 +256,7 @@ def _stage_result(competition, stage_key):
 
 def board_state(competition, stage) -> dict:
     """Everything the progress board shows for one stage, as plain data."""
-    from .sheets import recusal_map
+    from .sheet_access import recusal_map
 
     judges = ordered_judges(competition.id)
     teams = teams_in_order(competition.id)

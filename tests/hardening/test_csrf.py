@@ -157,7 +157,7 @@ def test_a_request_with_the_token_is_accepted(csrf_app):
     judge = _judge(app, values["link"])
     token = _token(judge.get("/judge/").get_data(as_text=True))
     with app.app_context():
-        from scoring.operations.sheets import is_recused
+        from scoring.operations.sheet_access import is_recused
 
         j = db.session.get(Judge, int(values["link"].split(".")[0]))
         team = next(t for t in j.competition.teams if not is_recused(j, t))

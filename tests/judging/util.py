@@ -82,7 +82,7 @@ def live_version(app, comp=DEMO) -> int:
 
 def recused_pairs(app, comp=DEMO) -> set:
     """{(judge key, team key)} that are recused."""
-    from scoring.operations.sheets import recusal_map
+    from scoring.operations.sheet_access import recusal_map
 
     with app.app_context():
         c = db.session.scalars(db.select(Competition).filter_by(key=comp)).one()
