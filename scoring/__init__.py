@@ -4,13 +4,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import DEFAULTS, normalize_database_url, secret_key_for
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-class ConfigError(Exception):
-    """A setup problem the operator can fix; shown as one line, never a traceback."""
+from .config import (  # noqa: F401 (ConfigError: raised by the factory, caught by the CLI)
+    DEFAULTS,
+    PROJECT_ROOT,
+    ConfigError,
+    normalize_database_url,
+    secret_key_for,
+)
 
 
 def create_app(test_config=None):

@@ -3,6 +3,13 @@ import os
 import secrets
 from pathlib import Path
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A setup problem the operator can fix; shown as one line, never a traceback."""
+
+
 DEFAULTS = {
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "BABEL_DEFAULT_LOCALE": "zh_CN",

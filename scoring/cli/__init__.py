@@ -8,7 +8,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import DBAPIError
 
-from .. import ConfigError, create_app
+from .. import create_app
+from ..config import ConfigError
 
 COMMANDS = []
 

@@ -22,8 +22,8 @@ from ..models import (
     Stage,
     Team,
 )
-from ..rules import Rules, SettingsError, decimal_text
-from .schema import FORMAT, VERSION, with_default_tie_breaks
+from ..rules import Rules, SettingsError, decimal_text, with_default_tie_breaks
+from .schema import FORMAT, VERSION
 
 
 def export_competition(competition) -> dict:

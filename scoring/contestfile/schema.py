@@ -36,7 +36,7 @@ from .sections import (
 )
 
 __all__ = ["FORMAT", "VERSION", "ContestFileError", "Parsed", "parse_document",
-           "parse_json_text", "with_default_tie_breaks"]
+           "parse_json_text"]
 
 FORMAT = "scoring-contest"
 VERSION = 1
@@ -109,7 +109,7 @@ def parse_document(doc) -> Parsed:
 
     stage_keys = [s.key for s in stages]
     rules = R.Rules(tie_breaks=())
-    given = with_default_tie_breaks(comp.get("rules", {}), stage_keys)
+    given = R.with_default_tie_breaks(comp.get("rules", {}), stage_keys)
     try:
         rules = R.Rules.from_dict(_numbers_as_text(given), stage_keys,
                                   place="competition.rules")
@@ -136,19 +136,6 @@ def parse_document(doc) -> Parsed:
     return Parsed(key=key, name=name, rules=rules, contest=contest, departments=departments,
                   archived=archived, draw=draw, stage_extra=stage_extra,
                   judge_notes=judge_notes, team_extra=team_extra)
-
-
-def with_default_tie_breaks(settings, stage_keys):
-    """Settings with the default tie-break chain spelled out, minus stages the contest lacks.
-
-    The default chain starts with stage:presentation; a contest without such a stage
-    simply skips that step rather than being refused for a default it never chose.
-    """
-    if not isinstance(settings, dict) or "tie_breaks" in settings:
-        return settings
-    return dict(settings, tie_breaks=[
-        t for t in R.DEFAULT_TIE_BREAKS
-        if not t.startswith("stage:") or t.partition(":")[2] in stage_keys])
 
 
 def _covered(place, shape_places):

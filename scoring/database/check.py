@@ -4,7 +4,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
-from .. import PROJECT_ROOT, ConfigError
+from ..config import PROJECT_ROOT, ConfigError
 
 
 def safe_url(url: str) -> str:

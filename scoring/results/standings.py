@@ -14,7 +14,6 @@ from operator import attrgetter
 from sqlalchemy import select
 
 from .. import rules as R
-from ..contestfile.schema import with_default_tie_breaks
 from ..extensions import db
 from ..models import (
     Absence,
@@ -38,7 +37,7 @@ def rules_of(competition, stage_keys=None) -> R.Rules:
     if stage_keys is None:
         stage_keys = db.session.execute(
             select(Stage.key).where(Stage.competition_id == competition.id)).scalars().all()
-    return R.Rules.from_dict(with_default_tie_breaks(competition.rules, list(stage_keys)),
+    return R.Rules.from_dict(R.with_default_tie_breaks(competition.rules, list(stage_keys)),
                              list(stage_keys))
 
 

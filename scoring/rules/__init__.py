@@ -60,6 +60,7 @@ from .settings import (
     GroupRule,
     Rules,
     validate_awards_fit,
+    with_default_tie_breaks,
 )
 from .validate import contest_problems, team_department_problems, validate_sheet
 from .variance import variance_flags, variance_limit

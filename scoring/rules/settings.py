@@ -290,3 +290,16 @@ def _award_problems(awards, place):
             out.append((f"{aplace}.share", N_("%(value)s is not above 0 and at most 1"),
                         {"value": decimal_text(a.share)}))
     return out
+
+
+def with_default_tie_breaks(settings, stage_keys):
+    """Settings with the default tie-break chain spelled out, minus stages the contest lacks.
+
+    The default chain starts with stage:presentation; a contest without such a stage
+    simply skips that step rather than being refused for a default it never chose.
+    """
+    if not isinstance(settings, dict) or "tie_breaks" in settings:
+        return settings
+    return dict(settings, tie_breaks=[
+        t for t in DEFAULT_TIE_BREAKS
+        if not t.startswith("stage:") or t.partition(":")[2] in stage_keys])
