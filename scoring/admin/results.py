@@ -50,6 +50,8 @@ def tie_note_text(note, stage_names):
         return _("separated by the plain mean of all sheets (raw_mean)")
     if note == "raw_sum":
         return _("separated by the sum of all sheets (raw_sum)")
+    if note == "dropped_sum":
+        return _("separated by the weighted sum of the dropped sheets (dropped_sum)")
     if kind == "group_mean":
         return _("separated by the mean of the %(group)s judges",
                  group=GROUP_LABELS.get(arg, arg))
@@ -261,7 +263,7 @@ class RulesForm(FlaskForm):
                                  validators=[InputRequired()])
     decimals = IntegerField(_l("Decimal places"), validators=[InputRequired()])
     tie_breaks = TextAreaField(_l("Tie-breaks, one per line"), validators=[Optional()],
-                               description=_l("stage:KEY, raw_mean, raw_sum or "
+                               description=_l("stage:KEY, raw_mean, raw_sum, dropped_sum or "
                                               "group_mean:external / group_mean:internal"))
     awards = TextAreaField(_l("Award tiers, one per line"), validators=[Optional()],
                            description=_l("Name, then share or count: "

@@ -45,13 +45,23 @@ def final_score(stages, stage_scores, decimals=2) -> Decimal | None:
 
 
 def tie_break_value(key, stages, stage_results, decimals=2) -> Decimal | None:
-    """Section 6: one tie-break value of a team (stage:KEY, raw_mean, raw_sum, group_mean:G)."""
+    """Section 6: one tie-break value (stage:KEY, raw_mean, raw_sum, group_mean:G, dropped_sum)."""
     kind, _, arg = key.partition(":")
     if kind == "stage":
         r = stage_results.get(arg)
         return None if r is None else r.score
     if key == "raw_sum":
         total = sum((to_fraction(r.raw_sum) for r in stage_results.values()), Fraction(0))
+        return round_half_up(total, decimals)
+    if key == "dropped_sum":
+        # The sheets the trim set aside, weighted like their stage: the team whose
+        # extremes were higher wins. A stage where nothing was dropped adds 0.
+        total = Fraction(0)
+        for s in stages:
+            r = stage_results.get(s.key)
+            if r is not None:
+                dropped = exact_sum(x.total for x in r.sheets if x.dropped)
+                total += to_fraction(s.weight) * to_fraction(dropped)
         return round_half_up(total, decimals)
     if key == "raw_mean":
         means = [(s.weight, stage_results[s.key].raw_mean) for s in stages

@@ -257,7 +257,7 @@ def _tie_break_problems(tie_breaks, groups, stage_keys, place):
             out.append((tplace, N_('"%(value)s" is listed twice'), {"value": tb}))
         seen.add(tb)
         kind, _, arg = tb.partition(":")
-        if tb in ("raw_mean", "raw_sum"):
+        if tb in ("raw_mean", "raw_sum", "dropped_sum"):
             continue
         if kind == "stage" and arg:
             if stage_keys is not None and arg not in stage_keys:
@@ -267,7 +267,7 @@ def _tie_break_problems(tie_breaks, groups, stage_keys, place):
                 out.append((tplace, N_('unknown panel group "%(group)s"'), {"group": arg}))
         else:
             out.append((tplace, N_('unknown tie-break "%(value)s"; use stage:KEY, raw_mean, '
-                                   'raw_sum or group_mean:GROUP'), {"value": tb}))
+                                   'raw_sum, dropped_sum or group_mean:GROUP'), {"value": tb}))
     return out
 
 

@@ -1,5 +1,6 @@
 """Rules 4-7 and 10: final score, ranking with tie-breaks and shared ranks, awards, withdrawal."""
 
+from dataclasses import replace
 from decimal import Decimal as D
 from fractions import Fraction as F
 
@@ -7,6 +8,7 @@ import pytest
 
 from scoring.rules import (
     AwardTier,
+    GroupRule,
     RankEntry,
     Rules,
     Team,
@@ -237,3 +239,52 @@ def test_final_score_is_the_same_from_decimals_and_fractions(weights, scores):
     from_fractions = final_score(stages, {"a": F(D(scores[0])), "b": F(D(scores[1]))})
     assert from_decimals == from_fractions
     assert str(from_decimals) == str(from_fractions)
+
+
+# dropped_sum (DESIGN section 6): Σ stage weight x the totals of the sheets the trim dropped.
+@pytest.mark.parametrize(("totals", "stages", "rules", "expected"), [
+    # pooled trim 1: drops 95 and 60 in plan (0.5 x 155 = 77.5), 100 and 50 in presentation
+    # (0.5 x 150 = 75): 152.50
+    ({"plan": {"A": {"N1": "95", "N2": "80", "N3": "70", "N4": "60"}},
+      "presentation": {"A": {"N1": "100", "N2": "50", "N3": "70"}}},
+     {"plan": "0.5", "presentation": "0.5"}, Rules(trim=1), D("152.50")),
+    # too few sheets (2 < 2*1+1): nothing dropped in that stage, it adds 0
+    ({"plan": {"A": {"N1": "95", "N2": "80"}}}, {"plan": "1"}, Rules(trim=1), D("0.00")),
+    # trim 0: nothing is ever dropped
+    ({"plan": {"A": {"N1": "95", "N2": "80", "N3": "70"}}}, {"plan": "1"}, Rules(trim=0),
+     D("0.00")),
+    # trim 2 drops four sheets: 99 + 98 + 10 + 11 = 218, weight 0.3 -> 65.4
+    ({"plan": {"A": panel(["99", "98", "50", "51", "52", "10", "11"])}}, {"plan": "0.3"},
+     Rules(trim=2), D("65.40")),
+    # weighted groups: every group's dropped sheets count (external trim 1 drops X1 and X3:
+    # 90 + 70; internal trim 1 drops 88 and 60), rounded half-up at decimals:
+    # 0.333 x 308 = 102.564 -> 102.56
+    ({"plan": {"A": {"X1": "90", "X2": "80", "X3": "70", "N1": "88", "N2": "75", "N3": "60"}}},
+     {"plan": "0.333"},
+     Rules(aggregation="weighted_groups",
+           groups={"external": GroupRule(D("0.4"), 1), "internal": GroupRule(D("0.6"), 1)}),
+     D("102.56")),
+    # half-up at the second decimal: 0.125 x (60.02 + 40.02) = 12.505 -> 12.51
+    ({"plan": {"A": {"N1": "60.02", "N2": "55", "N3": "40.02"}}}, {"plan": "0.125"},
+     Rules(trim=1), D("12.51")),
+])
+def test_dropped_sum(totals, stages, rules, expected):
+    rules = replace(rules, tie_breaks=("dropped_sum",))
+    contest = make_contest(totals, stages=stages, rules=rules)
+    assert compute_results(contest).team("A").tie_values["dropped_sum"] == expected
+
+
+def test_dropped_sum_separates_teams_with_equal_finals():
+    # Both finals 70.00 (mean of the middle sheet); A's extremes 95 + 40, B's 90 + 40.
+    contest = make_contest(
+        {"plan": {"A": {"N1": "95", "N2": "70", "N3": "40"},
+                  "B": {"N1": "90", "N2": "70", "N3": "40"}}},
+        stages={"plan": "1"}, rules=Rules(trim=1, tie_breaks=("dropped_sum",)))
+    res = compute_results(contest)
+    assert [(t.team, t.final, t.rank, t.tied, t.tie_note) for t in res.teams] == [
+        ("A", D("70.00"), 1, False, "dropped_sum"), ("B", D("70.00"), 2, False, "dropped_sum")]
+
+
+def test_dropped_sum_is_a_known_tie_break():
+    rules = Rules.from_dict({"tie_breaks": ["dropped_sum", "raw_mean"]}, ["plan"])
+    assert rules.tie_breaks == ("dropped_sum", "raw_mean")
