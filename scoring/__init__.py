@@ -74,6 +74,9 @@ def _apply_environment(app, test_config):
         app.config["SQLALCHEMY_DATABASE_URI"] = url
     if os.environ.get("SCORING_HTTPS") and "SCORING_HTTPS" not in test_config:
         app.config["SCORING_HTTPS"] = os.environ["SCORING_HTTPS"].lower() in ("1", "true", "yes")
+    public = os.environ.get("SCORING_PUBLIC_URL")
+    if public and "SCORING_PUBLIC_URL" not in test_config:
+        app.config["SCORING_PUBLIC_URL"] = public
     key = os.environ.get("SCORING_SECRET_KEY")
     if key and "SECRET_KEY" not in test_config:
         app.config["SECRET_KEY"] = key

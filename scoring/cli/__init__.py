@@ -1,6 +1,5 @@
 """The `scoring` command: serve, demo, create-admin, db, contest, results, report."""
 import getpass
-import socket
 import sys
 
 import click
@@ -31,17 +30,6 @@ def _build_app(*_args, **_kwargs):
     return create_app()
 
 
-def _lan_addresses() -> list[str]:
-    """IPv4 addresses of this machine that tablets on the venue LAN can reach."""
-    found = set()
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            found.add(info[4][0])
-    except OSError:
-        pass
-    return sorted(a for a in found if not a.startswith("127."))
-
-
 @command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -53,14 +41,21 @@ def serve(host, port, threads):
     from waitress import serve as waitress_serve
 
     from ..database.check import check_database
+    from ..web.venue import VenueError, lan_addresses, public_base_url
 
     app = current_app._get_current_object()
     check_database(app)
+    # Judge links and cards are built for this port when no public address is set.
+    app.config["SCORING_PORT"] = port
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     if host in ("0.0.0.0", "::"):
         click.echo(f"  on this computer:  http://127.0.0.1:{port}/")
-        for addr in _lan_addresses():
+        for addr in lan_addresses():
             click.echo(f"  tablets on the LAN: http://{addr}:{port}/")
+    try:
+        click.echo(f"  judges' links and cards use: {public_base_url(app)}/")
+    except VenueError as exc:
+        click.echo(f"  judges' links: {exc.message}")
     click.echo(f"  organizer login:   http://127.0.0.1:{port}/admin/login")
     # waitress accepts only 100 open connections by default and browsers keep theirs open
     # (keep-alive) for 2 minutes: the 101st tablet could not even connect. poll() instead

@@ -5,16 +5,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import _lan_addresses, command
-
-
-def default_base_url() -> str:
-    """SCORING_BASE_URL if set, else http://<first LAN address>:5000 (what tablets reach)."""
-    configured = current_app.config.get("SCORING_BASE_URL")
-    if configured:
-        return configured
-    addresses = _lan_addresses()
-    return f"http://{addresses[0] if addresses else '127.0.0.1'}:5000"
+from ..web.venue import VenueError, clean_public_url, public_base_url
+from . import command
 
 
 @command("report")
@@ -26,7 +18,8 @@ def default_base_url() -> str:
 @click.option("--team", default=None, help="Only this team (team-detail).")
 @click.option("--base-url", default=None,
               help="Start of the judges' links on judge-links cards "
-                   "(default: SCORING_BASE_URL, else http://<LAN address>:5000).")
+                   "(default: the public address, SCORING_PUBLIC_URL or the one chosen "
+                   "under Settings, else http://<LAN address>:5000).")
 @click.option("--lang", default="zh_CN", show_default=True, type=click.Choice(["zh_CN", "en"]),
               help="Language of the printed labels.")
 @with_appcontext
@@ -42,8 +35,12 @@ def report(kind, key, output, stage, team, base_url, lang):
     competition = db.session.scalar(db.select(Competition).filter_by(key=key))
     if competition is None:
         raise click.ClickException(f'no competition with key "{key}"')
-    if kind == "judge-links" and not base_url:
-        base_url = default_base_url()
+    if kind == "judge-links":
+        try:
+            base_url = (clean_public_url(base_url) if base_url
+                        else public_base_url(current_app._get_current_object()))
+        except VenueError as exc:
+            raise click.ClickException(str(exc.message)) from None
     try:
         pdf = build(kind, competition, stage=stage, team=team, base_url=base_url, lang=lang)
     except (ReportError, FontError, RuleError) as exc:
