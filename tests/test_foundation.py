@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 from sqlalchemy.exc import IntegrityError
 
 from scoring.extensions import db as _db
@@ -163,9 +164,13 @@ def test_demo_loads_once_and_prints_a_working_login(app, runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0, first.output
     password = re.search(r"password: (\S+)", first.output).group(1)
-    second = runner.invoke(args=["demo"])
+    assert "http://127.0.0.1:5000/admin/login" in first.output
+    # Run again (on another port): nothing duplicated, the password someone may already
+    # use is not changed behind their back, the address printed is the server's.
+    second = runner.invoke(args=["demo", "--port", "8080"])
     assert second.exit_code == 0 and "already loaded" in second.output
-    password = re.search(r"password: (\S+)", second.output).group(1)
+    assert "password:" not in second.output and "unchanged" in second.output
+    assert "http://127.0.0.1:8080/admin/login" in second.output
     with app.app_context():
         comps = _db.session.scalars(sa.select(Competition)).all()
         assert len(comps) == 1
@@ -180,6 +185,15 @@ def test_demo_loads_once_and_prints_a_working_login(app, runner):
     client = app.test_client()
     ok = client.post("/admin/login", data={"username": "admin", "password": password})
     assert ok.status_code == 302
+
+
+def test_version(app, runner):
+    from importlib.metadata import version
+
+    from scoring.cli import make_group
+
+    result = CliRunner().invoke(make_group(), ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"scoring {version('scoring')}"
 
 
 def test_create_admin_with_option(app, runner):

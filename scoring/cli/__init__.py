@@ -32,7 +32,7 @@ def _build_app(*_args, **_kwargs):
 
 @command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=int, envvar="SCORING_PORT")
 @click.option("--threads", default=16, show_default=True, type=int,
               help="Worker threads (each tablet holds one only while a request runs).")
 @with_appcontext
@@ -92,15 +92,17 @@ def create_admin(username, password, name, role):
 
 
 @command("demo")
+@click.option("--port", default=5000, show_default=True, type=int, envvar="SCORING_PORT",
+              help="The port `scoring serve` uses, for the login address printed.")
 @with_appcontext
-def demo():
+def demo(port):
     """Load the demo contest (idempotent) and print the organizer login."""
     from ..database.check import check_database
     from ..extensions import db
     from ..operations.demo import load_demo
 
     check_database(current_app._get_current_object())
-    info = load_demo()
+    info = load_demo(port)
     db.session.commit()
     click.echo(info)
 
@@ -127,8 +129,13 @@ def init_app(app) -> None:
 
 def make_group() -> FlaskGroup:
     """The `scoring` click group: the app's commands plus Flask-Migrate's `db`."""
-    return FlaskGroup(create_app=_build_app, add_default_commands=False,
-                      help="Competition scoring system.")
+    from importlib.metadata import version
+
+    group = FlaskGroup(create_app=_build_app, add_default_commands=False,
+                       add_version_option=False,
+                       help="Competition scoring system.")
+    return click.version_option(version("scoring"), "--version", prog_name="scoring",
+                                message="%(prog)s %(version)s")(group)
 
 
 def main() -> None:

@@ -93,17 +93,26 @@ def _score_value(rng: random.Random, maximum: Decimal, quality: float) -> Decima
     return Decimal(halves) / 2
 
 
-def load_demo() -> str:
-    """Create the demo contest once (plan stage scored and closed, presentation open)."""
+def load_demo(port: int = 5000) -> str:
+    """Create the demo contest once (plan stage scored and closed, presentation open).
+
+    The organizer account `admin` is created with a fresh password the first time only:
+    running the demo again never changes a password someone is already using.
+    """
+    from ..models import User
     from ..rules import Judge as RJudge
     from ..rules import Team as RTeam
     from ..rules import recusal_matrix
 
-    password = secrets.token_urlsafe(9)
-    upsert_user("admin", password, name="演示管理员", role="admin")
+    address = f"http://127.0.0.1:{port}/admin/login"
+    if db.session.scalar(db.select(User).filter_by(username="admin")) is None:
+        password = secrets.token_urlsafe(9)
+        upsert_user("admin", password, name="演示管理员", role="admin")
+        login = f"Organizer login: {address}  username: admin  password: {password}"
+    else:
+        login = (f"Organizer login: {address}  username: admin  (the password was set "
+                 "before and is unchanged; `scoring create-admin --username admin` resets it)")
     existing = db.session.scalar(db.select(Competition).filter_by(key=DEMO_KEY))
-    login = (f"Organizer login: http://127.0.0.1:5000/admin/login  "
-             f"username: admin  password: {password}")
     if existing is not None:
         return f"The demo contest '{DEMO_KEY}' is already loaded.\n{login}"
 
