@@ -34,8 +34,12 @@ def plain_decimal(value):
 
 def problem_text(problem):
     """One (place, message, params) problem translated, with its place."""
+    from .setup.checklist import rule_place_text
+
     place, message, params = problem
     text = _(message, **params) if params else _(message)
+    if place and place.startswith("rules"):
+        place = rule_place_text(place)
     return f"{place}: {text}" if place else text
 
 
@@ -354,7 +358,7 @@ def _show_problems(form, problems):
             text = _("line %(line)s: %(message)s", line=int(m.group(1)) + 1, message=text)
         target = form._fields.get(name) if name else None
         if target is None:
-            flash(f"{place}: {text}", "error")
+            flash(problem_text((place, message, params)), "error")
             continue
         target.errors = list(target.errors or []) + [text]
 
@@ -385,12 +389,21 @@ def rules_settings(key):
     elif form.is_submitted():
         status = 422
     else:
+        # The default chain follows the stages that exist (no stage:presentation in a
+        # contest without that stage), as the results and the checklist read it.
+        stage_keys = [s.key for s in competition.stages]
         try:
-            rules = R.Rules.from_dict(competition.rules)
+            rules = R.Rules.from_dict(R.with_default_tie_breaks(competition.rules, stage_keys),
+                                      stage_keys)
         except R.SettingsError as e:
-            rules = R.Rules()
+            rules = R.Rules(tie_breaks=())
             for p in e.problems:
                 flash(problem_text(p), "error")
+        else:
+            from .setup.checklist import thin_panel_items
+
+            for item in thin_panel_items(competition, rules):
+                flash(item["text"], "warning")
         _fill_form(form, rules)
     return render_template("admin/results/rules.html", competition=competition, form=form), \
         status

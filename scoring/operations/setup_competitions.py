@@ -29,7 +29,11 @@ def _new(key: str, name: str) -> Competition:
 def create_competition(key: str, name: str, *, default_stages: bool = True) -> Competition:
     """A new competition with the default rules, and the three default stages if asked."""
     competition = _new(key, name)
-    competition.rules = Rules().to_dict()
+    # No tie_breaks stored: the default chain then follows the stages that exist
+    # (rules.with_default_tie_breaks), never naming a stage the contest does not have.
+    rules = Rules().to_dict()
+    rules.pop("tie_breaks")
+    competition.rules = rules
     if default_stages:
         for position, (skey, sname, weight) in enumerate(DEFAULT_STAGES):
             db.session.add(Stage(competition=competition, key=skey, name=sname,

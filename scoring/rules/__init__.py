@@ -40,6 +40,7 @@ from .model import (
     sheet_total,
 )
 from .numbers import check_score, decimal_text, parse_plain_decimal, parse_score, round_half_up
+from .panels import ThinPanel, thin_panels
 from .ranking import (
     Placement,
     RankEntry,

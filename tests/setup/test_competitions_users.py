@@ -96,10 +96,49 @@ def test_overview_checklist_names_problems(app, admin):
     assert "No draw yet." in page
 
 
-def test_overview_flags_tie_break_on_missing_stage(app, admin):
+def test_defaults_follow_the_stages_that_exist(app, admin):
+    # A competition made without stages carries no tie-break naming a stage it lacks.
     admin.post("/admin/competitions/new", data={"key": "e", "name": "空", "start": "empty"})
     page = text(admin.get("/admin/c/e/"))
-    assert 'unknown stage "presentation"' in page
+    assert "unknown stage" not in page and "tie_breaks" not in page
+    rules_page = text(admin.get("/admin/c/e/rules"))
+    assert "stage:presentation" not in rules_page and "raw_mean" in rules_page
+    with app.app_context():
+        comp = db.session.scalar(db.select(Competition).filter_by(key="e"))
+        assert "tie_breaks" not in comp.rules
+        # A chain chosen by hand that names a missing stage is named in words.
+        comp.rules = dict(comp.rules, tie_breaks=["raw_mean", "stage:final"])
+        db.session.commit()
+    page = text(admin.get("/admin/c/e/"))
+    assert 'Rules, Tie-break 2: unknown stage "final"' in page
+    assert "rules.tie_breaks" not in page
+
+
+def test_checklist_warns_of_panels_too_small_for_the_trim(app, admin):
+    """3 judges, trim 1: a team with a recused judge keeps 2 sheets (< 3): named."""
+    from scoring.operations.setup_judges import save_judge
+    from scoring.operations.setup_teams import save_team
+
+    admin.post("/admin/competitions/new", data={"key": "s", "name": "小", "start": "default"})
+    with app.app_context():
+        comp = db.session.scalar(db.select(Competition).filter_by(key="s"))
+        save_team(comp, None, key="T1", name="甲队", members=[
+            ("a", "组织部"), ("b", "宣传部"), ("c", "人事处")])
+        save_team(comp, None, key="T2", name="乙队", members=[
+            ("d", "教务处"), ("e", "科技处"), ("f", "财务处")])
+        for key, dept in (("N1", "组织部"), ("N2", "后勤处"), ("N3", "图书馆")):
+            save_judge(comp, None, key=key, name=f"评委{key}", group="internal",
+                       department=dept)
+        db.session.commit()
+    page = text(admin.get("/admin/c/s/"))
+    assert "甲队 (2)" in page and "乙队" not in page.split("fewer sheets")[1][:300]
+    assert "fewer sheets than the trim needs (3" in page
+    # Lower the trim to 0: nothing to warn about.
+    with app.app_context():
+        comp = db.session.scalar(db.select(Competition).filter_by(key="s"))
+        comp.rules = dict(comp.rules, trim=0)
+        db.session.commit()
+    assert "fewer sheets than the trim needs" not in text(admin.get("/admin/c/s/"))
 
 
 def test_users_add_role_deactivate_password(app, admin):

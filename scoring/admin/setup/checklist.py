@@ -1,13 +1,38 @@
 """The setup checklist on a competition's overview: what is missing or wrong, with links."""
+import re
 from collections import Counter
 from decimal import Decimal
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from ...rules import Rules, decimal_text
+from ...extensions import db
+from ...rules import Rules, decimal_text, thin_panels, with_default_tie_breaks
 from ...rules.errors import SettingsError
 from .common import problem_text
+
+# Where in the rules a problem is, as the rules page names it (not "rules.tie_breaks[0]").
+_RULE_PLACES = {
+    "aggregation": _l("Aggregation"), "trim": _l("Sheets dropped at each end"),
+    "decimals": _l("Decimal places"), "tie_breaks": _l("Tie-break"),
+    "awards": _l("Award tier"), "variance_threshold": _l("Variance threshold"),
+    "calibration_reveal": _l("Calibration reveal"), "groups": _l("Panel groups"),
+}
+
+
+def rule_place_text(place: str) -> str:
+    """"rules.tie_breaks[0]" as "Rules, Tie-break 1": the words of the rules page."""
+    match = re.fullmatch(r"rules(?:\.(\w+))?(?:\[(\d+)\])?(?:\.(.*))?", place or "")
+    if not match or not match.group(1):
+        return str(_("Rules"))
+    name, index, rest = match.groups()
+    label = str(_RULE_PLACES.get(name, name))
+    if index is not None:
+        label += f" {int(index) + 1}"
+    if rest and name == "groups":
+        label += f" ({rest})"
+    return _("Rules, %(where)s", where=label)
 
 
 def _item(level, text, endpoint, key):
@@ -34,12 +59,17 @@ def setup_checklist(competition) -> list[dict]:
         if total == 1 and all(s.criteria for s in stages):
             items.append(_item("ok", _("Stages and rubric are complete."),
                                "admin.setup_stages", key))
+    stage_keys = [s.key for s in stages]
+    rules = None
     try:
-        Rules.from_dict(competition.rules, [s.key for s in stages])
+        rules = Rules.from_dict(with_default_tie_breaks(competition.rules, stage_keys),
+                                stage_keys)
     except SettingsError as e:
         for place, msg, params in e.problems:
-            items.append(_item("bad", f"{place}: " + problem_text(msg, params),
-                               "admin.setup_overview", key))
+            items.append(_item("bad", rule_place_text(place) + _(": ") +
+                               problem_text(msg, params), "admin.rules_settings", key))
+    if rules is not None and stages and teams and judges:
+        items.extend(thin_panel_items(competition, rules))
 
     if not teams:
         items.append(_item("bad", _("No team yet."), "admin.setup_teams", key))
@@ -88,3 +118,46 @@ def setup_checklist(competition) -> list[dict]:
             items.append(_item("ok", _("The draw is made."), "admin.setup_draw", key))
     return items
 
+
+
+def thin_panel_items(competition, rules) -> list[dict]:
+    """Warnings for teams whose expected sheets (after recusals and absences) are fewer
+    than the trim needs: their stage score would keep every sheet and be flagged."""
+    from ...models import Absence
+    from ...operations.sheet_access import recusal_map
+
+    recused = {pair for pair, state in recusal_map(competition).items() if state.recused}
+    absent = {(j, s) for j, s in db.session.execute(
+        db.select(Absence.judge_id, Absence.stage_id)
+        .where(Absence.stage_id.in_([s.id for s in competition.stages])))}
+    names = {t.key: t.name for t in competition.teams}
+    expected = {}
+    for stage in competition.stages:
+        for team in competition.teams:
+            if team.withdrawn:
+                continue
+            by_group = expected.setdefault((stage.key, team.key), {})
+            for judge in competition.judges:
+                if (judge.id, team.id) in recused or (judge.id, stage.id) in absent:
+                    continue
+                by_group[judge.panel_group] = by_group.get(judge.panel_group, 0) + 1
+    items = []
+    by_stage = {}
+    for thin in thin_panels(rules, expected):
+        by_stage.setdefault(thin.stage, []).append(thin)
+    for stage in competition.stages:
+        found = by_stage.get(stage.key)
+        if not found:
+            continue
+        shown = "、".join(_("%(team)s (%(count)s)", team=names[t.team], count=t.sheets)
+                         for t in found[:8])
+        if len(found) > 8:
+            shown += _(" and %(count)s more", count=len(found) - 8)
+        items.append(_item("warn", _(
+            'Stage "%(stage)s": %(count)s teams would be scored on fewer sheets than the '
+            'trim needs (%(needed)s, twice the sheets dropped at each end plus one), after '
+            'recusals and absences, so nothing is dropped and their scores are flagged: '
+            '%(teams)s. Add judges or lower the trim on the rules page.',
+            stage=stage.name, count=len(found), needed=found[0].needed, teams=shown),
+            "admin.rules_settings", competition.key))
+    return items
