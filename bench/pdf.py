@@ -122,7 +122,7 @@ def run(kind="sqlite", teams=1000, judges=9, repeat=5) -> dict:
     from scoring.extensions import db
     from scoring.reports import build
     from scoring.reports.data import load
-    from scoring.reports.page import configured_fonts
+    from scoring.reports.text import configured_fonts
 
     from .bigcontest import build as build_contest
 

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from . import page
 from .common import group_label, judge_label, localized
 from .data import load, num
-from .page import Meta, Section, Styles, esc, grid_table, signature_block
+from .flowables import Section, signature_block
+from .frame import Meta, frame_width, render
 from .sheets import (
     column_widths,
     criterion_head,
@@ -19,6 +19,8 @@ from .sheets import (
     stages_for,
     team_cells,
 )
+from .table import grid_table
+from .text import SHADE, Styles, configured_fonts, esc
 
 ROW_HEIGHT = 10 * mm  # room to write a number by hand
 
@@ -28,8 +30,8 @@ def build_blank_sheets(competition, stage=None) -> bytes:
     """Empty score sheets per judge per stage (stage=None for all stages), landscape A4."""
     data = load(competition, with_results=False)
     stages = stages_for(data, stage)
-    width = page.frame_width(True)
-    st = Styles(page.configured_fonts())
+    width = frame_width(True)
+    st = Styles(configured_fonts())
     meta = Meta(competition=competition.name, title=_("Paper score sheets"), landscape=True)
     story = []
     for s in stages:
@@ -69,7 +71,7 @@ def build_blank_sheets(competition, stage=None) -> bytes:
                     # A plain string is centered over the whole span.
                     row += [_("Recused") if recused else _("Withdrawn")] + [""] * (len(crits) + 1)
                     extra += [("SPAN", (3, i), (-1, i)), ("ALIGN", (3, i), (3, i), "CENTER"),
-                              ("BACKGROUND", (0, i), (-1, i), page.SHADE)]
+                              ("BACKGROUND", (0, i), (-1, i), SHADE)]
                 else:
                     row += [""] * (len(crits) + 2)
                 rows.append(row)
@@ -78,4 +80,4 @@ def build_blank_sheets(competition, stage=None) -> bytes:
                                     row_heights=heights))
     if not story:
         story.append(st.p(_("No judge or no stage yet."), st.body))
-    return page.render(story, meta)
+    return render(story, meta)

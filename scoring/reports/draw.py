@@ -7,10 +7,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
 from .. import rules as R
-from . import page
 from .common import localized
 from .data import load
-from .page import Meta, Styles, esc, grid_table, signature_block
+from .flowables import signature_block
+from .frame import Meta, frame_width, render
+from .table import grid_table
+from .text import Styles, configured_fonts, esc
 
 HASH_DIGITS = 16  # enough of the SHA-256 to check the order by eye
 
@@ -33,8 +35,8 @@ def _draw_time(competition) -> str:
 def build_draw(competition) -> bytes:
     """The draw PDF: method, seed, algorithm, the team list in order; supervisor signs."""
     data = load(competition, with_results=False)
-    st = Styles(page.configured_fonts())
-    width = page.frame_width(False)
+    st = Styles(configured_fonts())
+    width = frame_width(False)
     meta = Meta(competition=competition.name, title=_("Draw results"))
     seed = competition.draw_seed
     random = competition.draw_method == "random" and bool(seed)
@@ -91,4 +93,4 @@ def build_draw(competition) -> bytes:
                  st.markup(esc(text.strip()).replace("\n", "<br/>"), st.body),
                  Spacer(1, 2 * mm), st.p(command, st.mono)]
         story.append(KeepTogether(block))
-    return page.render(story, meta)
+    return render(story, meta)

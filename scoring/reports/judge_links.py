@@ -12,10 +12,10 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from ..models import Judge
 from ..operations.tokens import judge_link_path
-from . import page
 from .common import group_label, localized
 from .data import load
-from .page import Meta, Styles, esc
+from .frame import Meta, frame_height, frame_width, render
+from .text import MUTED, Styles, configured_fonts, esc
 
 COLUMNS, ROWS = 2, 4
 
@@ -83,7 +83,7 @@ class CardSheet(Flowable):
             col, row = i % COLUMNS, i // COLUMNS
             self._card(c, col * cw, self.height - (row + 1) * ch, cw, ch, card)
         c.saveState()
-        c.setStrokeColor(page.MUTED)
+        c.setStrokeColor(MUTED)
         c.setLineWidth(0.5)
         c.setDash(4, 3)
         for k in range(COLUMNS + 1):
@@ -97,7 +97,7 @@ class CardSheet(Flowable):
 def build_judge_links(competition, base_url="http://127.0.0.1:5000") -> bytes:
     """The judge-links PDF: one card per judge, eight per page, with cut lines."""
     data = load(competition, with_results=False)
-    st = Styles(page.configured_fonts())
+    st = Styles(configured_fonts())
     meta = Meta(competition=competition.name, title=_("Judge login cards"))
     rows = {j.key: j for j in competition.judges}
     cards = []
@@ -108,7 +108,7 @@ def build_judge_links(competition, base_url="http://127.0.0.1:5000") -> bytes:
             group += " · " + judge.department
         cards.append({"name": f"{judge.name}（{judge.key}）", "group": group,
                       "url": judge_link(base_url, row)})
-    width, height = page.frame_width(False), page.frame_height(False)
+    width, height = frame_width(False), frame_height(False)
     story = []
     per_page = COLUMNS * ROWS
     for start in range(0, len(cards), per_page):
@@ -118,4 +118,4 @@ def build_judge_links(competition, base_url="http://127.0.0.1:5000") -> bytes:
                                competition.name))
     if not story:
         story.append(st.p(_("No judge yet."), st.body))
-    return page.render(story, meta)
+    return render(story, meta)

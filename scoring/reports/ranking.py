@@ -3,10 +3,12 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from . import page
 from .common import awards_summary, localized, rules_summary, tie_break_label
 from .data import load, num
-from .page import Meta, Styles, grid_table, signature_block
+from .flowables import fit, runs_cell, signature_block
+from .frame import Meta, frame_width, render
+from .table import grid_table
+from .text import MUTED, SHADE, Styles, configured_fonts, fit_lines, text_cells
 
 
 class Remarks:
@@ -50,8 +52,8 @@ def build_ranking(competition) -> bytes:
     data = load(competition)
     result = data.result
     wide = len(data.stages) > 3
-    width = page.frame_width(wide)
-    st = Styles(page.configured_fonts())
+    width = frame_width(wide)
+    st = Styles(configured_fonts())
     title = _("Final ranking")
     meta = Meta(competition=competition.name, title=title, provisional=result.provisional,
                 landscape=wide,
@@ -86,7 +88,7 @@ def build_ranking(competition) -> bytes:
     labels = [_("Rank"), _("Draw no."), _("Team")]
     labels += [f"{s.name or s.key}\n×{num(s.weight)}" for s in data.stages]
     labels += [_("Final score"), _("Award"), _("Remarks")]
-    head = [page.fit_lines(text, w, st.head) for text, w in zip(labels, widths, strict=True)]
+    head = [fit_lines(text, w, st.head) for text, w in zip(labels, widths, strict=True)]
 
     rows, extra = [], []
     remarks = Remarks(data)
@@ -94,31 +96,31 @@ def build_ranking(competition) -> bytes:
         team = data.teams[t.team]
         members = "、".join(name for name, _dept in data.members.get(t.team, []))
         lines = [[(team.name or team.key, None, None), (" ", None, None),
-                  (team.key, 7, page.MUTED)]]
+                  (team.key, 7, MUTED)]]
         if members:
-            lines.append([(members, 7, page.MUTED)])
+            lines.append([(members, 7, MUTED)])
         rank = "—" if t.rank is None else (f"{t.rank}=" if t.tied else str(t.rank))
-        row = [page.fit(rank, widths[0], st.cell_center),
-               page.fit(t.draw if t.draw is not None else "—", widths[1], st.cell_center),
-               page.runs_cell(lines, team_w, st.cell)]
+        row = [fit(rank, widths[0], st.cell_center),
+               fit(t.draw if t.draw is not None else "—", widths[1], st.cell_center),
+               runs_cell(lines, team_w, st.cell)]
         for s in data.stages:
             r = t.stages.get(s.key)
-            row.append(page.fit(num(r.score, decimals) if r and r.score is not None else "—",
-                                stage_w, st.cell_right))
-        row += [page.fit(num(t.final, decimals) if t.final is not None else "—",
-                         widths[final_col], st.cell_right),
-                page.fit(t.award or "", widths[final_col + 1], st.cell_center),
-                page.fit(remarks(t), widths[final_col + 2], st.cell_small)]
+            row.append(fit(num(r.score, decimals) if r and r.score is not None else "—",
+                           stage_w, st.cell_right))
+        row += [fit(num(t.final, decimals) if t.final is not None else "—",
+                    widths[final_col], st.cell_right),
+                fit(t.award or "", widths[final_col + 1], st.cell_center),
+                fit(remarks(t), widths[final_col + 2], st.cell_small)]
         rows.append(row)
         if i % 2 == 0:
-            extra.append(("BACKGROUND", (0, i), (-1, i), page.SHADE))
+            extra.append(("BACKGROUND", (0, i), (-1, i), SHADE))
     last = len(rows)
-    styles = page.text_cells(st.head, (0, 0), (-1, 0))
+    styles = text_cells(st.head, (0, 0), (-1, 0))
     if rows:
-        styles += (page.text_cells(st.cell_center, (0, 1), (1, last))
-                   + page.text_cells(st.cell_right, (3, 1), (final_col, last))
-                   + page.text_cells(st.cell_center, (final_col + 1, 1), (final_col + 1, last))
-                   + page.text_cells(st.cell_small, (final_col + 2, 1), (final_col + 2, last)))
+        styles += (text_cells(st.cell_center, (0, 1), (1, last))
+                   + text_cells(st.cell_right, (3, 1), (final_col, last))
+                   + text_cells(st.cell_center, (final_col + 1, 1), (final_col + 1, last))
+                   + text_cells(st.cell_small, (final_col + 2, 1), (final_col + 2, last)))
     extra = styles + extra
 
     fp = st.p(_("Results fingerprint: %(fp)s (the same code is shown on the results "
@@ -126,4 +128,4 @@ def build_ranking(competition) -> bytes:
                 fp=result.fingerprint), st.small)
     sig = signature_block(st, [_("Chief judge signature"), _("Supervisor signature")], width)
     story.append(grid_table(head, rows, widths, signature=[fp, sig], styles_extra=extra))
-    return page.render(story, meta)
+    return render(story, meta)

@@ -3,14 +3,16 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from . import page
 from .common import group_label, judge_label, localized
 from .data import ReportData, load, num
-from .page import Meta, Section, Styles, esc, fit, grid_table, signature_block
+from .flowables import Section, fit, signature_block
+from .frame import Meta, frame_width, render
+from .table import grid_table
+from .text import MUTED, SHADE, Styles, configured_fonts, esc
 
 # Above this many criteria the sheet is printed in landscape.
 PORTRAIT_MAX_CRITERIA = 5
-GREY = page.SHADE
+GREY = SHADE
 
 
 def stages_for(data: ReportData, stage_key=None) -> tuple:
@@ -39,7 +41,7 @@ def row_styles(n_criteria, status_column=True):
     out = [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (first, 1), (last, -1), "RIGHT")]
     if status_column:
         out += [("FONTSIZE", (-1, 1), (-1, -1), 7.5),
-                ("TEXTCOLOR", (-1, 1), (-1, -1), page.MUTED)]
+                ("TEXTCOLOR", (-1, 1), (-1, -1), MUTED)]
     return out
 
 
@@ -109,8 +111,8 @@ def build_sheets(competition, stage=None) -> bytes:
     data = load(competition, with_results=False)
     stages = stages_for(data, stage)
     wide = any(len(s.criteria) > PORTRAIT_MAX_CRITERIA for s in stages)
-    width = page.frame_width(wide)
-    st = Styles(page.configured_fonts())
+    width = frame_width(wide)
+    st = Styles(configured_fonts())
     meta = Meta(competition=competition.name, title=_("Score sheets"), landscape=wide)
     story = []
     for s in stages:
@@ -131,4 +133,4 @@ def build_sheets(competition, stage=None) -> bytes:
             story.append(_judge_sheet(st, data, judge, s, width))
     if not story:
         story.append(st.p(_("No judge or no stage yet."), st.body))
-    return page.render(story, meta)
+    return render(story, meta)

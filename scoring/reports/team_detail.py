@@ -7,11 +7,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
 from .. import rules as R
-from . import page
 from .common import group_label, judge_label, localized, team_label
 from .data import load, num
-from .page import Meta, Section, Struck, Styles, fit, grid_table, signature_block
+from .flowables import Section, Struck, fit, signature_block
+from .frame import Meta, frame_width, render
 from .sheets import criterion_head
+from .table import grid_table
+from .text import MUTED, SHADE, Styles, configured_fonts
 
 
 def exact_text(value: Fraction | None, decimals: int) -> str:
@@ -92,7 +94,7 @@ def _stage_table(st, data, team, stage, sr, width, heads):
     font = st.fonts.regular
     rows = []
     extra = [("ALIGN", (1, 1), (n + 1, -1), "RIGHT"), ("FONTSIZE", (-1, 1), (-1, -1), 7.5),
-             ("TEXTCOLOR", (-1, 1), (-1, -1), page.MUTED),
+             ("TEXTCOLOR", (-1, 1), (-1, -1), MUTED),
              ("TOPPADDING", (0, 1), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 1), (-1, -1), 1.5)]
     for i, judge in enumerate(data.judges, start=1):
         sheet = data.sheets.get((judge.key, team.key, stage.key))
@@ -103,7 +105,7 @@ def _stage_table(st, data, team, stage, sr, width, heads):
         if data.recusals[(judge.key, team.key)].recused:
             row += [_("Recused")] + [""] * n + [""]
             extra += [("SPAN", (1, i), (n + 1, i)), ("ALIGN", (1, i), (1, i), "CENTER"),
-                      ("BACKGROUND", (0, i), (-1, i), page.SHADE)]
+                      ("BACKGROUND", (0, i), (-1, i), SHADE)]
             rows.append(row)
             continue
         values = [sheet.scores.get(c.key) if sheet else None for c in crits]
@@ -125,7 +127,7 @@ def _stage_table(st, data, team, stage, sr, width, heads):
             notes.append(_("Draft (not counted)"))
         row.append(fit("；".join(notes), tail[1], st.cell_small))
         if res is None:
-            extra.append(("BACKGROUND", (0, i), (-1, i), page.SHADE))
+            extra.append(("BACKGROUND", (0, i), (-1, i), SHADE))
         rows.append(row)
     return grid_table(head, rows, widths, styles_extra=extra)
 
@@ -138,8 +140,8 @@ def build_team_detail(competition, team=None) -> bytes:
     heads = {}  # stage key -> header row, shared by every team's table of that stage
     result = data.result
     wide = any(len(s.criteria) > 6 for s in data.stages)
-    width = page.frame_width(wide)
-    st = Styles(page.configured_fonts())
+    width = frame_width(wide)
+    st = Styles(configured_fonts())
     decimals = data.contest.rules.decimals
     meta = Meta(competition=competition.name, title=_("Team score details"),
                 provisional=result.provisional, landscape=wide,
@@ -193,4 +195,4 @@ def build_team_detail(competition, team=None) -> bytes:
         story.append(KeepTogether([st.p(line, st.big) for line in lines] + [sig]))
     if not story:
         story.append(st.p(_("No team yet."), st.body))
-    return page.render(story, meta)
+    return render(story, meta)

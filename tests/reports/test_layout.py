@@ -1,6 +1,7 @@
-"""The table layout every report shares (reports/page.py): its own line wrapping instead
-of a Paragraph per cell, long tables split page by page exactly where reportlab splits
-them, text drawn exactly as reportlab draws it, and the signature kept with the last rows.
+"""The table layout every report shares (reports/text.py, flowables.py, table.py): its own
+line wrapping instead of a Paragraph per cell, long tables split page by page exactly where
+reportlab splits them, text drawn exactly as reportlab draws it, and the signature kept
+with the last rows.
 """
 from unittest import mock
 
@@ -9,23 +10,16 @@ from flask_babel import force_locale
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from PIL import ImageChops
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Spacer, Table
 
-from scoring.reports import page
+from scoring.reports import frame
+from scoring.reports.flowables import Lines, Struck, fit, runs_cell, signature_block
 from scoring.reports.fonts import report_fonts
-from scoring.reports.page import (
-    Lines,
-    Meta,
-    Struck,
-    Styles,
-    esc,
-    fit,
-    grid_table,
-    runs_cell,
-    signature_block,
-    wrap_text,
-)
+from scoring.reports.frame import Meta
+from scoring.reports.table import FastTable, grid_table
+from scoring.reports.text import MUTED, SHADE, Styles, esc, fit_lines, text_cells, wrap_text
 
 from .pdfcheck import page_count, render, squeeze, text, write
 
@@ -90,31 +84,31 @@ def test_wrap_breaks_exactly_where_a_paragraph_breaks(pieces, avail, style_name)
 
 def test_fit_gives_string_lines_or_paragraph_and_escapes_nothing_it_should_not():
     s = ST.cell_small
-    assert fit("同分", 30 * page.mm, s) == "同分"
+    assert fit("同分", 30 * mm, s) == "同分"
     quoted = "它说\"好\"，it's 'fine' — 同分，按现场展示得分区分（78.36）" * 2
-    cell = fit(quoted, 30 * page.mm, s)
+    cell = fit(quoted, 30 * mm, s)
     assert isinstance(cell, Lines)
     # The lines are the text itself: nothing escaped (no &quot;), nothing lost.
     assert squeeze("".join(run[0] for line in cell.lines for run in line)) == squeeze(quoted)
     markup = "R&D 队 <b>粗</b> " * 4
-    assert isinstance(fit(markup, 30 * page.mm, s), Paragraph)
+    assert isinstance(fit(markup, 30 * mm, s), Paragraph)
 
 
 @pytest.fixture
 def ctx(sqlite_app, monkeypatch):
     """An app context in Chinese, the printed time fixed (pages compare pixel for pixel)."""
-    monkeypatch.setattr(page, "printed_time", lambda: "2026-01-01 00:00")
+    monkeypatch.setattr(frame, "printed_time", lambda: "2026-01-01 00:00")
     with sqlite_app.app_context(), force_locale("zh_CN"):
         yield
 
 
 def test_fitted_cells_print_literally(ctx, tmp_path):
-    width = page.frame_width(False)
-    widths = [30 * page.mm, width - 30 * page.mm]
+    width = frame.frame_width(False)
+    widths = [30 * mm, width - 30 * mm]
     rows = [[fit("R&D <b>x</b> " * 3, widths[0], ST.cell), "a"],
             [fit("它说\"好\"，it's 'fine' 长长的备注" * 2, widths[0], ST.cell), "b"]]
     table = grid_table(["一", "二"], rows, widths, font=ST.fonts.regular)
-    body = squeeze(text(write(tmp_path, "t.pdf", page.render([table], Meta("赛", "表")))))
+    body = squeeze(text(write(tmp_path, "t.pdf", frame.render([table], Meta("赛", "表")))))
     assert squeeze("R&D <b>x</b> " * 3) in body
     assert squeeze("它说\"好\"，it's 'fine' 长长的备注" * 2) in body
 
@@ -123,20 +117,20 @@ def test_fitted_cells_print_literally(ctx, tmp_path):
 
 def _story(n):
     """A ruled table of n rows of every kind of cell a report has, with a signature."""
-    width = page.frame_width(False)
-    widths = [12 * page.mm, 50 * page.mm, 20 * page.mm, 20 * page.mm,
-              width - 102 * page.mm - 30 * page.mm, 30 * page.mm]
+    width = frame.frame_width(False)
+    widths = [12 * mm, 50 * mm, 20 * mm, 20 * mm,
+              width - 102 * mm - 30 * mm, 30 * mm]
     last = max(n, 1)
     rows = []
-    extra = (page.text_cells(ST.cell_center, (0, 1), (0, last))
-             + page.text_cells(ST.cell_small, (4, 1), (4, last)))
+    extra = (text_cells(ST.cell_center, (0, 1), (0, last))
+             + text_cells(ST.cell_small, (4, 1), (4, last)))
     for i in range(1, n + 1):
         key = f"R{i:03d}"
         note = "同分，按现场展示得分区分（78.36）" if i % 3 == 0 else ""
         if i % 7 == 0:
             note += "很长的备注" * 6
         team = runs_cell([[(f"队伍{i}", None, None), (" ", None, None),
-                           (f"T{i}", 7, page.MUTED)], [("成员甲、成员乙", 7, page.MUTED)]],
+                           (f"T{i}", 7, MUTED)], [("成员甲、成员乙", 7, MUTED)]],
                          widths[1], ST.cell)
         if i % 11 == 0:
             team = runs_cell([[("这是一个名字特别特别长的参赛队伍用来检查换行" * 2, None, None)]],
@@ -145,21 +139,21 @@ def _story(n):
         rows.append([key, team, score, "" if i % 4 == 0 else "一等奖",
                      fit(note, widths[4], ST.cell_small), Paragraph(esc(f"<K{i}>"), ST.cell)])
         if i % 2 == 0:
-            extra.append(("BACKGROUND", (0, i), (-1, i), page.SHADE))
+            extra.append(("BACKGROUND", (0, i), (-1, i), SHADE))
         if i % 13 == 0:
             extra += [("SPAN", (2, i), (3, i)), ("ALIGN", (2, i), (2, i), "CENTER")]
     sig = signature_block(ST, ["总评委签字", "监审签字"], width)
-    head = [page.fit_lines(t, w, ST.head) for t, w in
+    head = [fit_lines(t, w, ST.head) for t, w in
             zip(["名次", "队伍", "得分", "奖项", "备注", "键"], widths, strict=True)]
     table = grid_table(head, rows, widths, signature=[ST.p("指纹 abc", ST.small), sig],
                        styles_extra=extra)
-    return [Spacer(1, 5 * page.mm), table]
+    return [Spacer(1, 5 * mm), table]
 
 
 def _build(tmp_path, name, n, table_class=None, **kw):
     """The story rendered; with table_class, grid_table makes that class of table."""
-    with mock.patch.object(page, "FastTable", table_class or page.FastTable):
-        pdf = page.render(_story(n, **kw), Meta("赛", "排名"))
+    with mock.patch("scoring.reports.table.FastTable", table_class or FastTable):
+        pdf = frame.render(_story(n, **kw), Meta("赛", "排名"))
     return write(tmp_path, name, pdf)
 
 
