@@ -34,13 +34,15 @@ def _stage_snapshot(stage) -> dict:
 def parse_criteria(rows) -> list[dict]:
     """Checked criteria from form rows (dicts key/name/description/max/step/id/remove).
 
-    Blank rows are skipped; SetupError names the row (1-based) and the field.
+    Blank rows are skipped: a row with no key, name, maximum or description is blank
+    even when it carries a step (the form pre-fills the spare rows' step, so a stage
+    saved unchanged sends them back). SetupError names the row (1-based) and the field.
     """
     out, keys = [], set()
     for index, row in enumerate(rows, start=1):
         if row.get("remove"):
             continue
-        if not any((row.get(f) or "").strip() for f in ("key", "name", "max", "step")):
+        if not any((row.get(f) or "").strip() for f in ("key", "name", "max", "description")):
             continue
         where = f"criteria-{index}"
         try:

@@ -48,9 +48,12 @@ def test_create_with_default_stages(app, key):
         assert [(s.key, s.weight) for s in comp.stages] == [
             ("plan", Decimal("0.3")), ("presentation", Decimal("0.5")),
             ("reflection", Decimal("0.2"))]
-        from scoring.rules import Rules
+        from scoring.rules import Rules, with_default_tie_breaks
 
-        assert comp.rules == Rules().to_dict()
+        # The default rules; the tie-break chain is left to follow the stages.
+        keys = [s.key for s in comp.stages]
+        assert "tie_breaks" not in comp.rules
+        assert Rules.from_dict(with_default_tie_breaks(comp.rules, keys), keys) == Rules()
 
 
 def test_save_rubric(app, client, key):
@@ -184,3 +187,55 @@ def test_stage_without_criteria_cannot_open(app, client, key):
                            follow_redirects=True)
     assert "has no criteria yet" in text(response)
     assert competition(app, key)["stages"]["presentation"] == "draft"
+
+
+def _form_fields(page: str) -> dict:
+    """The values a browser would send back from the page's largest POST form."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms, self.values, self.in_form, self.textarea = [], {}, False, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form" and (a.get("method") or "").lower() == "post":
+                self.in_form, self.values = True, {}
+                self.forms.append(self.values)
+            elif self.in_form and tag == "input" and a.get("name"):
+                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                    return
+                if a.get("type") not in ("submit", "button"):
+                    self.values[a["name"]] = a.get("value") or ""
+            elif self.in_form and tag == "textarea":
+                self.textarea = a.get("name")
+                self.values[self.textarea] = ""
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.values[self.textarea] += data
+
+        def handle_endtag(self, tag):
+            if tag == "textarea":
+                self.textarea = None
+            elif tag == "form":
+                self.in_form = False
+
+    parser = Fields()
+    parser.feed(page)
+    return max(parser.forms, key=len)
+
+
+def test_saving_a_stage_unchanged_succeeds(app, client, key):
+    """The edit page's spare criterion rows carry a pre-filled step: sent back as they
+    are, they are blank rows, not criteria without a key."""
+    sid = stage_id(app)
+    assert client.post(f"/admin/c/{key}/stages/{sid}/edit",
+                       data=rubric(goals=("25", "0.5"))).status_code == 302
+    fields = _form_fields(text(client.get(f"/admin/c/{key}/stages/{sid}/edit")))
+    assert any(k.endswith("-step") and v for k, v in fields.items()
+               if fields.get(k.replace("-step", "-key")) == "")  # a spare row with a step
+    response = client.post(f"/admin/c/{key}/stages/{sid}/edit", data=fields)
+    assert response.status_code == 302, text(response)
+    assert criteria(app) == [("goals", "25", "0.5")]
