@@ -1,7 +1,7 @@
-"""Organizer pages: setup, live progress, results, reports (one module per area)."""
+"""Organizer pages: setup, rules, live progress, results, reports (one module per area)."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
 # Each module registers its routes and menu entries on bp at import.
-from . import live, reports, results, routes, setup  # noqa: E402,F401
+from . import live, reports, results, routes, rules, setup  # noqa: E402,F401

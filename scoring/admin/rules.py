@@ -1,0 +1,177 @@
+"""The rules page: a competition's rule settings as a form, validated as a whole."""
+from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from .. import rules as R
+from ..extensions import db
+from ..operations.rules_settings import update_rules
+from ..web.lookups import competition_or_404
+from ..web.security import admin_required
+from . import bp, nav
+from .results import problem_text
+
+nav.register(15, "admin.rules_settings", _l("Rules"), admin_only=True)
+
+
+class RulesForm(FlaskForm):
+    """Every rule setting of a competition (DESIGN section 2)."""
+
+    aggregation = SelectField(_l("Stage score"), choices=[
+        SelectChoice("pooled", _l("Pooled: drop the highest and lowest of the whole panel")),
+        SelectChoice("weighted_groups",
+                     _l("Weighted groups: each panel group averaged, then weighted"))])
+    trim = IntegerField(_l("Sheets dropped at each end (pooled)"),
+                        validators=[InputRequired()])
+    external_weight = StringField(_l("External judges: weight"), validators=[Length(max=24)])
+    external_trim = IntegerField(_l("External judges: sheets dropped at each end"),
+                                 validators=[InputRequired()])
+    internal_weight = StringField(_l("Internal judges: weight"), validators=[Length(max=24)])
+    internal_trim = IntegerField(_l("Internal judges: sheets dropped at each end"),
+                                 validators=[InputRequired()])
+    decimals = IntegerField(_l("Decimal places"), validators=[InputRequired()])
+    tie_breaks = TextAreaField(_l("Tie-breaks, one per line"), validators=[Optional()],
+                               description=_l("stage:KEY, raw_mean, raw_sum, dropped_sum or "
+                                              "group_mean:external / group_mean:internal"))
+    awards = TextAreaField(_l("Award tiers, one per line"), validators=[Optional()],
+                           description=_l("Name, then share or count: "
+                                          "一等奖 share 0.2 / 二等奖 count 5"))
+    variance_threshold = StringField(_l("Variance flag threshold (points)"),
+                                     validators=[Length(max=24)])
+    calibration_reveal = IntegerField(_l("Reveal the first N teams together (0: off)"),
+                                      validators=[InputRequired()])
+    reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)])
+
+
+def _fill_form(form, rules):
+    form.aggregation.data = rules.aggregation
+    form.trim.data = rules.trim
+    for name in ("external", "internal"):
+        grp = rules.groups.get(name)
+        getattr(form, f"{name}_weight").data = R.decimal_text(grp.weight) if grp else ""
+        getattr(form, f"{name}_trim").data = grp.trim if grp else 0
+    form.decimals.data = rules.decimals
+    form.tie_breaks.data = "\n".join(rules.tie_breaks)
+    form.awards.data = "\n".join(
+        f"{a.name} count {a.count}" if a.count is not None
+        else f"{a.name} share {R.decimal_text(a.share)}" for a in rules.awards)
+    form.variance_threshold.data = R.decimal_text(rules.variance_threshold)
+    form.calibration_reveal.data = rules.calibration_reveal
+
+
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _settings_from_form(form):
+    """The form as a rules dict, and the problems of lines that could not be read."""
+    problems = []
+    awards = []
+    for i, line in enumerate(_lines(form.awards.data)):
+        parts = line.rsplit(None, 2)
+        if len(parts) != 3 or parts[1] not in ("share", "count"):
+            problems.append((f"rules.awards[{i}]", R.N_('write a name, then "share 0.2" or '
+                                                        '"count 5"'), {}))
+            continue
+        name, kind, value = parts
+        if kind == "count":
+            if not value.isdigit():
+                problems.append((f"rules.awards[{i}].count", R.N_("give a whole number"), {}))
+                continue
+            awards.append({"name": name, "count": int(value)})
+        else:
+            awards.append({"name": name, "share": value})
+    settings = {
+        "aggregation": form.aggregation.data, "trim": form.trim.data,
+        "groups": {name: {"weight": getattr(form, f"{name}_weight").data.strip(),
+                          "trim": getattr(form, f"{name}_trim").data}
+                   for name in ("external", "internal")},
+        "decimals": form.decimals.data,
+        "tie_breaks": _lines(form.tie_breaks.data),
+        "awards": awards,
+        "variance_threshold": form.variance_threshold.data.strip(),
+        "calibration_reveal": form.calibration_reveal.data,
+    }
+    return settings, problems
+
+
+# Which form field a problem's place belongs to (longest prefix first).
+_PLACE_FIELDS = [
+    ("rules.groups.external", "external_weight"), ("rules.groups.internal", "internal_weight"),
+    ("rules.groups", "external_weight"), ("rules.aggregation", "aggregation"),
+    ("rules.trim", "trim"), ("rules.decimals", "decimals"), ("rules.tie_breaks", "tie_breaks"),
+    ("rules.awards", "awards"), ("rules.variance_threshold", "variance_threshold"),
+    ("rules.calibration_reveal", "calibration_reveal"),
+]
+
+
+def _show_problems(form, problems):
+    """Put each problem on its field, with its line number for list fields."""
+    import re
+
+    for place, message, params in problems:
+        text = _(message, **params) if params else _(message)
+        name = None
+        if place.endswith(".trim") and place.startswith("rules.groups."):
+            name = place.split(".")[2] + "_trim"
+        for prefix, fld in _PLACE_FIELDS:
+            if name is None and place.startswith(prefix):
+                name = fld
+        m = re.match(r"rules\.(?:tie_breaks|awards)\[(\d+)\]", place)
+        if m:
+            text = _("line %(line)s: %(message)s", line=int(m.group(1)) + 1, message=text)
+        target = form._fields.get(name) if name else None
+        if target is None:
+            flash(problem_text((place, message, params)), "error")
+            continue
+        target.errors = list(target.errors or []) + [text]
+
+
+@bp.route("/c/<key>/rules", methods=["GET", "POST"])
+@admin_required
+def rules_settings(key):
+    """The rule settings form: validated as a whole, saved with an audit entry."""
+    competition = competition_or_404(key)
+    g.page_title = _("Rules")
+    form = RulesForm()
+    status = 200
+    if form.validate_on_submit():
+        settings, problems = _settings_from_form(form)
+        if not problems:
+            try:
+                changed = update_rules(competition, settings, reason=form.reason.data or "")
+            except R.SettingsError as e:
+                db.session.rollback()
+                problems = e.problems
+            else:
+                db.session.commit()
+                flash(_("The rules are saved.") if changed else _("Nothing was changed."),
+                      "success")
+                return redirect(url_for("admin.rules_settings", key=key))
+        _show_problems(form, problems)
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    else:
+        # The default chain follows the stages that exist (no stage:presentation in a
+        # contest without that stage), as the results and the checklist read it.
+        stage_keys = [s.key for s in competition.stages]
+        try:
+            rules = R.Rules.from_dict(R.with_default_tie_breaks(competition.rules, stage_keys),
+                                      stage_keys)
+        except R.SettingsError as e:
+            rules = R.Rules(tie_breaks=())
+            for p in e.problems:
+                flash(problem_text(p), "error")
+        else:
+            from .setup.checklist import thin_panel_items
+
+            for item in thin_panel_items(competition, rules):
+                flash(item["text"], "warning")
+        _fill_form(form, rules)
+    return render_template("admin/results/rules.html", competition=competition, form=form), \
+        status
