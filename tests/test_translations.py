@@ -28,8 +28,14 @@ def _translated() -> dict[str, str]:
         with po.open("rb") as fh:
             for message in read_po(fh):
                 if message.id:
-                    msgid = message.id[0] if isinstance(message.id, tuple) else message.id
-                    out[msgid] = message.string
+                    # A plural message (ngettext) covers its singular and plural ids;
+                    # Chinese has one form.
+                    ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                    string = message.string
+                    if isinstance(string, tuple):
+                        string = string[0]
+                    for msgid in ids:
+                        out[msgid] = string
     return out
 
 

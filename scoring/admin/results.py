@@ -114,9 +114,14 @@ def results(key):
     if contest is None:
         return render_template("admin/results/problems.html", competition=competition,
                                problems=result), 409
+    from .review import review_lines
+
     return render_template("admin/results/ranking.html", competition=competition,
                            contest=contest, result=result,
-                           rows=ranking_rows(competition, contest, result))
+                           rows=ranking_rows(competition, contest, result),
+                           review=review_lines(competition, contest, result),
+                           published=bool(competition.stages) and all(
+                               s.state == "published" for s in competition.stages))
 
 
 @bp.route("/c/<key>/results.<fmt>")
@@ -240,6 +245,3 @@ def team_result(key, team_key):
                            tie_note=tie_note_text(t.tie_note,
                                                   {s.key: s.name for s in contest.stages}),
                            group_labels=GROUP_LABELS)
-
-
-# ---- rule settings ----------------------------------------------------------------------

@@ -183,3 +183,31 @@ def change_state(stage, target: str, reason: str = "") -> None:
            before={"state": before}, after={"state": target}, reason=reason)
     bump_live(stage.competition)
     db.session.flush()
+
+
+def publish_problems(competition) -> list[tuple]:
+    """Why the results cannot be published yet, as (message, params); empty when they can."""
+    out = []
+    if not competition.stages:
+        out.append((N_("There is no stage yet."), {}))
+    for stage in competition.stages:
+        if stage.state == "open":
+            out.append((N_('Stage "%(stage)s" is still open for scoring: close it first.'),
+                        {"stage": stage.name}))
+        elif stage.state == "draft":
+            out.append((N_('Stage "%(stage)s" has not been scored yet.'),
+                        {"stage": stage.name}))
+    return out
+
+
+def publish_results(competition, reason: str = "") -> list:
+    """Publish every closed stage at once (the results page's button); returns them."""
+    problems = publish_problems(competition)
+    if problems:
+        raise SetupError(*problems[0])
+    published = []
+    for stage in competition.stages:
+        if stage.state == "closed":
+            change_state(stage, "published", reason)
+            published.append(stage)
+    return published

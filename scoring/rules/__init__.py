@@ -52,6 +52,7 @@ from .ranking import (
 )
 from .recusal import RecusalState, automatic_recusal, recusal_matrix
 from .reveal import revealable
+from .review import ReviewItem, award_boundary_ties, review_items
 from .settings import (
     AGGREGATIONS,
     DEFAULT_AWARDS,
