@@ -202,3 +202,37 @@ def test_audit_log_filters_and_pages(app, admin):
     assert "0 entries" in page
     page = text(admin.get("/admin/audit?date_from=not-a-date&page=abc"))
     assert re.search(r"\d+ entries", page)
+
+
+def test_audit_log_reads_as_sentences_with_names(app, admin, demo):
+    """Who did what to whom, with names and translated states, not codes or JSON keys."""
+    from scoring.models import ScoreSheet, Stage
+    from scoring.operations.setup_stages import change_state
+    from scoring.operations.sheets import reopen
+
+    with app.app_context():
+        stage = db.session.scalar(db.select(Stage).filter_by(key="plan"))
+        change_state(stage, "open", "补录")
+        sheet = db.session.scalar(db.select(ScoreSheet).filter_by(stage_id=stage.id,
+                                                                  status="submitted"))
+        judge, team = sheet.judge.name, sheet.team.name
+        reopen(sheet, "评委要求修改", actor="user:admin")
+        db.session.commit()
+    def words(response):
+        flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(response)))
+        return flat.replace(" :", ":").replace("： ", "：")
+
+    page = words(admin.get("/admin/audit"))
+    assert "reopened a stage for scoring: 方案设计" in page
+    assert "state: closed → open" in page
+    assert f"reopened a score sheet: {judge}'s sheet for {team}, 方案设计" in page
+    assert "status: submitted → draft" in page
+    assert "评委要求修改" in page
+    admin.get("/lang/zh_CN")
+    page = words(admin.get("/admin/audit"))
+    assert "重新开放了环节评分：方案设计" in page
+    assert "状态：已关闭 → 评分中" in page
+    assert "用户名：admin" in page and "角色：管理员" in page  # a code only where it is one
+    # Codes only in the collapsed technical details.
+    visible = page.split("技术细节")[0]
+    assert "stage.reopen" not in visible and "user:admin" not in visible

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from ...extensions import db
 from ...models import AuditEntry, Competition
 from .. import bp, nav
+from .audit_text import describe
 from .common import admin_only
 from .forms import AuditFilterForm, choices
 
@@ -66,5 +67,6 @@ def setup_audit():
     pages = max(1, -(-total // PER_PAGE))
     args = {k: v for k, v in request.args.items() if k != "page"}
     g.page_title = _("Audit log")
-    return render_template("admin/setup/audit.html", form=form, entries=entries, names=names,
-                           page=page, pages=pages, total=total, args=args, pretty=_pretty)
+    return render_template("admin/setup/audit.html", form=form, rows=describe(entries),
+                           names=names, page=page, pages=pages, total=total, args=args,
+                           pretty=_pretty)
