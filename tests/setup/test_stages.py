@@ -1,5 +1,6 @@
 """Stages, rubric and the stage lifecycle."""
 import html as html_lib
+import re
 from decimal import Decimal
 
 import pytest
@@ -142,8 +143,16 @@ def _ready_to_open(app, client, key):
         comp = db.session.scalar(db.select(Competition).filter_by(key=key))
         save_team(comp, None, key="T1", name="队", members=[
             ("a", "组织部"), ("b", "宣传部"), ("c", "人事处")])
+        from scoring.operations.setup_judges import save_judge
+
+        save_judge(comp, None, key="X1", name="外请甲", group="external")
+        save_judge(comp, None, key="N1", name="校内乙", group="internal", department="组织部")
+        save_judge(comp, None, key="N2", name="校内丙", group="internal", department="后勤处")
         db.session.commit()
     return sid
+
+
+YES = {"confirm": "yes"}
 
 
 def test_lifecycle(app, client, key):
@@ -162,18 +171,29 @@ def test_lifecycle(app, client, key):
         assert db.session.scalar(db.select(Competition.live_version).filter_by(key=key)) \
             == version + 1
     # Not allowed: open -> published.
-    response = client.post(url + "published", follow_redirects=True)
+    response = client.post(url + "published", data=YES, follow_redirects=True)
     assert "cannot go from open to published" in text(response)
-    client.post(url + "closed")
+    # Closing first says what it does, with the missing sheets, and changes nothing.
+    page = text(client.post(url + "closed"))
+    assert "Judges can no longer save or submit sheets" in page
+    # 校内乙 is recused (组织部): two sheets expected, both missing, named.
+    assert "0 of 2 expected sheets are submitted: 2 are missing (0 of them saved as drafts)" \
+        in page
+    flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert "外请甲: 队" in flat and "校内丙: 队" in flat and "校内乙" not in flat
+    assert competition(app, key)["stages"]["plan"] == "open"
+    client.post(url + "closed", data=YES)
     # Reopening needs a reason.
-    response = client.post(url + "open", follow_redirects=True)
+    response = client.post(url + "open", data=YES, follow_redirects=True)
     assert "Give a reason" in text(response)
     assert competition(app, key)["stages"]["plan"] == "closed"
-    client.post(url + "open", data={"reason": "评委补录"})
-    client.post(url + "closed")
-    client.post(url + "published")
+    client.post(url + "open", data={"reason": "评委补录", **YES})
+    client.post(url + "closed", data=YES)
+    assert "become public" in text(client.post(url + "published"))
+    assert competition(app, key)["stages"]["plan"] == "closed"
+    client.post(url + "published", data=YES)
     assert competition(app, key)["stages"]["plan"] == "published"
-    client.post(url + "closed", data={"reason": "发现错误"})
+    client.post(url + "closed", data={"reason": "发现错误", **YES})
     assert competition(app, key)["stages"]["plan"] == "closed"
     assert audit_actions(app, "stage.")[-6:] == [
         "stage.open", "stage.close", "stage.reopen", "stage.close", "stage.publish",

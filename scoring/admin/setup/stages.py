@@ -38,6 +38,38 @@ STEP_LABELS = {
 }
 
 
+# Steps that need a second, explicit confirmation on a page that says what they do.
+CONFIRMED_STEPS = {("open", "closed"), ("closed", "open"), ("closed", "published"),
+                   ("published", "closed")}
+CONSEQUENCES = {
+    ("open", "closed"): _l("Judges can no longer save or submit sheets in this stage."),
+    ("closed", "open"): _l("Judges can again save and submit sheets in this stage; its "
+                           "results are provisional until it is closed again. Submitted "
+                           "sheets stay locked unless you reopen them one by one."),
+    ("closed", "published"): _l("The results of this stage become public: the public "
+                                "results page and the projector show them."),
+    ("published", "closed"): _l("The results of this stage are taken off the public "
+                                "results page and the projector."),
+}
+
+
+def _confirm_state(competition, stage, target, form):
+    """The confirmation page of a lifecycle step: what it does, with the missing sheets."""
+    from ...operations.progress import stage_progress
+
+    progress = stage_progress(competition, stage)
+    by_judge = {}
+    for judge, team in progress.missing:
+        by_judge.setdefault(judge, []).append(team)
+    g.page_title = STEP_LABELS[(stage.state, target)]
+    return render_template(
+        "admin/setup/confirm_state.html", competition=competition, stage=stage,
+        target=target, label=STEP_LABELS[(stage.state, target)],
+        consequence=CONSEQUENCES[(stage.state, target)], progress=progress,
+        by_judge=by_judge, reason=form.reason.data or "",
+        needs_reason=ops.TRANSITIONS[(stage.state, target)][1])
+
+
 @bp.app_template_filter("stage_state")
 def stage_state_label(state):
     """A stage state in the current language."""
@@ -176,6 +208,10 @@ def setup_stage_state(key, stage_id, target):
     stage = owned_or_404(Stage, stage_id, competition)
     form = ActionForm()
     if form.validate_on_submit():
+        if (stage.state, target) in CONFIRMED_STEPS and request.form.get("confirm") != "yes":
+            # Closing, reopening and (un)publishing lock judges out or change what the
+            # hall sees: say what will happen, with counts and names, and ask again.
+            return _confirm_state(competition, stage, target, form)
         try:
             ops.change_state(stage, target, form.reason.data or "")
             db.session.commit()
