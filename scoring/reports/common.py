@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from .. import rules as R
 from .data import num
+from .text import list_text, with_key
 
 DEFAULT_LANG = "zh_CN"
 
@@ -32,12 +33,12 @@ def group_label(group) -> str:
 
 def judge_label(judge) -> str:
     """A judge as printed: name (key)."""
-    return f"{judge.name or judge.key}（{judge.key}）" if judge.name else judge.key
+    return with_key(judge.name, judge.key) if judge.name else judge.key
 
 
 def team_label(team) -> str:
     """A team as printed: name (key)."""
-    return f"{team.name}（{team.key}）" if team.name else team.key
+    return with_key(team.name, team.key) if team.name else team.key
 
 
 def weight_text(weight) -> str:
@@ -79,7 +80,7 @@ def rules_summary(data) -> list[str]:
                  formula=formula, decimals=rules.decimals))
     if rules.tie_breaks:
         out.append(_("Equal finals are separated by, in order: %(chain)s.",
-                     chain="、".join(tie_break_label(k, data) for k in rules.tie_breaks)))
+                     chain=list_text(tie_break_label(k, data) for k in rules.tie_breaks)))
     return out
 
 

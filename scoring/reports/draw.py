@@ -12,7 +12,7 @@ from .data import load
 from .flowables import signature_block
 from .frame import Meta, frame_width, render
 from .table import grid_table
-from .text import Styles, configured_fonts, esc
+from .text import Styles, configured_fonts, esc, list_text
 
 HASH_DIGITS = 16  # enough of the SHA-256 to check the order by eye
 
@@ -73,7 +73,7 @@ def build_draw(competition) -> bytes:
     rows = []
     for key in keys:
         t = data.teams[key]
-        members = "、".join(n for n, _d in data.members.get(key, []))
+        members = list_text(n for n, _d in data.members.get(key, []))
         row = [st.p(t.draw if t.draw is not None else _("not drawn"), st.cell_center),
                st.p(t.key, st.mono), st.p(t.name), st.p(members, st.cell_small)]
         if random:

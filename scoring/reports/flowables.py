@@ -6,7 +6,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table
 
-from .text import CELL_PAD, INK, MUTED, Styles, esc, text_width, wrap_text
+from .text import CELL_PAD, INK, MUTED, Styles, colon, esc, text_width, wrap_text
 
 
 def fit(text, width, style) -> object:
@@ -135,9 +135,9 @@ def signature_block(styles: Styles, labels, width) -> Table:
     cells, widths = [], []
     share = width / len(labels)
     for label in labels:
-        cells += [styles.p(label + "：", styles.body), "", styles.p(date + "：", styles.body), ""]
-        label_w = stringWidth(label + "：", styles.fonts.regular, 10) + 3 * mm
-        date_w = stringWidth(date + "：", styles.fonts.regular, 10) + 3 * mm
+        cells += [styles.p(colon(label), styles.body), "", styles.p(colon(date), styles.body), ""]
+        label_w = stringWidth(colon(label), styles.fonts.regular, 10) + 3 * mm
+        date_w = stringWidth(colon(date), styles.fonts.regular, 10) + 3 * mm
         rest = max(share - label_w - date_w - 4 * mm, 20 * mm)
         widths += [label_w, rest * 0.6, date_w, rest * 0.4]
     table = Table([cells], colWidths=widths, rowHeights=[13 * mm], hAlign="LEFT")

@@ -15,7 +15,7 @@ from ..operations.tokens import judge_link_path
 from .common import group_label, localized
 from .data import load
 from .frame import Meta, frame_height, frame_width, render
-from .text import MUTED, Styles, configured_fonts, esc
+from .text import MUTED, Styles, configured_fonts, esc, with_key
 
 COLUMNS, ROWS = 2, 4
 
@@ -106,7 +106,7 @@ def build_judge_links(competition, base_url="http://127.0.0.1:5000") -> bytes:
         group = group_label(judge.group)
         if judge.department:
             group += " · " + judge.department
-        cards.append({"name": f"{judge.name}（{judge.key}）", "group": group,
+        cards.append({"name": with_key(judge.name, judge.key), "group": group,
                       "url": judge_link(base_url, row)})
     width, height = frame_width(False), frame_height(False)
     story = []

@@ -8,7 +8,7 @@ from .data import load, num
 from .flowables import fit, runs_cell, signature_block
 from .frame import Meta, frame_width, render
 from .table import grid_table
-from .text import MUTED, SHADE, Styles, configured_fonts, fit_lines, text_cells
+from .text import MUTED, SHADE, Styles, colon, configured_fonts, fit_lines, list_text, text_cells
 
 
 class Remarks:
@@ -30,7 +30,7 @@ class Remarks:
         notes = []
         if t.withdrawn:
             reason = self.data.withdrawn_reason.get(t.team) or ""
-            notes.append(self.withdrawn + (f"：{reason}" if reason else ""))
+            notes.append(colon(self.withdrawn) + reason if reason else self.withdrawn)
         elif t.final is None:
             notes.append(self.incomplete)
         if t.tied:
@@ -94,7 +94,7 @@ def build_ranking(competition) -> bytes:
     remarks = Remarks(data)
     for i, t in enumerate(result.teams, start=1):
         team = data.teams[t.team]
-        members = "、".join(name for name, _dept in data.members.get(t.team, []))
+        members = list_text(name for name, _dept in data.members.get(t.team, []))
         lines = [[(team.name or team.key, None, None), (" ", None, None),
                   (team.key, 7, MUTED)]]
         if members:

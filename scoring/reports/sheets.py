@@ -8,7 +8,7 @@ from .data import ReportData, load, num
 from .flowables import Section, fit, signature_block
 from .frame import Meta, frame_width, render
 from .table import grid_table
-from .text import MUTED, SHADE, Styles, configured_fonts, esc
+from .text import MUTED, SHADE, Styles, colon, configured_fonts, esc
 
 # Above this many criteria the sheet is printed in landscape.
 PORTRAIT_MAX_CRITERIA = 5
@@ -127,7 +127,8 @@ def build_sheets(competition, stage=None) -> bytes:
                 info.append(_("department %(dept)s", dept=judge.department))
             if (judge.key, s.key) in data.absences:
                 reason = data.absences[(judge.key, s.key)]
-                info.append(_("absent in this stage") + (f"：{reason}" if reason else ""))
+                info.append(colon(_("absent in this stage")) + reason if reason
+                            else _("absent in this stage"))
             story.append(st.p(" · ".join(info), st.small))
             story.append(Spacer(1, 2 * mm))
             story.append(_judge_sheet(st, data, judge, s, width))

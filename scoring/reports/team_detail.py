@@ -13,7 +13,7 @@ from .flowables import Section, Struck, fit, signature_block
 from .frame import Meta, frame_width, render
 from .sheets import criterion_head
 from .table import grid_table
-from .text import MUTED, SHADE, Styles, configured_fonts
+from .text import MUTED, SHADE, Styles, colon, configured_fonts, list_text, with_key
 
 
 def exact_text(value: Fraction | None, decimals: int) -> str:
@@ -154,14 +154,15 @@ def build_team_detail(competition, team=None) -> bytes:
             story.append(PageBreak())
         story.append(Section(("team", key), team_label(t)))
         story.append(st.p(team_label(t), st.h1))
-        members = "、".join(f"{n}（{d}）" if d else n for n, d in data.members.get(key, []))
+        members = list_text(with_key(n, d) if d else n for n, d in data.members.get(key, []))
         info = [_("Draw %(pos)s", pos=t.draw if t.draw is not None else "—")]
         if members:
             info.append(_("Members: %(members)s", members=members))
         story.append(st.p(" · ".join(info), st.small))
         if t.withdrawn:
             reason = data.withdrawn_reason.get(key) or ""
-            story.append(st.p(_("Withdrawn") + (f"：{reason}" if reason else ""), st.banner))
+            story.append(st.p(colon(_("Withdrawn")) + reason if reason else _("Withdrawn"),
+                              st.banner))
         parts = []
         for s in data.stages:
             sr = tr.stages.get(s.key)

@@ -5,6 +5,7 @@ from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -27,6 +28,21 @@ RED = colors.HexColor("#c0161d")
 def esc(value) -> str:
     """Text for a reportlab Paragraph: markup characters print literally (names are data)."""
     return escape("" if value is None else str(value))
+
+
+def list_text(items) -> str:
+    """Names in a row as the report's language writes them: 甲、乙 or A, B."""
+    return _(", ").join(str(i) for i in items)
+
+
+def colon(label) -> str:
+    """A label before its value: 原因： or Reason: (the report's language)."""
+    return f"{label}{_(': ')}"
+
+
+def with_key(name, key) -> str:
+    """A name with its code: 启航队（A） or Team A (A)."""
+    return _("%(name)s (%(key)s)", name=name, key=key)
 
 
 def printed_time() -> str:

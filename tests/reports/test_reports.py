@@ -244,6 +244,24 @@ def test_english_print(demo_sqlite, tmp_path):
     assert "评委签字" in zh
 
 
+def test_english_reports_use_english_punctuation(demo_sqlite, tmp_path):
+    """Names, colons and codes in English prints read as English: no 、：（） around
+    what the program writes (Chinese names and departments stay as they are typed)."""
+    from scoring.operations.live import withdraw
+
+    comp = _competition(DEMO_KEY)
+    comp.name = "Young staff contest"  # the demo's own name has （演示）
+    withdraw(comp.teams[0], "生病")
+    db.session.flush()
+    for kind in ("ranking", "team-detail", "draw", "sheets", "judge-links"):
+        extra = {"base_url": "http://192.168.1.20:5000"} if kind == "judge-links" else {}
+        body = text(write(tmp_path, f"{kind}.pdf", build(kind, comp, lang="en", **extra)))
+        for mark in ("、", "：", "（", "）"):
+            assert mark not in body, (kind, mark)
+    zh = text(write(tmp_path, "zh.pdf", build("ranking", comp)))
+    assert "、" in zh and "：" in zh
+
+
 def test_sheets_xlsx_has_every_sheet_and_no_formula(sqlite_app):
     with sqlite_app.app_context():
         comp = _competition(bigcontest.build(n_teams=12))
