@@ -98,3 +98,38 @@ def test_lan_addresses_read_from_the_interfaces_in_a_namespace():
     finally:
         subprocess.run(["ip", "link", "del", a], capture_output=True)
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def _words(response):
+    import html
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(
+        response.get_data(as_text=True))))
+
+
+def test_venue_page_choose_type_refuse(app, client, login, monkeypatch):
+    sqlite_app = app
+    monkeypatch.setattr(venue, "lan_addresses", lambda: ["10.20.0.5", "192.168.8.2"])
+    login("admin")
+    client.get("/lang/en")
+    page = _words(client.get("/admin/venue"))
+    assert "Judges use: http://10.20.0.5:5000/" in page
+    assert "http://192.168.8.2:5000" in page
+    # Choose the second address.
+    r = client.post("/admin/venue", data={"choice": "http://192.168.8.2:5000"})
+    assert r.status_code == 302
+    assert venue.public_base_url(sqlite_app) == "http://192.168.8.2:5000"
+    # A loopback address typed in is refused, with the reason, and nothing changes.
+    r = client.post("/admin/venue", data={"address": "http://127.0.0.1:5000"})
+    assert r.status_code == 422 and "tablets cannot open it" in _words(r)
+    assert venue.public_base_url(sqlite_app) == "http://192.168.8.2:5000"
+    # Back to automatic.
+    client.post("/admin/venue", data={"choice": ""})
+    assert venue.public_base_url(sqlite_app) == "http://10.20.0.5:5000"
+
+
+def test_venue_page_is_for_admins(app, client, login):
+    login("staff")
+    assert client.get("/admin/venue").status_code == 403
+    assert client.post("/admin/venue", data={"address": "http://10.0.0.1"}).status_code == 403

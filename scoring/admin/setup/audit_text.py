@@ -75,6 +75,7 @@ ACTIONS = {
     "user.role": _l("changed an organizer account's role"),
     "user.activate": _l("activated an organizer account"),
     "user.deactivate": _l("deactivated an organizer account"),
+    "venue.public_url": _l("chose the address judges' links use"),
 }
 
 LABELS = {
@@ -88,6 +89,7 @@ LABELS = {
     "from": _l("copied from"), "order": _l("order"), "withdrawn": _l("withdrawn"),
     "reason": _l("reason"), "username": _l("user name"), "teams": _l("teams"),
     "default_stages": _l("default stages"), "source": _l("entered by"),
+    "public_url": _l("address"),
 }
 
 VALUES = {
