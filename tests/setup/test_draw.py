@@ -94,10 +94,18 @@ def test_override_required_once_a_stage_is_open(app, client, setup):
                            data={"seed": "222", "override": "y"})
     assert response.status_code == 422
     assert competition(app, setup)["positions"] == first
-    response = client.post(f"/admin/c/{setup}/draw/random",
-                           data={"seed": "222", "override": "y", "reason": "抽签有误"})
+    # With the box and a reason: first what moves, nothing changed yet.
+    data = {"seed": "222", "override": "y", "reason": "抽签有误"}
+    page = text(client.post(f"/admin/c/{setup}/draw/random", data=data))
+    assert "Scoring has started" in page and "follow the new order" in page
+    new = rederive("222", list(first))
+    moved = [k for k in first if first[k] != new[k]]
+    assert moved and all(f"→ {new[k]}" in page for k in moved)
+    assert competition(app, setup)["positions"] == first
+    response = client.post(f"/admin/c/{setup}/draw/random", data={**data, "confirm": "yes"})
     assert response.status_code == 302
     assert competition(app, setup)["draw_seed"] == "222"
+    assert competition(app, setup)["positions"] == new
     assert audit_actions(app, "draw.") == ["draw.random", "draw.override"]
 
 
@@ -182,3 +190,19 @@ def test_after_a_draw_the_page_keeps_its_seed_until_asked(app, client, setup):
     assert re.search(r'name="seed"[^>]*value="13572468"', page)
     page = client.get(f"/admin/c/{setup}/draw?new_seed=1").get_data(as_text=True)
     assert not re.search(r'name="seed"[^>]*value="13572468"', page)
+
+
+def test_manual_override_shows_the_moves_first(app, client, setup):
+    client.post(f"/admin/c/{setup}/draw/random", data={"seed": "111"})
+    _open_first_stage(app, setup)
+    first = competition(app, setup)["positions"]
+    ids = _team_ids(app, setup)
+    wanted = {k: len(first) + 1 - v for k, v in first.items()}  # the order reversed
+    data = {f"pos-{ids[k]}": str(v) for k, v in wanted.items()}
+    data.update(override="y", reason="现场抽签以纸签为准")
+    page = text(client.post(f"/admin/c/{setup}/draw/manual", data=data))
+    assert "follow the new order" in page
+    assert competition(app, setup)["positions"] == first
+    response = client.post(f"/admin/c/{setup}/draw/manual", data={**data, "confirm": "yes"})
+    assert response.status_code == 302
+    assert competition(app, setup)["positions"] == wanted

@@ -1,13 +1,21 @@
 """The draw (抽签): random from a seed shown to the room, or typed in from paper lots."""
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
 from ...operations import setup_draw as ops
 from ...operations.setup_base import SetupError, scoring_started
-from ...rules import DRAW_ALGORITHM_EN, DRAW_ALGORITHM_ZH, DRAW_ONE_LINER, new_seed
+from ...rules import (
+    DRAW_ALGORITHM_EN,
+    DRAW_ALGORITHM_ZH,
+    DRAW_ONE_LINER,
+    RuleError,
+    new_seed,
+    random_draw,
+    validate_manual_draw,
+)
 from .. import bp, nav
 from .common import admin_only, competition_or_404, fail, problem_text
 from .forms import ManualDrawForm, RandomDrawForm
@@ -35,6 +43,33 @@ def _page(competition, random_form=None, manual_form=None, typed=None, problems=
                            keys=" ".join(t.key for t in competition.teams)), status
 
 
+def _confirm_override(competition, positions, action):
+    """Before a draw changes after scoring began: which teams move, and what that does."""
+    names = {t.key: t.name for t in competition.teams}
+    before = {t.key: t.draw_position for t in competition.teams}
+    moved = sorted((k for k in positions if positions[k] != before.get(k)),
+                   key=lambda k: (positions[k] is None, positions[k] or 0))
+    details = [_("%(team)s: %(before)s → %(after)s", team=names[k], before=before.get(k) or "—",
+                 after=positions[k]) for k in moved]
+    g.page_title = _("Change the draw")
+    return render_template(
+        "admin/confirm.html", title=_("Change the draw"),
+        consequence=ngettext(
+            "Scoring has started. %(num)d team moves to another position; the judges' "
+            "lists, the projector and the printed draw follow the new order.",
+            "Scoring has started. %(num)d teams move to other positions; the judges' "
+            "lists, the projector and the printed draw follow the new order.", len(moved)),
+        details=details, action=action,
+        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
+        cancel=url_for("admin.setup_draw", key=competition.key))
+
+
+def _needs_confirmation(competition, form) -> bool:
+    """An override after scoring began is shown to the organizer before it is made."""
+    return (bool(form.override.data) and scoring_started(competition)
+            and request.form.get("confirm") != "yes")
+
+
 @bp.route("/c/<key>/draw")
 @admin_only
 def setup_draw(key):
@@ -49,6 +84,14 @@ def setup_draw_random(key):
     competition = competition_or_404(key)
     form = RandomDrawForm()
     if form.validate_on_submit():
+        if _needs_confirmation(competition, form) and (form.reason.data or "").strip():
+            try:
+                positions = random_draw(form.seed.data, [t.key for t in competition.teams])
+            except RuleError as e:
+                fail(e, form)
+                return _page(competition, random_form=form, status=422)
+            return _confirm_override(competition, positions,
+                                     url_for("admin.setup_draw_random", key=key))
         try:
             ops.make_random_draw(competition, form.seed.data, override=form.override.data,
                                  reason=form.reason.data or "")
@@ -79,6 +122,10 @@ def setup_draw_manual(key):
             positions[team.key] = None
     if not form.validate_on_submit():
         return _page(competition, manual_form=form, typed=typed, status=422)
+    if _needs_confirmation(competition, form) and (form.reason.data or "").strip() and \
+            not validate_manual_draw(positions, [t.key for t in competition.teams]):
+        return _confirm_override(competition, positions,
+                                 url_for("admin.setup_draw_manual", key=key))
     try:
         ops.make_manual_draw(competition, positions, override=form.override.data,
                              reason=form.reason.data or "")
