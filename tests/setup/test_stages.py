@@ -259,3 +259,13 @@ def test_saving_a_stage_unchanged_succeeds(app, client, key):
     response = client.post(f"/admin/c/{key}/stages/{sid}/edit", data=fields)
     assert response.status_code == 302, text(response)
     assert criteria(app) == [("goals", "25", "0.5")]
+
+
+def test_a_new_stage_is_offered_the_weight_still_missing(app, client, key):
+    # The default stages weigh 0.3 + 0.5 + 0.2 = 1: a fourth is offered 0.
+    weight_field = text(client.get(f"/admin/c/{key}/stages/new")).split('name="weight"')[1][:40]
+    assert 'value="0"' in weight_field
+    assert client.post(f"/admin/c/{key}/stages/{stage_id(app, 'reflection')}/delete"
+                       ).status_code == 302
+    weight_field = text(client.get(f"/admin/c/{key}/stages/new")).split('name="weight"')[1][:40]
+    assert 'value="0.2"' in weight_field

@@ -105,9 +105,16 @@ def _criteria_rows(form):
              "remove": entry.form.remove.data} for entry in form.criteria]
 
 
-def _fill(form, stage):
-    """Put a stage and its criteria (plus blank rows for new ones) into the form."""
-    if stage is not None:
+def _fill(form, stage, competition):
+    """Put a stage and its criteria (plus blank rows for new ones) into the form.
+
+    A new stage is offered the weight still missing to make 1 (0 when the stages
+    already make 1), so the defaults follow the stages that exist.
+    """
+    if stage is None:
+        form.weight.data = decimal_text(max(Decimal(1) - ops.weight_sum(competition),
+                                            Decimal(0)))
+    else:
         form.key.data, form.name.data = stage.key, stage.name
         form.weight.data = decimal_text(stage.weight)
         for crit in stage.criteria:
@@ -137,7 +144,7 @@ def setup_stage_edit(key, stage_id):
 def _edit(competition, stage):
     form = StageForm()
     if request.method == "GET":
-        _fill(form, stage)
+        _fill(form, stage, competition)
     elif form.validate_on_submit():
         try:
             saved = ops.save_stage(competition, stage, key=form.key.data, name=form.name.data,
