@@ -28,14 +28,29 @@ def review_lines(competition, contest, result) -> list[dict]:
     stages = {s.key: s.name for s in contest.stages}
     decimals = contest.rules.decimals
     lines = []
-    for item in R.review_items(result, contest.rules.awards):
+    items = R.review_items(result, contest.rules.awards)
+    # Missing sheets read best per judge and stage: one line "judge: these teams", not
+    # one line per team (a stage in progress has dozens).
+    waiting = {}
+    for item in items:
+        if item.kind == R.review.MISSING:
+            for judge in item.judges:
+                waiting.setdefault((item.stage, judge), []).extend(item.teams)
+    for (stage_key, judge), team_keys in waiting.items():
+        shown = [teams.get(k, k) for k in team_keys]
+        text = "、".join(shown[:6]) + (_(" and %(count)s more", count=len(shown) - 6)
+                                       if len(shown) > 6 else "")
+        lines.append({"kind": R.review.MISSING, "team": None, "text": _(
+            "%(stage)s: no sheet yet from %(judge)s for %(teams)s.",
+            stage=stages.get(stage_key, stage_key), judge=judges.get(judge, judge),
+            teams=text)})
+    for item in items:
+        if item.kind == R.review.MISSING:
+            continue
         names = "、".join(teams.get(k, k) for k in item.teams)
         stage = stages.get(item.stage, item.stage)
         who = "、".join(judges.get(k, k) for k in item.judges)
-        if item.kind == R.review.MISSING:
-            text = _("%(team)s, %(stage)s: no sheet yet from %(judges)s.",
-                     team=names, stage=stage, judges=who)
-        elif item.kind == R.review.TOO_FEW:
+        if item.kind == R.review.TOO_FEW:
             text = _("%(team)s, %(stage)s: scored on %(count)s sheets only, fewer than the "
                      "trim needs; nothing was dropped.", team=names, stage=stage,
                      count=item.sheets)
