@@ -65,5 +65,8 @@ def index():
     competitions = db.session.scalars(
         db.select(Competition).order_by(Competition.archived, Competition.created_at.desc())
     ).all()
+    from .status import competition_status
+
     g.page_title = _("Competitions")
-    return render_template("admin/index.html", competitions=competitions)
+    return render_template("admin/index.html", competitions=competitions,
+                           status={c.id: competition_status(c) for c in competitions})

@@ -236,3 +236,31 @@ def test_audit_log_reads_as_sentences_with_names(app, admin, demo):
     # Codes only in the collapsed technical details.
     visible = page.split("技术细节")[0]
     assert "stage.reopen" not in visible and "user:admin" not in visible
+
+
+def test_competition_list_says_where_each_stands_and_what_is_next(app, admin, demo):
+    def row(page, key):
+        flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+        return flat.split(key, 1)[1][:400]
+
+    admin.post("/admin/competitions/new", data={"key": "new-1", "name": "新", "start": "default"})
+    page = text(admin.get("/admin/"))
+    assert "Setting up" in row(page, "new-1") and "setup problems to fix" in row(page, "new-1")
+    # The demo scores its presentation stage: the progress and the live page.
+    demo_row = row(page, demo)
+    assert re.search(r"Scoring: 现场展示 \d+ of \d+ sheets submitted", demo_row)
+    assert "Follow the scoring" in demo_row
+    with app.app_context():
+        comp = db.session.scalar(db.select(Competition).filter_by(key=demo))
+        for stage in comp.stages:
+            stage.state = "closed"
+        db.session.commit()
+    demo_row = row(text(admin.get("/admin/")), demo)
+    assert "Scored" in demo_row and "sheets missing" in demo_row
+    assert "Review and publish the results" in demo_row
+    with app.app_context():
+        comp = db.session.scalar(db.select(Competition).filter_by(key=demo))
+        for stage in comp.stages:
+            stage.state = "published"
+        db.session.commit()
+    assert "Print the ranking" in row(text(admin.get("/admin/")), demo)
