@@ -4,14 +4,26 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ...rules import Rules, decimal_text
 from ...rules.errors import SettingsError
+from .. import nav
 from .common import problem_text
 
 
 def _item(level, text, endpoint, key):
-    return {"level": level, "text": text, "url": url_for(endpoint, key=key)}
+    return {"level": level, "text": text, "url": url_for(endpoint, key=key),
+            "endpoint": endpoint}
+
+
+def _linked_if_offered(items, key) -> list[dict]:
+    """Link an item only to a page this user's menu offers (staff: no link to a 403)."""
+    offered = {endpoint for _url, _label, endpoint in nav.links(key, current_user.is_admin)}
+    for item in items:
+        if item.pop("endpoint") not in offered:
+            item["url"] = None
+    return items
 
 
 def setup_checklist(competition) -> list[dict]:
@@ -86,5 +98,5 @@ def setup_checklist(competition) -> list[dict]:
                                         "draw): draw again."), "admin.setup_draw", key))
         else:
             items.append(_item("ok", _("The draw is made."), "admin.setup_draw", key))
-    return items
+    return _linked_if_offered(items, key)
 
