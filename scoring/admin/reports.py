@@ -1,9 +1,15 @@
-"""Organizer page "Print": every printed report of a competition as a PDF download."""
+"""Organizer page "Print": every printed report of a competition as a PDF download.
+
+The judge login cards hold every judge's private link: anyone holding one scores as that
+judge. They have their own route for admin accounts only, and staff never see the card
+for them on this page (no button that answers 403).
+"""
 import io
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 from wtforms import Form, HiddenField, SelectField
@@ -12,7 +18,7 @@ from ..extensions import db
 from ..models import Competition, Stage, Team
 from ..rules import RuleError
 from ..web.lookups import competition_or_404
-from ..web.security import staff_required
+from ..web.security import admin_required, staff_required
 from . import bp, nav
 
 nav.register(60, "admin.reports", _l("Print"))
@@ -20,6 +26,8 @@ nav.register(60, "admin.reports", _l("Print"))
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PRINT_LANGS = ("zh_CN", "en")
+# The report kind that prints judges' credentials: admin accounts only, own route.
+JUDGE_LINKS = "judge-links"
 
 # (kind, label, what it is, who signs) in the order shown on the page.
 KIND_INFO = (
@@ -79,8 +87,9 @@ def reports(key):
     form.team.choices = [(t.key, f"{t.draw_position or '—'} · {t.name} ({t.key})")
                          for t in teams]
     g.page_title = _("Print")
+    kinds = [k for k in KIND_INFO if k[0] != JUDGE_LINKS or current_user.is_admin]
     return render_template("admin/reports/index.html", competition=comp, stages=stages,
-                           kinds=KIND_INFO, lang=lang, team_form=form,
+                           kinds=kinds, lang=lang, team_form=form,
                            ranking_xlsx=_ranking_xlsx_url(key))
 
 
@@ -100,12 +109,27 @@ def _base_url():
 @staff_required
 def report_pdf(key, kind):
     """One report as a PDF download (?stage=, ?team=, ?lang= where they apply)."""
-    from ..reports import KINDS, STAGE_KINDS, TEAM_KINDS, FontError, ReportError, build
+    from ..reports import KINDS
+
+    # The judge cards are served by report_judge_links (admins) only; its static URL wins
+    # the routing, and this refusal keeps it so should the routes ever change.
+    if kind not in KINDS or kind == JUDGE_LINKS:
+        abort(404)
+    return _pdf(key, kind)
+
+
+@bp.route("/c/<key>/reports/judge-links.pdf")
+@admin_required
+def report_judge_links(key):
+    """The judge login cards (every judge's private link and QR code): admins only."""
+    return _pdf(key, JUDGE_LINKS)
+
+
+def _pdf(key, kind):
+    from ..reports import STAGE_KINDS, TEAM_KINDS, FontError, ReportError, build
     from ..reports import filename as report_name
 
     comp = competition_or_404(key)
-    if kind not in KINDS:
-        abort(404)
     stage = (request.args.get("stage") or None) if kind in STAGE_KINDS else None
     team = (request.args.get("team") or None) if kind in TEAM_KINDS else None
     try:

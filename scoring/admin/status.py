@@ -24,7 +24,8 @@ def competition_status(competition) -> dict:
         if problems:
             return {"phase": _("Setting up"),
                     "detail": _("%(count)s setup problems to fix", count=len(problems)),
-                    "url": problems[0]["url"], "action": _("Fix: %(problem)s",
+                    "url": problems[0]["url"] or url_for("admin.setup_overview", key=key),
+                    "action": _("Fix: %(problem)s",
                                                            problem=problems[0]["text"])}
         return {"phase": _("Ready"), "detail": _("The setup is complete."),
                 "url": url_for("admin.setup_stages", key=key),

@@ -352,19 +352,28 @@ def test_print_page_and_downloads(app, client, login, demo):
     with client.get(base) as r:
         page = r.get_data(as_text=True)
         assert r.status_code == 200
-    for kind in KINDS:
+    staff_kinds = [k for k in KINDS if k != "judge-links"]
+    for kind in staff_kinds:
         assert f"/reports/{kind}.pdf" in page
+    # Judge cards are credentials: staff neither see the button nor get the file.
+    assert "/reports/judge-links.pdf" not in page
+    with client.get(base + "/judge-links.pdf") as r:
+        assert r.status_code == 403 and not r.data.startswith(b"%PDF")
     assert "stage=plan" in page and "sheets.xlsx" in page
-    for url in [base + f"/{k}.pdf" for k in KINDS] + [base + "/sheets.pdf?stage=plan",
-                                                       base + "/team-detail.pdf?team=T01"]:
+    for url in [base + f"/{k}.pdf" for k in staff_kinds] + [base + "/sheets.pdf?stage=plan",
+                                                             base + "/team-detail.pdf?team=T01"]:
         with client.get(url) as r:
             assert r.status_code == 200, url
             assert r.mimetype == "application/pdf"
             assert r.data.startswith(b"%PDF")
             assert demo in r.headers["Content-Disposition"]
-    with client.get(base + "/judge-links.pdf") as r:
+    admin = app.test_client()
+    login("admin", c=admin)
+    assert "/reports/judge-links.pdf" in admin.get(base).get_data(as_text=True)
+    with admin.get(base + "/judge-links.pdf") as r:
         # No SCORING_BASE_URL: the links start with the host the organizer used.
-        assert b"%PDF" in r.data[:10]
+        assert r.status_code == 200 and b"%PDF" in r.data[:10]
+        assert demo in r.headers["Content-Disposition"]
     with client.get(base + "/sheets.xlsx?stage=plan") as r:
         assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
         assert load_workbook(io.BytesIO(r.data)).sheetnames == ["方案设计"]
@@ -381,9 +390,9 @@ def test_print_page_uses_base_url_setting(make_app, tmp_path):
     with app.app_context():
         load_demo()
         db.session.commit()
-    make_user(app, "s", "password-s", "staff")
+    make_user(app, "a", "password-a", "admin")
     client = app.test_client()
-    client.post("/admin/login", data={"username": "s", "password": "password-s"})
+    client.post("/admin/login", data={"username": "a", "password": "password-a"})
     with client.get(f"/admin/c/{DEMO_KEY}/reports/judge-links.pdf") as r:
         assert r.status_code == 200
         path = write(tmp_path, "cards.pdf", r.data)

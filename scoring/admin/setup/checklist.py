@@ -6,10 +6,12 @@ from decimal import Decimal
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from ...extensions import db
 from ...rules import Rules, decimal_text, thin_panels, with_default_tie_breaks
 from ...rules.errors import SettingsError
+from .. import nav
 from .common import problem_text
 
 # Where in the rules a problem is, as the rules page names it (not "rules.tie_breaks[0]").
@@ -36,7 +38,17 @@ def rule_place_text(place: str) -> str:
 
 
 def _item(level, text, endpoint, key):
-    return {"level": level, "text": text, "url": url_for(endpoint, key=key)}
+    return {"level": level, "text": text, "url": url_for(endpoint, key=key),
+            "endpoint": endpoint}
+
+
+def _linked_if_offered(items, key) -> list[dict]:
+    """Link an item only to a page this user's menu offers (staff: no link to a 403)."""
+    offered = {endpoint for _url, _label, endpoint in nav.links(key, current_user.is_admin)}
+    for item in items:
+        if item.pop("endpoint") not in offered:
+            item["url"] = None
+    return items
 
 
 def setup_checklist(competition) -> list[dict]:
@@ -116,7 +128,7 @@ def setup_checklist(competition) -> list[dict]:
                                         "draw): draw again."), "admin.setup_draw", key))
         else:
             items.append(_item("ok", _("The draw is made."), "admin.setup_draw", key))
-    return items
+    return _linked_if_offered(items, key)
 
 
 

@@ -20,7 +20,7 @@ from .. import bp, nav
 from .common import admin_only, competition_or_404, fail, problem_text
 from .forms import ManualDrawForm, RandomDrawForm
 
-nav.register(35, "admin.setup_draw", _l("Draw"))
+nav.register(35, "admin.setup_draw", _l("Draw"), admin_only=True)
 
 
 def _page(competition, random_form=None, manual_form=None, typed=None, problems=None,

@@ -1,4 +1,8 @@
-"""Judges: list, add, edit, delete; each judge's private link, QR code and link renewal."""
+"""Judges: list, add, edit, delete; each judge's private link, QR code and link renewal.
+
+Every page here is for admin accounts only, the menu entry too: a judge's link is a
+credential (whoever holds it scores as that judge), so staff never see one.
+"""
 import base64
 import io
 
@@ -15,7 +19,7 @@ from .. import bp, nav
 from .common import admin_only, commit_or_fail, competition_or_404, fail, owned_or_404
 from .forms import ActionForm, JudgeForm
 
-nav.register(40, "admin.setup_judges", _l("Judges"))
+nav.register(40, "admin.setup_judges", _l("Judges"), admin_only=True)
 
 
 def qr_data_uri(text: str) -> str:

@@ -15,7 +15,7 @@ from .. import bp, nav
 from .common import admin_only, commit_or_fail, competition_or_404, fail, owned_or_404
 from .forms import ActionForm, RecusalForm, choices
 
-nav.register(45, "admin.setup_recusals", _l("Recusals"))
+nav.register(45, "admin.setup_recusals", _l("Recusals"), admin_only=True)
 
 
 def competition_recusals(competition):
