@@ -78,6 +78,7 @@ DECISIONS = {
     "admin.setup_user_role": ADMIN, "admin.setup_user_activate": ADMIN,
     "admin.setup_user_deactivate": ADMIN, "admin.setup_user_password": ADMIN,
     "admin.setup_audit": ADMIN,
+    "admin.publish_results": ADMIN, "admin.setup_venue": ADMIN,
 }
 # The only answers that may hold a judge's private link (admins only, see DECISIONS).
 CREDENTIALS = {"admin.report_judge_links", "admin.setup_judge"}
