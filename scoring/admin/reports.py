@@ -99,10 +99,15 @@ def _send(data, name, mimetype):
 
 
 def _base_url():
-    """Printed judge links start with SCORING_BASE_URL, else this request's host URL."""
+    """Where tablets reach this server (the venue address), never this browser's address.
+
+    Raises VenueError when there is none (the organizer then chooses one).
+    """
     from flask import current_app
 
-    return current_app.config.get("SCORING_BASE_URL") or request.host_url
+    from ..web.venue import public_base_url
+
+    return public_base_url(current_app._get_current_object())
 
 
 @bp.route("/c/<key>/reports/<kind>.pdf")
@@ -132,8 +137,15 @@ def _pdf(key, kind):
     comp = competition_or_404(key)
     stage = (request.args.get("stage") or None) if kind in STAGE_KINDS else None
     team = (request.args.get("team") or None) if kind in TEAM_KINDS else None
+    from ..web.venue import VenueError
+
     try:
-        pdf = build(kind, comp, stage=stage, team=team, base_url=_base_url(), lang=_lang())
+        base_url = _base_url() if kind == JUDGE_LINKS else None
+    except VenueError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("admin.setup_venue"))
+    try:
+        pdf = build(kind, comp, stage=stage, team=team, base_url=base_url, lang=_lang())
     except ReportError:
         abort(404)
     except (FontError, RuleError) as exc:

@@ -40,7 +40,11 @@ def build(kind, competition, *, stage=None, team=None, base_url=None, lang="zh_C
     if kind in TEAM_KINDS:
         kwargs["team"] = team
     if kind == "judge-links":
-        kwargs["base_url"] = base_url or "http://127.0.0.1:5000"
+        # Cards carry the venue address (web/venue.py), chosen by the caller: a default
+        # here would print a loopback address no tablet can open.
+        if not base_url:
+            raise ReportError("the judge cards need the address tablets use (base_url)")
+        kwargs["base_url"] = base_url
     return BUILDERS[kind](competition, **kwargs)
 
 

@@ -371,7 +371,6 @@ def test_print_page_and_downloads(app, client, login, demo):
     login("admin", c=admin)
     assert "/reports/judge-links.pdf" in admin.get(base).get_data(as_text=True)
     with admin.get(base + "/judge-links.pdf") as r:
-        # No SCORING_BASE_URL: the links start with the host the organizer used.
         assert r.status_code == 200 and b"%PDF" in r.data[:10]
         assert demo in r.headers["Content-Disposition"]
     with client.get(base + "/sheets.xlsx?stage=plan") as r:
@@ -397,3 +396,35 @@ def test_print_page_uses_base_url_setting(make_app, tmp_path):
         assert r.status_code == 200
         path = write(tmp_path, "cards.pdf", r.data)
     assert "http://venue.lan:8080/j/" in squeeze(text(path))
+
+
+def test_cards_carry_the_venue_address_not_the_organizers(make_app, tmp_path, monkeypatch):
+    """The organizer prints from the server laptop (http://127.0.0.1:5000): the cards and
+    the judge's page carry the LAN address; with none, nothing loopback is printed."""
+    from scoring.web import venue
+    from tests.conftest import make_user
+
+    app = make_app("sqlite", SERVER_NAME=None)
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+        judge = _competition(DEMO_KEY).judges[0]
+        link, judge_id = judge_link_path(judge), judge.id
+    make_user(app, "a", "password-a", "admin")
+    client = app.test_client()
+    laptop = {"base_url": "http://127.0.0.1:5000"}
+    client.post("/admin/login", data={"username": "a", "password": "password-a"}, **laptop)
+    monkeypatch.setattr(venue, "lan_addresses", lambda: ["10.8.0.7"])
+    with client.get(f"/admin/c/{DEMO_KEY}/reports/judge-links.pdf", **laptop) as r:
+        assert r.status_code == 200
+        flat = squeeze(text(write(tmp_path, "cards.pdf", r.data)))
+    assert f"http://10.8.0.7:5000/j/{link}" in flat and "127.0.0.1" not in flat
+    page = client.get(f"/admin/c/{DEMO_KEY}/judges/{judge_id}", **laptop).get_data(as_text=True)
+    assert f"http://10.8.0.7:5000/j/{link}" in page and "127.0.0.1:5000/j/" not in page
+    # No network at all: no card with a loopback address, the organizer is told why.
+    monkeypatch.setattr(venue, "lan_addresses", lambda: [])
+    with client.get(f"/admin/c/{DEMO_KEY}/reports/judge-links.pdf", **laptop) as r:
+        assert r.status_code == 302 and r.headers["Location"].endswith("/admin/venue")
+    page = client.get(f"/admin/c/{DEMO_KEY}/judges/{judge_id}", **laptop).get_data(as_text=True)
+    assert "/j/" not in page
+    assert "没有平板电脑能访问的网络地址" in page  # the reason, in the default language

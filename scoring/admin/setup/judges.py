@@ -6,7 +6,7 @@ credential (whoever holds it scores as that judge), so staff never see one.
 import base64
 import io
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,7 +14,8 @@ from ...extensions import db
 from ...models import Judge
 from ...operations import setup_judges as ops
 from ...operations.setup_base import SetupError
-from ...operations.tokens import judge_url
+from ...operations.tokens import judge_link_path
+from ...web.venue import VenueError, public_base_url
 from .. import bp, nav
 from .common import admin_only, commit_or_fail, competition_or_404, fail, owned_or_404
 from .forms import ActionForm, JudgeForm
@@ -62,12 +63,18 @@ def setup_judge(key, judge_id):
     """One judge: their private link as text and as a QR code, and link renewal."""
     competition = competition_or_404(key)
     judge = owned_or_404(Judge, judge_id, competition)
-    url = judge_url(judge)
     g.page_title = judge.name
-    host = request.host.rsplit(":", 1)[0].strip("[]")
+    # The link tablets open: the venue address, never the one this browser uses.
+    try:
+        url = public_base_url(current_app._get_current_object()) + "/j/" + \
+            judge_link_path(judge)
+    except VenueError as exc:
+        url, problem = None, exc.message
+    else:
+        problem = None
     return render_template("admin/setup/judge_detail.html", competition=competition,
-                           judge=judge, url=url, qr=qr_data_uri(url), form=ActionForm(),
-                           local_only=host in ("localhost", "127.0.0.1", "::1"))
+                           judge=judge, url=url, qr=qr_data_uri(url) if url else None,
+                           form=ActionForm(), problem=problem)
 
 
 @bp.route("/c/<key>/judges/<int:judge_id>/edit", methods=["GET", "POST"])
