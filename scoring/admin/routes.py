@@ -1,14 +1,14 @@
 """Organizer login, logout and the list of competitions."""
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ..extensions import db
 from ..models import Competition, User
-from ..operations import throttle
+from ..operations import throttle, users
 from ..web.redirects import safe_next
-from ..web.security import staff_required
+from ..web.security import login_organizer, logout_organizer, staff_required
 from . import bp, nav
 from .forms import LoginForm
 
@@ -28,32 +28,32 @@ def _admin_globals():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Organizer login with username and password."""
+    """Organizer login with username and password, throttled (operations/throttle.py)."""
     form = LoginForm()
     if form.validate_on_submit():
         username = form.username.data.strip()
-        address = request.remote_addr or "?"
-        if throttle.is_locked(username, address):
+        # The socket's peer: waitress trusts no proxy header (scoring serve).
+        attempt = throttle.begin(username, request.remote_addr or "?")
+        if not attempt.allowed:
             flash(_("Too many failed attempts. Wait %(minutes)s minutes and try again.",
-                    minutes=int(throttle.WINDOW.total_seconds() // 60)), "error")
+                    minutes=attempt.wait_minutes), "error")
             return render_template("admin/login.html", login_form=form), 429
-        user = db.session.scalar(db.select(User).filter_by(username=username))
-        if user is not None and user.active and user.check_password(form.password.data):
-            throttle.clear(username)
+        user_id = users.check_login(username, form.password.data)
+        if user_id is not None:
+            throttle.succeeded(attempt)
+            login_organizer(db.session.get(User, user_id))
             db.session.commit()
-            session.clear()  # a fresh session: no fixation, no leftover judge login
-            login_user(user)
             return redirect(safe_next(request.args.get("next")))
-        throttle.note_failure(username, address)
-        db.session.commit()
+        # The failure keeps the slots it took.
         flash(_("Wrong username or password."), "error")
     return render_template("admin/login.html", login_form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End the organizer session."""
-    logout_user()
+    """End the organizer session, on the server too (a copied cookie stops working)."""
+    logout_organizer()
+    db.session.commit()
     flash(_("You are logged out."), "info")
     return redirect(url_for("admin.login"))
 

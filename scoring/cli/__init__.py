@@ -86,9 +86,13 @@ def create_admin(username, password, name, role):
         raise click.ClickException("A password needs at least 8 characters.")
     from ..extensions import db
 
+    # A reset ends the account's sessions and frees its login throttle on this computer.
     created = upsert_user(username, password, name=name, role=role)
     db.session.commit()
-    click.echo(f"{'Created' if created else 'Updated'} {role} account '{username}'.")
+    if created:
+        click.echo(f"Created {role} account '{username}'.")
+    else:
+        click.echo(f"Updated {role} account '{username}': new password, its sessions ended.")
 
 
 @command("demo")

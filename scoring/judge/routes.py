@@ -1,5 +1,13 @@
 """Judge login by private link; the judge's home, score sheets and offline service worker."""
-from flask import abort, current_app, make_response, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -7,7 +15,13 @@ from ..extensions import db
 from ..models import Criterion, Score, ScoreSheet, Stage, Team
 from ..operations import sheet_access, sheet_reads
 from ..rules import N_, decimal_text, sheet_total
-from ..web.security import current_judge, find_judge_by_link, judge_required, login_judge
+from ..web.security import (
+    current_judge,
+    find_judge_by_link,
+    judge_required,
+    login_judge,
+    logout_judge,
+)
 from . import bp
 
 STATUS_LABELS = {
@@ -23,7 +37,18 @@ def enter(link):
     if judge is None:
         abort(404)
     login_judge(judge)
+    db.session.commit()
     return redirect(url_for("judge.home"))
+
+
+@bp.route("/judge/logout", methods=["POST"])
+def logout():
+    """End this tablet's judge session (a shared tablet); it then shows how to log in."""
+    logout_judge()
+    db.session.commit()
+    flash(_("You are logged out. To score again, scan the QR code on your judge card "
+            "or open your private link."), "info")
+    return redirect(url_for("public.index"))
 
 
 def teams_in_draw_order(competition_id) -> list:

@@ -1,12 +1,14 @@
 """SQLAlchemy models, split by area."""
-from .audit import AuditEntry, LoginFailure
+from .audit import AuditEntry
 from .base import Exact, utcnow
 from .contest import STAGE_STATES, Competition, Criterion, Department, Stage
 from .people import PANEL_GROUPS, Absence, Judge, Member, Recusal, Team, User
 from .scores import PaperEntry, Reveal, Score, ScoreSheet, SheetVersion, SubmissionKey
+from .sessions import LoginSession, LoginSlot
 
 __all__ = [
-    "AuditEntry", "LoginFailure", "Exact", "utcnow", "STAGE_STATES", "Competition", "Criterion",
+    "AuditEntry", "Exact", "utcnow", "STAGE_STATES", "Competition", "Criterion",
     "Department", "Stage", "PANEL_GROUPS", "Absence", "Judge", "Member", "Recusal", "Team",
     "User", "PaperEntry", "Reveal", "Score", "ScoreSheet", "SheetVersion", "SubmissionKey",
+    "LoginSession", "LoginSlot",
 ]

@@ -22,12 +22,3 @@ class AuditEntry(Model):
     after_json: Mapped[str] = mapped_column(Text, default="")
     reason: Mapped[str] = mapped_column(Text, default="")
 
-
-class LoginFailure(Model):
-    """A failed organizer login, kept to throttle password guessing (across all workers)."""
-
-    __tablename__ = "login_failure"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at = mapped_column(DateTime, default=utcnow, index=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    address: Mapped[str] = mapped_column(String(64), index=True)

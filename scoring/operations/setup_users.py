@@ -2,6 +2,7 @@
 from ..extensions import db
 from ..models import User
 from ..rules.errors import N_
+from . import login_sessions, throttle
 from .audit import record
 from .setup_base import SetupError, check_text
 
@@ -44,8 +45,12 @@ def create_user(username: str, name: str, role: str, password: str) -> User:
     return user
 
 
-def change_role(user, role: str, acting) -> None:
-    """Make a user admin or staff; the last active admin stays admin."""
+def change_role(user, role: str, acting, keep: str | None = None) -> None:
+    """Make a user admin or staff; the last active admin stays admin.
+
+    A demotion ends the account's sessions (but keep, the acting admin's own): rights are
+    read on every request anyway, and the person logs in again as staff.
+    """
     if role not in ROLES:
         raise SetupError(N_('"%(value)s" is not one of %(choices)s'),
                          {"value": role, "choices": ", ".join(ROLES)}, "role")
@@ -56,6 +61,8 @@ def change_role(user, role: str, acting) -> None:
                          {"username": user.username})
     before = user.role
     user.role = role
+    if before == "admin":
+        login_sessions.end_user_sessions(user.id, "role", keep=keep)
     record("user.role", obj=user, summary=user.username, before={"role": before},
            after={"role": role})
     db.session.flush()
@@ -72,13 +79,20 @@ def set_active(user, active: bool, acting) -> None:
             raise SetupError(N_("%(username)s is the last admin: make another admin first."),
                              {"username": user.username})
     user.active = active
+    if not active:
+        login_sessions.end_user_sessions(user.id, "deactivated")
     record("user.activate" if active else "user.deactivate", obj=user, summary=user.username,
            before={"active": not active}, after={"active": active})
     db.session.flush()
 
 
-def reset_password(user, password: str) -> None:
-    """Set a new password for an account (the old one stops working)."""
+def reset_password(user, password: str, keep: str | None = None) -> None:
+    """Set a new password: the old one and every session of the account stop working.
+
+    keep is the session making the change when an admin resets their own password.
+    """
     user.set_password(_check_password(password))
+    login_sessions.end_user_sessions(user.id, "password", keep=keep)
+    throttle.clear_for_recovery(user.username)
     record("user.password", obj=user, summary=user.username)
     db.session.flush()

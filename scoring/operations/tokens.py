@@ -5,6 +5,7 @@ from flask import url_for
 
 from ..models import utcnow
 from .audit import record
+from .login_sessions import end_judge_sessions
 
 
 def new_token() -> str:
@@ -26,5 +27,7 @@ def regenerate_token(judge, reason: str = "") -> None:
     """Give the judge a new link; the old one and every session opened with it end at once."""
     judge.token = new_token()
     judge.token_created_at = utcnow()
+    if judge.id is not None:
+        end_judge_sessions(judge.id, "link")
     record("judge.regenerate_link", competition=judge.competition_id, obj=judge,
            summary=judge.name, reason=reason)

@@ -1,29 +1,100 @@
-"""Who is asking: organizer accounts (Flask-Login), judges (private link), security headers."""
+"""Who is asking: organizer accounts (Flask-Login), judges (private link), security headers.
+
+Both kinds of login are server-side sessions (operations/login_sessions.py): the signed
+cookie holds a random secret under "sid", and every request that uses the session checks
+its row, so logout, a password reset, a deactivation, a demotion or a regenerated judge
+link refuses a cookie copied before. Flask-Login's "remember me" cookie is never set,
+and one sent anyway logs nobody in: the user loader wants a live session row too.
+"""
 import hashlib
 import hmac
+import logging
 from functools import cache, wraps
 
 from flask import abort, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db, login
+from ..operations import login_sessions
 
 SESSION_JUDGE = "judge"
+SESSION_ID = "sid"
+
+log = logging.getLogger(__name__)
+
+
+def current_session_id():
+    """The row id of this request's login session (from the cookie's secret), or None."""
+    secret = session.get(SESSION_ID)
+    if not isinstance(secret, str) or not secret or len(secret) > 100:
+        return None
+    return login_sessions.session_id(secret)
+
+
+def _end_current(reason: str) -> None:
+    """End the session this cookie held, if any (a new login replaces it)."""
+    row_id = current_session_id()
+    if row_id is not None:
+        login_sessions.end_session(row_id, reason)
+
+
+def _alive(kind, row_id, created_at, last_seen_at) -> bool:
+    """Within its lifetimes; plans the write of last_seen_at for after the response."""
+    if not login_sessions.is_alive(kind, created_at, last_seen_at):
+        return False
+    if login_sessions.needs_touch(last_seen_at):
+        g.session_touch = row_id
+    return True
+
+
+@cache
+def _user_with_session():
+    """SELECT of an account with its live session row (one statement), built once."""
+    from ..models import LoginSession, User
+
+    return (select(User, LoginSession.created_at, LoginSession.last_seen_at)
+            .join(LoginSession, LoginSession.user_id == User.id)
+            .where(User.id == bindparam("user_id"), LoginSession.id == bindparam("sid"),
+                   LoginSession.kind == "user", LoginSession.ended_at.is_(None)))
 
 
 @login.user_loader
 def _load_user(user_id: str):
-    """Load an organizer account from its session id ("user:N")."""
-    from ..models import User
-
+    """Load an organizer account from its session id ("user:N") and its session row."""
     kind, _, raw = user_id.partition(":")
-    if kind != "user" or not raw.isdigit():
+    row_id = current_session_id()
+    if kind != "user" or not raw.isdigit() or row_id is None:
         return None
-    user = db.session.get(User, int(raw))
-    return user if user is not None and user.active else None
+    row = db.session.execute(_user_with_session(),
+                             {"user_id": int(raw), "sid": row_id}).first()
+    if row is None:
+        return None
+    user, created_at, last_seen_at = row
+    if not user.active or not _alive("user", row_id, created_at, last_seen_at):
+        return None
+    return user
+
+
+def login_organizer(user) -> None:
+    """Start an organizer session: a fresh cookie (no fixation, no leftover judge login)."""
+    login_sessions.forget_old()
+    _end_current("replaced")
+    session.clear()
+    session[SESSION_ID] = login_sessions.start_session("user", user.id)
+    login_user(user)
+
+
+def logout_organizer() -> None:
+    """End this organizer session on the server and in the cookie."""
+    row_id = current_session_id()
+    if row_id is not None and session.get("_user_id"):
+        login_sessions.end_session(row_id, "logout")
+    logout_user()
+    session.pop(SESSION_ID, None)
 
 
 def token_tag(token: str) -> str:
@@ -48,37 +119,74 @@ def find_judge_by_link(link: str):
 
 def login_judge(judge) -> None:
     """Start a day-long judge session (never mixed with an organizer session)."""
+    _end_current("replaced")
     session.clear()
     session.permanent = True
+    session[SESSION_ID] = login_sessions.start_session("judge", judge.id)
     session[SESSION_JUDGE] = {"id": judge.id, "tag": token_tag(judge.token)}
+
+
+def logout_judge() -> None:
+    """End this tablet's judge session on the server and in the cookie (not the language)."""
+    row_id = current_session_id()
+    if row_id is not None and SESSION_JUDGE in session:
+        login_sessions.end_session(row_id, "logout")
+        session.pop(SESSION_ID, None)
+    session.pop(SESSION_JUDGE, None)
+    g.pop("current_judge", None)
 
 
 @cache
 def _judge_with_competition():
-    """SELECT of a judge by id with its competition (one statement), built once."""
-    from ..models import Competition, Judge
+    """SELECT of a judge with its competition and live session row (one statement), built once."""
+    from ..models import Competition, Judge, LoginSession
 
-    return (select(Judge).join(Competition, Competition.id == Judge.competition_id)
+    return (select(Judge, LoginSession.created_at, LoginSession.last_seen_at)
+            .join(Competition, Competition.id == Judge.competition_id)
+            .join(LoginSession, LoginSession.judge_id == Judge.id)
             .options(contains_eager(Judge.competition))
-            .where(Judge.id == bindparam("judge_id")))
+            .where(Judge.id == bindparam("judge_id"), LoginSession.id == bindparam("sid"),
+                   LoginSession.kind == "judge", LoginSession.ended_at.is_(None)))
 
 
 def current_judge():
-    """The judge of this session, or None if there is none or their link was regenerated."""
+    """The judge of this session, or None: no session, ended, expired, or link regenerated."""
     if "current_judge" in g:
         return g.current_judge
     judge = None
     data = session.get(SESSION_JUDGE)
-    if isinstance(data, dict) and isinstance(data.get("id"), int):
-        # The judge and its competition (for `archived`) in one query, not two.
-        candidate = db.session.scalars(_judge_with_competition(),
-                                       {"judge_id": data["id"]}).first()
-        if candidate is not None and hmac.compare_digest(
-            token_tag(candidate.token), str(data.get("tag", ""))
-        ) and not candidate.competition.archived:
-            judge = candidate
+    row_id = current_session_id()
+    if isinstance(data, dict) and isinstance(data.get("id"), int) and row_id is not None:
+        # The judge, its competition (for `archived`) and the session row in one query.
+        row = db.session.execute(_judge_with_competition(),
+                                 {"judge_id": data["id"], "sid": row_id}).first()
+        if row is not None:
+            candidate, created_at, last_seen_at = row
+            if hmac.compare_digest(token_tag(candidate.token), str(data.get("tag", ""))) \
+                    and not candidate.competition.archived \
+                    and _alive("judge", row_id, created_at, last_seen_at):
+                judge = candidate
     g.current_judge = judge
     return judge
+
+
+def _touch_session(response):
+    """Write last_seen_at of this request's session when due, after the view is done.
+
+    What the view did not commit is rolled back first (the end of the request would drop
+    it anyway), so the touch never commits half of a failed request.
+    """
+    row_id = g.pop("session_touch", None)
+    if row_id is None:
+        return response
+    try:
+        db.session.rollback()
+        login_sessions.touch(row_id)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.warning("could not note the use of a login session", exc_info=True)
+    return response
 
 
 def judge_required(view):
@@ -166,3 +274,4 @@ def init_app(app) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = True
         app.config["PREFERRED_URL_SCHEME"] = "https"
     app.after_request(_headers)
+    app.after_request(_touch_session)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from scoring.extensions import db
-from scoring.models import Judge, LoginFailure
+from scoring.models import Judge, LoginSlot
 from tests.conftest import make_user
 
 
@@ -15,29 +15,60 @@ def _login(c, username, password, address="10.0.0.1", next_url=None):
                   environ_base={"REMOTE_ADDR": address})
 
 
-# ---- throttling (all databases: the counts are rows) ---------------------------------------
+# ---- throttling (all databases: the slots are rows) -----------------------------------------
+# Policy (scoring/operations/throttle.py, docs/security-sessions.md): 5 failures per name and
+# address, 20 per address, 10 per name from all addresses but the laptop's own, in any
+# 15 minutes; the laptop (loopback) is never stopped by failures from elsewhere.
 
-def test_username_locked_after_five_failures_even_with_right_password(app, client):
+def test_name_locked_on_an_address_after_five_failures_even_with_right_password(app, client):
     make_user(app, "victim", "the-right-password")
     for _ in range(5):
         assert _login(client, "victim", "wrong").status_code == 200
     r = _login(client, "victim", "the-right-password")
     assert r.status_code == 429
+    assert "15" in r.get_data(as_text=True)  # wait 15 minutes
     assert client.get("/admin/").status_code == 302  # not logged in
-    # Another name from another address is not affected.
+    # The same name from another address, another name from this one: not affected.
+    assert _login(app.test_client(), "victim", "the-right-password",
+                  address="10.0.0.2").status_code == 302
     make_user(app, "other", "other-password")
-    assert _login(client, "other", "other-password", address="10.0.0.2").status_code == 302
+    assert _login(app.test_client(), "other", "other-password").status_code == 302
 
 
 def test_address_locked_after_twenty_failures_across_names(app, client):
     make_user(app, "real", "real-password")
     for i in range(20):
-        _login(client, f"guess{i}", "x", address="10.9.9.9")
+        assert _login(client, f"guess{i}", "x", address="10.9.9.9").status_code == 200
     assert _login(client, "real", "real-password", address="10.9.9.9").status_code == 429
     assert _login(client, "real", "real-password", address="10.9.9.8").status_code == 302
 
 
-def test_lock_ends_after_the_window_and_success_clears(app, client):
+def test_a_name_gets_ten_guesses_from_the_whole_network_but_the_laptop_stays_open(app):
+    make_user(app, "organizer", "organizer-password")
+    c = app.test_client()
+    for i in range(10):  # a new address for every guess: the per-address limits never bite
+        assert _login(c, "organizer", "guess", address=f"10.2.0.{i + 1}").status_code == 200
+    r = _login(c, "organizer", "organizer-password", address="10.2.0.99")
+    assert r.status_code == 429
+    for address in ("127.0.0.1", "::1", "127.0.1.1"):
+        laptop = app.test_client()
+        assert _login(laptop, "organizer", "organizer-password",
+                      address=address).status_code == 302, address
+        assert laptop.get("/admin/").status_code == 200
+
+
+def test_ipv6_addresses_count_per_64(app):
+    make_user(app, "victim", "the-right-password")
+    c = app.test_client()
+    for i in range(5):
+        assert _login(c, "victim", "x", address=f"2001:db8:1:2::{i + 1:x}").status_code == 200
+    assert _login(c, "victim", "the-right-password",
+                  address="2001:db8:1:2:ffff::9").status_code == 429
+    assert _login(c, "victim", "the-right-password",
+                  address="2001:db8:1:3::1").status_code == 302
+
+
+def test_slots_free_after_the_window_and_a_success_clears_the_pair(app, client):
     from scoring.operations import throttle
 
     make_user(app, "patient", "patient-password")
@@ -45,13 +76,117 @@ def test_lock_ends_after_the_window_and_success_clears(app, client):
         _login(client, "patient", "wrong")
     assert _login(client, "patient", "patient-password").status_code == 429
     with app.app_context():
-        for row in db.session.scalars(db.select(LoginFailure)):
+        for row in db.session.scalars(db.select(LoginSlot)):
             row.at = row.at - throttle.WINDOW - timedelta(seconds=1)
         db.session.commit()
     assert _login(client, "patient", "patient-password").status_code == 302
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(LoginFailure).where(
-            LoginFailure.username == "patient")) == 0
+        keys = set(db.session.scalars(db.select(LoginSlot.key)))
+    assert not any("patient" in k for k in keys), keys
+
+
+def test_create_admin_lets_a_locked_out_organizer_in_again(app):
+    make_user(app, "boss", "forgotten-password")
+    c = app.test_client()
+    for _ in range(5):
+        _login(c, "boss", "wrong guess", address="127.0.0.1")
+    assert _login(c, "boss", "forgotten-password", address="127.0.0.1").status_code == 429
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--username", "boss", "--password", "remembered-at-last"])
+    assert result.exit_code == 0, result.output
+    assert _login(c, "boss", "remembered-at-last", address="127.0.0.1").status_code == 302
+
+
+def test_an_unknown_name_costs_a_password_hash_too(app, monkeypatch):
+    from scoring.operations import users
+
+    hashed = []
+    real = users.check_password_hash
+    monkeypatch.setattr(users, "check_password_hash",
+                        lambda h, p: hashed.append(p) or real(h, p))
+    assert _login(app.test_client(), "nobody-here", "guess").status_code == 200
+    assert hashed == ["guess"]
+
+
+# ---- throttling under parallel attempts, two server processes -------------------------------
+
+def _storm(app, make_app, monkeypatch, attempts):
+    """Run attempts [(username, password, address)] at once, from two app instances.
+
+    Two create_app on the same database stand for two server processes. Returns the
+    status codes in order and how many password hashes were checked, per password.
+    """
+    import threading
+    from collections import Counter
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scoring.operations import users
+
+    second = make_app("sqlite", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    checked, lock = Counter(), threading.Lock()
+    real = users.check_password_hash
+
+    def counting(hashed, password):
+        with lock:
+            checked[password] += 1
+        return real(hashed, password)
+
+    monkeypatch.setattr(users, "check_password_hash", counting)
+    start = threading.Barrier(len(attempts))
+
+    def one(i):
+        username, password, address = attempts[i]
+        c = (app, second)[i % 2].test_client()
+        start.wait()
+        return _login(c, username, password, address=address).status_code
+
+    with ThreadPoolExecutor(len(attempts)) as pool:
+        codes = list(pool.map(one, range(len(attempts))))
+    return codes, checked
+
+
+def test_fifty_parallel_guesses_from_one_address_get_five_checks(app, make_app, monkeypatch):
+    make_user(app, "victim", "the-right-password")
+    codes, checked = _storm(app, make_app, monkeypatch,
+                            [("victim", f"guess{i}", "10.3.0.1") for i in range(50)])
+    assert sum(checked.values()) == 5, checked
+    assert codes.count(200) == 5 and codes.count(429) == 45, codes
+
+
+def test_fifty_parallel_guesses_from_fifty_addresses_get_ten_checks(app, make_app, monkeypatch):
+    make_user(app, "victim", "the-right-password")
+    make_user(app, "organizer", "organizer-password")
+    attack = [("victim", f"guess{i}", f"10.4.0.{i + 1}") for i in range(50)]
+    # Meanwhile the organizer logs in at the laptop, a few times (attempts in flight hold
+    # a slot: more than 5 at the same instant would meet their own limit).
+    laptop = [("organizer", "organizer-password", "127.0.0.1")] * 4
+    codes, checked = _storm(app, make_app, monkeypatch, attack + laptop)
+    guesses = sum(n for p, n in checked.items() if p.startswith("guess"))
+    assert guesses == 10, checked
+    assert codes[:50].count(429) == 40
+    assert codes[50:] == [302] * 4
+
+
+def test_fifty_parallel_right_passwords_on_a_locked_pair_get_nothing(app, make_app,
+                                                                       monkeypatch):
+    make_user(app, "victim", "the-right-password")
+    c = app.test_client()
+    for _ in range(5):
+        _login(c, "victim", "wrong", address="10.5.0.1")
+    codes, checked = _storm(app, make_app, monkeypatch,
+                            [("victim", "the-right-password", "10.5.0.1")] * 50)
+    assert codes == [429] * 50 and not checked
+
+
+def test_the_laptop_logs_in_while_the_network_hammers_every_name(app, make_app, monkeypatch):
+    make_user(app, "organizer", "organizer-password")
+    attack = [("organizer", f"guess{i}", f"10.6.{i // 5}.{i % 5 + 1}") for i in range(60)]
+    _storm(app, make_app, monkeypatch, attack)
+    for address in ("127.0.0.1", "::1"):
+        assert _login(app.test_client(), "organizer", "organizer-password",
+                      address=address).status_code == 302
+    assert _login(app.test_client(), "organizer", "organizer-password",
+                  address="10.6.9.9").status_code == 429
 
 
 # ---- judge links -----------------------------------------------------------------------------

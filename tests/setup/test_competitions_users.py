@@ -37,7 +37,7 @@ def test_create_empty_and_default(app, admin):
     assert comps == {"a-2025": 3, "b-2025": 0}
 
 
-def test_copy_from_an_earlier_edition(app, admin, demo):
+def test_copy_from_an_earlier_edition(app, demo, admin):
     with app.app_context():
         source = db.session.scalar(db.select(Competition).filter_by(key=demo))
         old_tokens = {j.key: j.token for j in source.judges}
@@ -61,7 +61,7 @@ def test_copy_from_an_earlier_edition(app, admin, demo):
         assert db.session.scalar(db.select(db.func.count(Judge.id))) == 2 * len(old_tokens)
 
 
-def test_rename_and_archive(app, admin, demo):
+def test_rename_and_archive(app, demo, admin):
     admin.post(f"/admin/c/{demo}/rename", data={"name": "新名字"})
     admin.post(f"/admin/c/{demo}/archive", data={"reason": "结束"})
     with app.app_context():

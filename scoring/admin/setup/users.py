@@ -8,6 +8,7 @@ from ...extensions import db
 from ...models import User
 from ...operations import setup_users as ops
 from ...operations.setup_base import SetupError
+from ...web.security import current_session_id
 from .. import bp, nav
 from .common import admin_only, commit_or_fail, fail
 from .forms import ActionForm, PasswordForm, RoleForm, UserForm
@@ -51,7 +52,8 @@ def setup_user_role(user_id):
     user = _user_or_404(user_id)
     form = RoleForm()
     if form.validate_on_submit():
-        commit_or_fail(lambda: ops.change_role(user, form.role.data, current_user), _("Saved."))
+        commit_or_fail(lambda: ops.change_role(user, form.role.data, current_user,
+                                               keep=current_session_id()), _("Saved."))
     return redirect(url_for("admin.setup_users"))
 
 
@@ -84,7 +86,8 @@ def setup_user_password(user_id):
     form = PasswordForm()
     if form.validate_on_submit():
         try:
-            ops.reset_password(user, form.password.data)
+            # The admin's own session survives resetting their own password; others end.
+            ops.reset_password(user, form.password.data, keep=current_session_id())
             db.session.commit()
             flash(_('New password set for "%(username)s".', username=user.username),
                   "success")
