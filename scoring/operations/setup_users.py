@@ -2,7 +2,8 @@
 from ..extensions import db
 from ..models import User
 from ..rules.errors import N_
-from . import login_sessions, throttle
+from ..web import sessions as login_sessions
+from . import throttle
 from .audit import record
 from .setup_base import SetupError, check_text
 

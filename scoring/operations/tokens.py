@@ -4,8 +4,8 @@ import secrets
 from flask import url_for
 
 from ..models import utcnow
+from ..web.sessions import end_judge_sessions
 from .audit import record
-from .login_sessions import end_judge_sessions
 
 
 def new_token() -> str:

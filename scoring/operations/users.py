@@ -5,7 +5,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import User
-from . import login_sessions, throttle
+from ..web import sessions as login_sessions
+from . import throttle
 from .audit import record
 
 

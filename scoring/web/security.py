@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db, login
-from ..operations import login_sessions
+from . import sessions as login_sessions
 
 SESSION_JUDGE = "judge"
 SESSION_ID = "sid"

@@ -47,6 +47,8 @@ DECISIONS = {
     "admin.login": PUBLIC, "admin.logout": PUBLIC,
     # The private link itself is the credential; the service worker holds no secret.
     "judge.enter": PUBLIC, "judge.service_worker": PUBLIC,
+    # Ends whatever judge session the browser holds (none: nothing to end).
+    "judge.logout": PUBLIC,
     # A judge's own pages and API.
     "judge.home": JUDGE, "judge.sheet": JUDGE, "judge.api_state": JUDGE,
     "judge.api_sheet": JUDGE, "judge.api_draft": JUDGE, "judge.api_submit": JUDGE,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from scoring.extensions import db
 from scoring.models import Judge, LoginSession, User, utcnow
-from scoring.operations import login_sessions
+from scoring.web import sessions as login_sessions
 from tests.conftest import make_user
 from tests.judging.util import judge_client, judge_link
 

@@ -1,4 +1,4 @@
-"""Server-side login sessions: start, check, end (one account's, one judge's, one).
+"""Server-side login sessions (web plumbing): start, check, end (one account's, one judge's, one).
 
 The cookie carries a random secret; the database keeps its SHA-256 as the row id. A
 session is alive while it has not been ended and neither lifetime has passed:
