@@ -2,7 +2,6 @@
 from flask import Response, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
@@ -18,6 +17,7 @@ from ..results.standings import contest_input
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required, staff_required
 from . import bp, nav
+from .forms import SafeForm as FlaskForm  # text fields refuse control characters
 
 nav.register(15, "admin.rules_settings", _l("Rules"), admin_only=True)
 nav.register(50, "admin.results", _l("Results"))
