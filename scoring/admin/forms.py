@@ -1,11 +1,85 @@
-"""Organizer forms shared by every admin area."""
+"""Organizer forms shared by every admin area, and the base every organizer form builds on.
+
+SafeForm (and SafeSubForm for FormField rows) gives every text field the one character
+check of rules/text.py: no control characters (line ends and tabs only in multi-line
+fields: text areas, reasons, notes, descriptions), no lone surrogates. The message names
+the field. Routes that answer a failed form with a redirect (buttons with a reason)
+would lose the message, so it is flashed then.
+"""
+from flask import abort, flash, g, has_request_context, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import Form, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..rules.text import MULTILINE_FIELDS, text_problem
+from . import bp
+
+_WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
-class LoginForm(FlaskForm):
+class PlainText:
+    """Validator: the text holds no character rules/text.py refuses; the message names the field."""
+
+    def __init__(self, multiline: bool = False):
+        self.multiline = multiline
+
+    def __call__(self, form, field):
+        problem = text_problem(field.data, self.multiline)
+        if problem is None:
+            return
+        template, params = problem
+        text = _("%(field)s: %(problem)s", field=field.label.text,
+                 problem=_(template, **params))
+        g.setdefault("unshown_field_errors", []).append(text)
+        raise ValidationError(text)
+
+
+class _TextCheckMeta:
+    """WTForms meta: every text field gets PlainText first, whatever the form declares."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        if isinstance(field, StringField):
+            multiline = isinstance(field, TextAreaField) or \
+                field.short_name.rpartition("-")[2] in MULTILINE_FIELDS
+            field.validators = [PlainText(multiline), *field.validators]
+        return field
+
+
+class SafeForm(FlaskForm):
+    """FlaskForm (CSRF) whose text fields refuse control characters."""
+
+    class Meta(_TextCheckMeta):
+        pass
+
+    def __init__(self, *args, **kwargs):
+        # Browsers post these forms as form data. Flask-WTF would read a JSON body as the
+        # fields instead, handing lists and objects to code that expects texts: refused.
+        if has_request_context() and request.is_json and request.method in _WRITES:
+            abort(400)
+        super().__init__(*args, **kwargs)
+
+
+class SafeSubForm(Form):
+    """A FormField row (no CSRF of its own) whose text fields refuse control characters."""
+
+    class Meta(_TextCheckMeta):
+        pass
+
+
+@bp.after_app_request
+def _flash_unshown_errors(response):
+    """A form answered by a redirect never shows its fields' errors: flash them instead."""
+    errors = g.pop("unshown_field_errors", None)
+    if errors and response.status_code in (301, 302, 303, 307, 308):
+        for text in dict.fromkeys(errors):
+            flash(text, "error")
+    return response
+
+
+class LoginForm(SafeForm):
     """Organizer login."""
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])

@@ -3,7 +3,6 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -18,6 +17,7 @@ from ..rules import decimal_text
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required, staff_required
 from . import bp, nav
+from .forms import SafeForm as FlaskForm  # text fields refuse control characters
 
 nav.register(25, "admin.live", _l("Live"))
 nav.register(26, "admin.paper", _l("Paper sheets"))

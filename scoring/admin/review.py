@@ -7,7 +7,6 @@ what will become public.
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -18,6 +17,7 @@ from ..operations.setup_base import SetupError
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp
+from .forms import SafeForm as FlaskForm  # text fields refuse control characters
 from .results import load, problem_text
 
 

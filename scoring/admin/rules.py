@@ -2,7 +2,6 @@
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
@@ -13,6 +12,7 @@ from ..operations.rules_settings import update_rules
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp, nav
+from .forms import SafeForm as FlaskForm  # text fields refuse control characters
 from .results import problem_text
 
 nav.register(15, "admin.rules_settings", _l("Rules"), admin_only=True)

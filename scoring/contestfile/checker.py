@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from .. import rules as R
 from ..rules import N_
+from ..rules.text import text_problem
 from .jsontext import JsonNumber
 from .limits import KEY_LENGTH
 
@@ -45,8 +46,9 @@ class Checker:
             if name not in required and name not in optional:
                 self.add(f"{place}.{name}", N_("unknown field"))
 
-    def text(self, value, place, max_length=None, empty=False):
-        """The value if it is a text (not blank unless empty, within max_length), else None."""
+    def text(self, value, place, max_length=None, empty=False, multiline=False):
+        """The value if it is a text (not blank unless empty, within max_length, no control
+        characters but line ends and tabs in a multiline one), else None."""
         if not isinstance(value, str) or isinstance(value, JsonNumber):
             self.add(place, N_("give a text"))
             return None
@@ -55,6 +57,10 @@ class Checker:
             return None
         if max_length is not None and len(value) > max_length:
             self.add(place, N_("longer than %(max)s characters"), max=max_length)
+            return None
+        problem = text_problem(value, multiline)
+        if problem is not None:
+            self.add(place, problem[0], **problem[1])
             return None
         return value
 

@@ -23,6 +23,7 @@ from ..models import (
     Team,
 )
 from ..rules import Rules, SettingsError, decimal_text, with_default_tie_breaks
+from ..rules.text import MULTILINE_FIELDS, clean_text
 from .schema import FORMAT, VERSION
 
 
@@ -133,12 +134,27 @@ def export_competition(competition) -> dict:
     absences.sort(key=lambda a: (stage_pos[a["stage"]], a["judge"]))
 
     sheets = _sheets(stage_ids, judge_key, team_key, stage_key, stage_pos, crit_info)
-    return {
+    return _importable({
         "format": FORMAT, "version": VERSION, "competition": comp,
         "departments": sorted(dept_name.values()),
         "stages": stages, "judges": judges, "teams": teams,
         "recusals": recusals, "absences": absences, "sheets": sheets,
-    }
+    })
+
+
+def _importable(value, multiline=False):
+    """The document with each control character the importer refuses replaced by U+FFFD.
+
+    Rows written before inputs refused them may hold some; the backup must still import.
+    """
+    if isinstance(value, str):
+        return clean_text(value, multiline)
+    if isinstance(value, dict):
+        return {clean_text(k, False): _importable(v, k in MULTILINE_FIELDS or k == "withdrawn")
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_importable(v, multiline) for v in value]
+    return value
 
 
 def _sheets(stage_ids, judge_key, team_key, stage_key, stage_pos, crit_info):

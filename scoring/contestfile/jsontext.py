@@ -4,8 +4,10 @@ A problem here is one ContestFileError naming where the text breaks; the documen
 gives is then checked by schema.parse_document.
 """
 import json
+import re
 
 from ..rules import N_
+from ..rules.text import character_name, clean_text
 from .errors import ContestFileError
 
 
@@ -33,7 +35,36 @@ def parse_json_text(text):
         # Nesting deeper than Python's stack, or an integer of thousands of digits.
         raise ContestFileError([("", N_("the file nests too deeply or holds a number too "
                                         "long to be a contest file"), {})]) from None
+    found = _lone_surrogate(doc)
+    if found is not None:
+        raise ContestFileError([(found[0], N_("holds an invalid character (%(char)s): type "
+                                              "the text again"), {"char": found[1]})])
     return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(doc):
+    """(place, "U+D800") of the first lone surrogate (a "\\ud800" escape) in a name or a
+    text, else None: no database can store one, no terminal can print one."""
+    stack = [(doc, "")]
+    while stack:
+        value, place = stack.pop()
+        if isinstance(value, str):
+            found = _SURROGATE.search(value)
+            if found:
+                return place, character_name(found.group())
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                here = f"{place}.{clean_text(name)}".lstrip(".")
+                found = _SURROGATE.search(name)
+                if found:
+                    return here, character_name(found.group())
+                stack.append((item, here))
+        elif isinstance(value, list):
+            stack.extend((item, f"{place}[{i}]") for i, item in enumerate(value))
+    return None
 
 
 class _DuplicateName(ValueError):

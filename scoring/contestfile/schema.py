@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from .. import rules as R
 from ..rules import N_, SettingsError
+from ..rules.text import text_problem
 from .checker import Checker
 from .errors import ContestFileError
 from .jsontext import JsonNumber, parse_json_text
@@ -70,6 +71,21 @@ def _numbers_as_text(value):
     return value
 
 
+def _rules_texts(c, value, place):
+    """A problem for each text of the rules holding a character no input may hold."""
+    stack = [(value, place)]
+    while stack:
+        value, place = stack.pop()
+        if isinstance(value, str) and not isinstance(value, JsonNumber):
+            problem = text_problem(value)
+            if problem is not None:
+                c.add(place, problem[0], **problem[1])
+        elif isinstance(value, dict):
+            stack.extend((v, f"{place}.{k}") for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, f"{place}[{i}]") for i, v in enumerate(value))
+
+
 def parse_document(doc) -> Parsed:
     """Check a whole contest file; the records to import, or ContestFileError with every problem."""
     c = Checker()
@@ -97,6 +113,7 @@ def parse_document(doc) -> Parsed:
     archived = bool(c.boolean(comp["archived"], "competition.archived")) \
         if "archived" in comp else False
     draw = read_draw(c, comp["draw"]) if "draw" in comp else None
+    _rules_texts(c, comp.get("rules"), "competition.rules")
 
     departments = read_departments(c, doc.get("departments", []))
     known_departments = set(departments)

@@ -86,7 +86,8 @@ def read_stages(c, value):
             ckey = c.key(cd.get("key"), f"{cplace}.key") if "key" in cd else None
             cname = (c.text(cd["name"], f"{cplace}.name", NAME_LENGTH["criterion"])
                      if "name" in cd else None)
-            desc = (c.text(cd["description"], f"{cplace}.description", empty=True)
+            desc = (c.text(cd["description"], f"{cplace}.description", empty=True,
+                             multiline=True)
                     if "description" in cd else "")
             cmax = c.decimal(cd["max"], f"{cplace}.max", SCORE_DIGITS) if "max" in cd else None
             step = (c.decimal(cd["step"], f"{cplace}.step", SCORE_DIGITS)
@@ -118,7 +119,8 @@ def read_judges(c, value, known_departments):
                   value=str(group), choices=", ".join(PANEL_GROUPS))
             group = "internal"
         dept = _department_ref(c, d.get("department"), f"{place}.department", known_departments)
-        note = c.text(d["note"], f"{place}.note", empty=True) if "note" in d else ""
+        note = (c.text(d["note"], f"{place}.note", empty=True, multiline=True)
+                if "note" in d else "")
         judges.append(R.Judge(key or f"#{i}", group or "internal", dept, name or ""))
         notes.append(note or "")
     return judges, notes
@@ -156,7 +158,7 @@ def read_teams(c, value, known_departments):
             elif w is False or w is None:
                 reason = None
             else:
-                reason = c.text(w, f"{place}.withdrawn", empty=True)
+                reason = c.text(w, f"{place}.withdrawn", empty=True, multiline=True)
                 if reason is None:
                     reason = ""
         members, departments = [], []
@@ -186,7 +188,8 @@ def read_recusals(c, value):
         judge = c.text(d.get("judge"), f"{place}.judge") if "judge" in d else None
         team = c.text(d.get("team"), f"{place}.team") if "team" in d else None
         lift = bool(c.boolean(d["lift"], f"{place}.lift")) if "lift" in d else False
-        reason = c.text(d["reason"], f"{place}.reason", empty=True) if "reason" in d else ""
+        reason = (c.text(d["reason"], f"{place}.reason", empty=True, multiline=True)
+                  if "reason" in d else "")
         out.append(R.Recusal(judge or f"#{i}", team or f"#{i}", reason or "", lift))
     return out
 
@@ -200,7 +203,8 @@ def read_absences(c, value):
         c.fields(d, place, ("judge", "stage"), ("reason",))
         judge = c.text(d.get("judge"), f"{place}.judge") if "judge" in d else None
         stage = c.text(d.get("stage"), f"{place}.stage") if "stage" in d else None
-        reason = c.text(d["reason"], f"{place}.reason", empty=True) if "reason" in d else ""
+        reason = (c.text(d["reason"], f"{place}.reason", empty=True, multiline=True)
+                  if "reason" in d else "")
         out.append(R.Absence(judge or f"#{i}", stage or f"#{i}", reason or ""))
     return out
 

@@ -1,8 +1,15 @@
 """Turn an uploaded file into numbered rows of text cells, refusing anything odd cleanly.
 
-Accepted: .xlsx (read with openpyxl in read-only mode, first sheet) and CSV text in
-UTF-8, UTF-8 with BOM, GBK/GB18030 (what Chinese Excel writes) or UTF-16 with BOM
-("Unicode text"). The file's content decides, not its name: a PNG named .xlsx is refused.
+Accepted: .xlsx (first sheet) and CSV text in UTF-8, UTF-8 with BOM, GBK/GB18030 (what
+Chinese Excel writes) or UTF-16 with BOM ("Unicode text"). The file's content decides,
+not its name: a PNG named .xlsx is refused.
+
+Every read is bounded by the work it does, not only by the file's size: a 2 MB zip can
+unpack to gigabytes, and a 1.5 KB sheet can declare a million rows (openpyxl would pad
+every one of them). So the zip is checked before anything is unpacked (members, sizes,
+compression ratio), and the sheet is read by a streaming pass that counts the row and
+cell elements it meets and stops with a message past the limits; declared dimensions
+are never trusted and missing rows are never filled in.
 """
 import csv
 import io
@@ -10,13 +17,27 @@ import zipfile
 from datetime import date, datetime
 
 from ..rules.errors import N_, RuleError
+from ..rules.text import bad_character, character_name
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
-# A 2 MB zip can inflate to gigabytes; a real 2,000-row sheet is far below this.
-MAX_UNZIPPED = 60 * 1024 * 1024
+# The zip: a real workbook of 2,000 rows unpacks to a few MB in a dozen members.
+MAX_UNZIPPED = 20 * 1024 * 1024
+MAX_PART = 8 * 1024 * 1024
+MAX_MEMBERS = 1000
+# XML packs about 10:1; far more than this is a zip bomb, not a spreadsheet.
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
+# What one sheet or CSV file may make us read, blank rows and cells included.
+MAX_LINES = 20_000
+MAX_CELLS = 100_000
+MAX_LINE_LENGTH = 20_000
 MAX_CELL = 500
 MAX_COLUMNS = 30
+EXCEL_MAX_ROW = 1_048_576
+
+_UNREADABLE = N_("The file could not be read as an Excel .xlsx workbook. Save it from Excel "
+                 "as .xlsx or CSV and try again.")
 
 
 class SpreadsheetError(RuleError):
@@ -44,67 +65,143 @@ def _clean(cells) -> list[str]:
     return out
 
 
-def _rows_xlsx(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
-    """The first worksheet's non-empty rows as (spreadsheet row number, cells)."""
-    from openpyxl import load_workbook
-
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(i.file_size for i in archive.infolist()) > MAX_UNZIPPED:
-            raise SpreadsheetError(N_("The spreadsheet is too large once unpacked."))
-        if "xl/workbook.xml" not in archive.namelist():
-            raise SpreadsheetError(N_("This is a zip file, not an Excel .xlsx workbook."))
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except SpreadsheetError:
-        raise
-    except Exception:  # openpyxl raises many kinds (KeyError, ValueError, zip errors...)
-        raise SpreadsheetError(N_("The file could not be read as an Excel .xlsx workbook. "
-                                  "Save it from Excel as .xlsx or CSV and try again.")) from None
-    try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
-            return []
-        rows = []
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cleaned = _clean(cells)
-            if not any(cleaned):
-                continue
-            rows.append((number, cleaned))
-            if len(rows) > max_rows + 1:  # + the header row
-                raise _too_many(max_rows)
-        return rows
-    except SpreadsheetError:
-        raise
-    except Exception:
-        raise SpreadsheetError(N_("The file could not be read as an Excel .xlsx workbook. "
-                                  "Save it from Excel as .xlsx or CSV and try again.")) from None
-    finally:
-        book.close()
-
-
 def _too_many(max_rows):
     return SpreadsheetError(N_("The file has more than %(max)s rows. Split it into smaller "
                                "files and import them one after the other."), {"max": max_rows})
 
 
+def _too_long():
+    return SpreadsheetError(N_("The sheet has more than %(lines)s rows or %(cells)s cells, "
+                               "counting empty and formatted ones. Copy only the rows to "
+                               "import into a new file and upload that."),
+                            {"lines": MAX_LINES, "cells": MAX_CELLS})
+
+
+def check_zip(archive: zipfile.ZipFile) -> None:
+    """Refuse a zip whose members, unpacked sizes or compression ratio no workbook has."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise SpreadsheetError(N_("The workbook holds more than %(max)s parts; this is not an "
+                                  "ordinary spreadsheet."), {"max": MAX_MEMBERS})
+    total = 0
+    for info in members:
+        # ZipFile stops reading a member at its declared size, so these sizes are bounds.
+        total += info.file_size
+        packed = max(info.compress_size, 1)
+        if info.file_size > MAX_PART or total > MAX_UNZIPPED or (
+                info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * packed):
+            raise SpreadsheetError(N_("The spreadsheet is too large once unpacked."))
+    if "xl/workbook.xml" not in archive.namelist():
+        raise SpreadsheetError(N_("This is a zip file, not an Excel .xlsx workbook."))
+
+
+def _sheet_rows(sheet, max_rows):
+    """Stream the worksheet's XML: non-empty rows as (row number, cells), bounded work."""
+    from openpyxl.utils.cell import column_index_from_string
+    from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
+    from openpyxl.xml.functions import iterparse
+
+    book = sheet.parent
+    rows, number, row_elements, cell_elements = [], 0, 0, 0
+    values: dict[int, object] = {}
+    in_cell = False
+    with sheet._get_source() as source:
+        # openpyxl's own cell reader: shared strings, booleans, dates as the workbook says.
+        cells = WorkSheetParser(source, sheet._shared_strings, data_only=True,
+                                epoch=book.epoch, date_formats=book._date_formats,
+                                timedelta_formats=book._timedelta_formats)
+        for event, element in iterparse(source, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == CELL_TAG:
+                    in_cell = True
+                elif tag == ROW_TAG:
+                    row_elements += 1
+                    if row_elements > MAX_LINES:
+                        raise _too_long()
+                    given = element.get("r")
+                    number = int(given) if given is not None else number + 1
+                    if not 1 <= number <= EXCEL_MAX_ROW:
+                        raise SpreadsheetError(_UNREADABLE)
+                    cells.row_counter, cells.col_counter, values = number, 0, {}
+                continue
+            if tag == CELL_TAG:
+                in_cell = False
+                cell_elements += 1
+                if cell_elements > MAX_CELLS:
+                    raise _too_long()
+                ref = element.get("r")
+                column = (column_index_from_string(ref.rstrip("0123456789")) if ref
+                          else cells.col_counter + 1)
+                cells.col_counter = column
+                if column <= MAX_COLUMNS:
+                    values[column] = cells.parse_cell(element)["value"]
+            elif in_cell:
+                continue  # <v>, <is>, <t>: read with their cell, at its end
+            elif tag == ROW_TAG:
+                cleaned = _clean(values.get(i) for i in range(1, MAX_COLUMNS + 1))
+                if any(cleaned):
+                    rows.append((number, cleaned))
+                    if len(rows) > max_rows + 1:  # + the header row
+                        raise _too_many(max_rows)
+                values = {}
+            # Whatever was read is dropped: memory stays that of one row.
+            element.clear()
+    return rows
+
+
+def _rows_xlsx(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
+    """The first worksheet's non-empty rows as (spreadsheet row number, cells)."""
+    from openpyxl import load_workbook
+
+    try:
+        check_zip(zipfile.ZipFile(io.BytesIO(data)))
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except SpreadsheetError:
+        raise
+    except Exception:  # openpyxl raises many kinds (KeyError, ValueError, zip errors...)
+        raise SpreadsheetError(_UNREADABLE) from None
+    try:
+        if not book.worksheets:
+            return []
+        return _sheet_rows(book.worksheets[0], max_rows)
+    except SpreadsheetError:
+        raise
+    except Exception:
+        raise SpreadsheetError(_UNREADABLE) from None
+    finally:
+        book.close()
+
+
 def decode_text(data: bytes) -> str:
     """Decode CSV bytes: UTF-16 (with BOM), UTF-8 (BOM or not), then GB18030 (covers GBK)."""
+    text = None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             pass
     elif b"\x00" not in data:
-        for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # GB18030 decodes nearly any bytes: control characters then mean binary data.
             try:
-                text = data.decode(encoding)
+                candidate = data.decode("gb18030")
             except UnicodeDecodeError:
-                continue
-            # Control characters other than tab and line ends mean it is not text at all.
-            if not any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text):
-                return text
-    raise SpreadsheetError(N_("The file is not a spreadsheet or text in a known encoding. "
-                              "Save it from Excel as .xlsx or as CSV (UTF-8 or GBK)."))
+                candidate = None
+            if candidate is not None and bad_character(candidate, multiline=True) is None:
+                text = candidate
+    if text is None or "\x00" in text:
+        raise SpreadsheetError(N_("The file is not a spreadsheet or text in a known encoding. "
+                                  "Save it from Excel as .xlsx or as CSV (UTF-8 or GBK)."))
+    ch = bad_character(text, multiline=True)
+    if ch is not None:
+        raise SpreadsheetError(N_("Line %(line)s holds an invisible control character "
+                                  "(%(char)s): remove it and save the file again."),
+                               {"line": text.count("\n", 0, text.index(ch)) + 1,
+                                "char": character_name(ch)})
+    return text
 
 
 def _delimiter(text: str) -> str:
@@ -113,10 +210,21 @@ def _delimiter(text: str) -> str:
     return max((",", "\t", ";"), key=first.count)
 
 
+def _lines(text: str):
+    """The text's lines, refusing past MAX_LINES lines or a line over MAX_LINE_LENGTH."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if number > MAX_LINES:
+            raise _too_long()
+        if len(line) > MAX_LINE_LENGTH:
+            raise SpreadsheetError(N_("Line %(line)s is longer than %(max)s characters."),
+                                   {"line": number, "max": MAX_LINE_LENGTH})
+        yield line
+
+
 def _rows_csv(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
     """Non-empty CSV lines as (line number, cells)."""
     text = decode_text(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(_lines(text), delimiter=_delimiter(text))
     rows = []
     try:
         for cells in reader:

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..rules.errors import N_
+from ..rules.text import text_problem
 
 TEAM_SIZE = 3
 KEY_RE = re.compile(r"^\w[\w.\-]{0,63}$")
@@ -131,6 +132,10 @@ def check_team_rows(rows, *, existing_keys=(), existing_names=(), existing_membe
         for col in ("name", "member", "department"):
             if not getattr(r, col):
                 problems.append((r.row, col, N_("this cell is empty"), {}))
+        for col in COLUMNS:
+            bad = text_problem(getattr(r, col))
+            if bad is not None:
+                problems.append((r.row, col, *bad))
         for col, limit in _MAX_LEN.items():
             if len(getattr(r, col)) > limit:
                 problems.append((r.row, col, N_("longer than %(limit)s characters"),

@@ -1,6 +1,4 @@
 """The judge page's JSON API: save a draft, submit, read state. Every write is idempotent."""
-import json
-from decimal import Decimal
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -9,6 +7,7 @@ from sqlalchemy import bindparam, select
 from ..extensions import db
 from ..models import Competition, Stage, Team
 from ..operations import idempotency, sheet_access, sheet_reads, sheets
+from ..web import jsonbody
 from ..web.security import current_judge, judge_required
 from . import bp
 
@@ -34,12 +33,8 @@ def _refused(status: int, message: str):
     return _answer(status, {"ok": False, "error": message, "errors": {}})
 
 
-def _reject(value):
-    raise ValueError(value)
-
-
 def read_body():
-    """The JSON object sent (floats as Decimal, no NaN), or a (status, message) refusal."""
+    """The JSON object sent (web/jsonbody.py), or a (status, message) refusal."""
     length = request.content_length
     if length is not None and length > API_BODY_LIMIT:
         return None, (413, _("What was sent is larger than %(limit)s KB.",
@@ -49,12 +44,9 @@ def read_body():
         return None, (413, _("What was sent is larger than %(limit)s KB.",
                              limit=API_BODY_LIMIT // 1024))
     try:
-        data = json.loads(raw.decode("utf-8"), parse_float=Decimal, parse_constant=_reject)
-    except (ValueError, UnicodeDecodeError):
-        return None, (400, _("The request is not valid JSON."))
-    if not isinstance(data, dict):
-        return None, (400, _("The request is not valid JSON."))
-    return data, None
+        return jsonbody.parse_object(raw), None
+    except jsonbody.BodyRefused as e:
+        return None, (400, e.message)
 
 
 def _target(stage_key: str, team_key: str):

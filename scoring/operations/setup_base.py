@@ -6,6 +6,7 @@ from ..extensions import db
 from ..models import ScoreSheet, Stage
 from ..rules import parse_plain_decimal
 from ..rules.errors import N_, RuleError
+from ..rules.text import MULTILINE_FIELDS, text_problem
 
 KEY_RE = re.compile(r"^\w[\w.\-]{0,63}$")
 # Competition keys appear in every URL: plain ASCII only.
@@ -29,13 +30,23 @@ def check_key(key: str, field: str = "key", pattern=KEY_RE) -> str:
     return key
 
 
-def check_text(value: str, field: str, limit: int, required: bool = True) -> str:
-    """A stripped text within limit characters (required unless told otherwise)."""
+def check_text(value: str, field: str, limit: int, required: bool = True,
+               multiline: bool | None = None) -> str:
+    """A stripped text within limit characters (required unless told otherwise).
+
+    Control characters are refused (rules/text.py); line ends and tabs only in a
+    multi-line text, which by default is a field named like a reason, note or description.
+    """
     value = (value or "").strip()
     if required and not value:
         raise SetupError(N_("This field is required."), {}, field)
     if len(value) > limit:
         raise SetupError(N_("longer than %(limit)s characters"), {"limit": limit}, field)
+    if multiline is None:
+        multiline = field.rpartition("-")[2] in MULTILINE_FIELDS
+    problem = text_problem(value, multiline)
+    if problem is not None:
+        raise SetupError(*problem, field)
     return value
 
 

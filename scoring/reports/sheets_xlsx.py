@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..rules.text import clean_text
 from .common import group_label, localized
 from .data import load, num
 from .sheets import stages_for, status_text
@@ -21,14 +22,15 @@ _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
 def safe_text(value) -> str:
-    """A text cell value that no spreadsheet evaluates as a formula."""
-    text = "" if value is None else str(value)
+    """A text cell value that no spreadsheet evaluates as a formula and openpyxl accepts
+    (control characters stored by older versions are replaced)."""
+    text = clean_text("" if value is None else str(value))
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _title(name, used) -> str:
     """A worksheet title: Excel allows 31 characters and none of []:*?/\\."""
-    base = _BAD_TITLE.sub("_", name or "stage")[:28] or "stage"
+    base = _BAD_TITLE.sub("_", clean_text(name or "stage", multiline=False))[:28] or "stage"
     title, n = base, 2
     while title.lower() in used:
         title = f"{base[:25]}_{n}"

@@ -2,7 +2,8 @@
 
 Every number is written as text with exactly `decimals` places ("84.50"), the way the
 printed ranking shows it. Texts that a spreadsheet would run as a formula are
-neutralized with a leading apostrophe.
+neutralized with a leading apostrophe, and control characters that older versions
+stored are replaced (safe_cell), so an export never fails on what was stored before.
 """
 import csv
 import io
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Stage, Team
+from ..rules.text import clean_text
 from .standings import results_for, rules_of
 
 # A cell starting with one of these is a formula (or becomes one) in Excel/LibreOffice.
@@ -27,9 +29,15 @@ def number_text(value, decimals) -> str | None:
 
 
 def safe_cell(text):
-    """Neutralize a text a spreadsheet would read as a formula (formula injection)."""
-    if isinstance(text, str) and text.startswith(FORMULA_START):
-        return "'" + text
+    """A text cell any spreadsheet writer takes and no spreadsheet runs as a formula.
+
+    Control characters (rows stored before inputs refused them) are replaced: openpyxl
+    refuses them outright, and Excel would show them as garbage in a CSV.
+    """
+    if isinstance(text, str):
+        text = clean_text(text)
+        if text.startswith(FORMULA_START):
+            return "'" + text
     return text
 
 

@@ -1,11 +1,29 @@
-"""Error pages (HTML or JSON, translated) and what every template can use."""
-import logging
+"""Error pages (HTML or JSON, translated) and what every template can use.
 
-from flask import jsonify, render_template, request
+Two promises live here. No request is answered 5xx for what it carries: addresses,
+query strings, headers and cookies with control characters are refused before any view
+runs (`_refuse_hostile_request`; PostgreSQL refuses NUL in any text, so such a value must
+never reach a query). And the 500/503 pages render even when the database is down:
+they never load the user (base.html and the admin menu would), and a failure while
+rendering one falls back to a plain page rather than a second exception.
+"""
+import logging
+import re
+
+from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from ..rules.text import bad_character, character_name, clean_text
+from .jsonbody import SafeJSONProvider
 
 log = logging.getLogger(__name__)
+
+# Header values may hold tabs (folded whitespace), nothing else below a space.
+_HEADER_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def _wants_json() -> bool:
@@ -14,20 +32,89 @@ def _wants_json() -> bool:
         request.path.startswith(("/api/", "/judge/api/"))
 
 
-def _error(status: int, title: str, message: str):
-    """Render an error page or JSON body in the current language."""
+def _forget_user() -> None:
+    """Make this request anonymous without asking the database (it may be the problem)."""
+    from ..extensions import db, login
+
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection may fail even to roll back; nothing to keep
+        log.warning("rollback failed while answering an error", exc_info=True)
+    g._login_user = login.anonymous_user()  # Flask-Login's per-request user
+    g.current_judge = None
+
+
+def _plain_page(status: int, title: str, message: str) -> str:
+    """The error page without templates: the last resort when rendering one failed."""
+    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{escape(title)}'
+            f'</title></head><body><main><p>{status}</p><h1>{escape(title)}</h1>'
+            f'<p>{escape(message)}</p><p><a href="/">{escape(_("Back to the start page"))}'
+            '</a></p></main></body></html>')
+
+
+def _error(status: int, title: str, message: str, safe: bool = False):
+    """Render an error page or JSON body in the current language.
+
+    safe=True (500, 503): nothing on the way may touch the database.
+    """
+    if safe:
+        _forget_user()
     if _wants_json():
         return jsonify({"ok": False, "error": message}), status
-    return render_template("errors/error.html", status=status, title=title,
-                           message=message), status
+    try:
+        return render_template("errors/error.html", status=status, title=title,
+                               message=message), status
+    except Exception:
+        log.exception("the error page %s could not be rendered", status)
+        return _plain_page(status, title, message), status
+
+
+def _refuse_hostile_request():
+    """Refuse control characters where no page takes them, before any view or query."""
+    if bad_character(request.path) is not None:
+        return _not_found(None)
+    for name, value in request.args.items(multi=True):
+        ch = bad_character(name) or bad_character(value)
+        if ch is not None:
+            return _error(400, _("Bad request"),
+                          _("The address holds a character that is not allowed (%(char)s) "
+                            "in %(name)s.", char=character_name(ch),
+                            name=clean_text(name, multiline=False)))
+    for name, value in request.headers.items():
+        found = _HEADER_CONTROL.search(value)
+        if found:
+            return _error(400, _("Bad request"),
+                          _("The request holds a character that is not allowed (%(char)s) "
+                            "in %(name)s.", char=character_name(found.group()), name=name))
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        # Text fields say which control character is wrong themselves (admin/forms.py);
+        # NUL is refused here for every field, those of hand-read forms included.
+        fields = list(request.form.items(multi=True))
+        fields += [(name, f.filename or "") for name, f in request.files.items(multi=True)]
+        for name, value in fields:
+            if "\x00" in name or "\x00" in value:
+                return _error(400, _("Bad request"),
+                              _("The form holds a character that is not allowed (%(char)s) "
+                                "in %(name)s.", char="U+0000",
+                                name=clean_text(name, multiline=False)))
+    return None
+
+
+def _not_found(exc):
+    return _error(404, _("Page not found"), _("There is no page at this address."))
 
 
 def init_app(app) -> None:
-    """Register the error handlers and template globals."""
+    """Register the error handlers, the hostile-request check and template globals."""
     from flask_babel import get_locale
 
     from .i18n import select_locale
     from .security import current_judge
+
+    app.json = SafeJSONProvider(app)
+    app.before_request(_refuse_hostile_request)
+    app.register_error_handler(404, _not_found)
 
     @app.context_processor
     def _globals():
@@ -50,10 +137,6 @@ def init_app(app) -> None:
     def _forbidden(exc):
         return _error(403, _("Not allowed"), _("You do not have access to this page."))
 
-    @app.errorhandler(404)
-    def _not_found(exc):
-        return _error(404, _("Page not found"), _("There is no page at this address."))
-
     @app.errorhandler(405)
     def _method(exc):
         return _error(405, _("Not allowed"), _("This address does not accept that request."))
@@ -64,9 +147,22 @@ def init_app(app) -> None:
         return _error(413, _("Too large"),
                       _("What was sent is larger than %(limit)s MB.", limit=limit))
 
+    def _database_unavailable(exc):
+        # Connection refused or lost, the pool exhausted, SQLite's lock wait run out:
+        # a condition of the server, not a bug; the page says to try again.
+        log.error("database unavailable on %s: %s", request.path, exc)
+        body, status = _error(503, _("Database unavailable"),
+                              _("The database cannot be reached right now. Nothing was saved "
+                                "by this request; please try again in a moment."), safe=True)
+        return body, status, {"Retry-After": "5"}
+
+    for kind in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(kind, _database_unavailable)
+
     @app.errorhandler(500)
     def _server_error(exc):
-        log.exception("internal error on %s", request.path)
+        log.error("internal error on %s", request.path,
+                  exc_info=getattr(exc, "original_exception", None) or exc)
         return _error(500, _("Something went wrong"),
                       _("The error was logged. Nothing was saved by this request; "
-                        "please try again."))
+                        "please try again."), safe=True)

@@ -1,12 +1,14 @@
-"""Forms of the setup pages (Flask-WTF: every POST carries a CSRF token)."""
+"""Forms of the setup pages (Flask-WTF: every POST carries a CSRF token).
+
+Every form builds on SafeForm / SafeSubForm (admin/forms.py): text fields refuse
+control characters with a message naming the field.
+"""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     PasswordField,
@@ -17,19 +19,22 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ...web.converters import MAX_ID
+from ..forms import SafeForm, SafeSubForm
+
 
 def choices(pairs):
     """SelectField choices from (value, label) pairs (WTForms wants SelectChoice objects)."""
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(SafeForm):
     """A button that changes something: only the CSRF token, optional reason."""
 
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class CompetitionForm(FlaskForm):
+class CompetitionForm(SafeForm):
     """A new competition: key, name and what to start from."""
 
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)],
@@ -38,13 +43,13 @@ class CompetitionForm(FlaskForm):
     start = SelectField(_l("Start from"), choices=[], validate_choice=False)
 
 
-class RenameForm(FlaskForm):
+class RenameForm(SafeForm):
     """The competition's name."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
 
 
-class CopyForm(FlaskForm):
+class CopyForm(SafeForm):
     """Copy this competition as a new edition."""
 
     key = StringField(_l("Key of the new edition"), validators=[DataRequired(), Length(max=64)])
@@ -52,7 +57,7 @@ class CopyForm(FlaskForm):
                        validators=[DataRequired(), Length(max=200)])
 
 
-class CriterionForm(Form):
+class CriterionForm(SafeSubForm):
     """One rubric line inside the stage form."""
 
     id = HiddenField()
@@ -64,7 +69,7 @@ class CriterionForm(Form):
     remove = BooleanField(_l("Remove"))
 
 
-class StageForm(FlaskForm):
+class StageForm(SafeForm):
     """A stage and its whole rubric, saved at once."""
 
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)])
@@ -75,20 +80,20 @@ class StageForm(FlaskForm):
     criteria = FieldList(FormField(CriterionForm), min_entries=0, max_entries=200)
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(SafeForm):
     """A department name."""
 
     name = StringField(_l("Department"), validators=[DataRequired(), Length(max=100)])
 
 
-class MemberForm(Form):
+class MemberForm(SafeSubForm):
     """One member inside the team form."""
 
     name = StringField(_l("Member name"))
     department = StringField(_l("Department"))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(SafeForm):
     """A team with its three members."""
 
     key = StringField(_l("Team key"), validators=[DataRequired(), Length(max=64)])
@@ -96,20 +101,20 @@ class TeamForm(FlaskForm):
     members = FieldList(FormField(MemberForm), min_entries=3, max_entries=6)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(SafeForm):
     """The spreadsheet to import."""
 
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(SafeForm):
     """Confirming a previewed import: the checked rows travel signed, never trusted bare."""
 
     payload = HiddenField()
     create_departments = BooleanField(_l("Create the departments listed above"))
 
 
-class JudgeForm(FlaskForm):
+class JudgeForm(SafeForm):
     """A judge."""
 
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)],
@@ -124,7 +129,7 @@ class JudgeForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
-class RecusalForm(FlaskForm):
+class RecusalForm(SafeForm):
     """A manual recusal decision."""
 
     judge = SelectField(_l("Judge"), choices=[], validate_choice=False)
@@ -135,7 +140,7 @@ class RecusalForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class RandomDrawForm(FlaskForm):
+class RandomDrawForm(SafeForm):
     """A random draw from a seed."""
 
     seed = StringField(_l("Seed"), validators=[DataRequired(), Length(max=64)],
@@ -145,14 +150,14 @@ class RandomDrawForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class ManualDrawForm(FlaskForm):
+class ManualDrawForm(SafeForm):
     """A draw typed in from paper lots (positions come as pos-<team id> fields)."""
 
     override = BooleanField(_l("Override: change the draw although scoring has started"))
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=2000)])
 
 
-class UserForm(FlaskForm):
+class UserForm(SafeForm):
     """A new organizer account."""
 
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
@@ -163,26 +168,33 @@ class UserForm(FlaskForm):
                              description=_l("At least 8 characters"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(SafeForm):
     """Change a user's role."""
 
     role = SelectField(_l("Role"), choices=choices([("staff", _l("staff")),
                                                           ("admin", _l("admin"))]))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(SafeForm):
     """Reset a user's password."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
 
 
-class AuditFilterForm(FlaskForm):
+def _competition_id(value):
+    """A competition id as typed in the address: digits within the id range, else none."""
+    text = str(value or "")
+    return text if text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID else ""
+
+
+class AuditFilterForm(SafeForm):
     """Filters of the audit log (a GET form: no CSRF needed, nothing changes)."""
 
     class Meta:
         csrf = False
 
-    competition = SelectField(_l("Competition"), choices=[], validate_choice=False)
+    competition = SelectField(_l("Competition"), choices=[], validate_choice=False,
+                              filters=[_competition_id])
     actor = StringField(_l("Who"), validators=[Optional(), Length(max=120)])
     action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
     date_from = DateField(_l("From"), validators=[Optional()])

@@ -207,6 +207,11 @@ def _preview(competition, result, confirm_form=None, status=200):
 def setup_team_import(key):
     """Read the uploaded spreadsheet and show the preview; nothing is saved here."""
     competition = competition_or_404(key)
+    # Reading a spreadsheet can take seconds; on SQLite every transaction holds the write
+    # lock from its start (BEGIN IMMEDIATE, database/engine.py), so the read-only one the
+    # login check began ends here and judges' submissions go through while the file is
+    # parsed. The preview's reads start a new transaction after the parse.
+    db.session.commit()
     form = ImportForm()
     if not form.validate_on_submit():
         flash(_("The form expired; try again."), "error")
