@@ -303,3 +303,19 @@ def test_lookups_by_foreign_key_use_an_index(sqlite_app, sql, index):
         plan = " ".join(str(row[-1]) for row in _db.session.execute(
             sa.text("EXPLAIN QUERY PLAN " + sql)))
     assert f"INDEX {index}" in plan, plan
+
+
+def test_the_chosen_language_survives_logging_in(app, client, login, demo):
+    """English chosen on the login page stays after login (organizer and judge)."""
+    from scoring.models import Judge
+
+    client.get("/lang/en")
+    login("admin")
+    assert '<html lang="en">' in client.get("/admin/").get_data(as_text=True)
+    tablet = app.test_client()
+    tablet.get("/lang/en")
+    with app.app_context():
+        judge = _db.session.scalar(sa.select(Judge).filter_by(key="X1"))
+        link = f"{judge.id}.{judge.token}"
+    assert tablet.get(f"/j/{link}").status_code == 302
+    assert '<html lang="en">' in tablet.get("/judge/").get_data(as_text=True)

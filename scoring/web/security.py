@@ -79,11 +79,20 @@ def _load_user(user_id: str):
     return user
 
 
+def _fresh_session() -> None:
+    """Empty the cookie for a new login (no fixation), keeping only the chosen language:
+    a person who switched to English before logging in stays in English."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
 def login_organizer(user) -> None:
     """Start an organizer session: a fresh cookie (no fixation, no leftover judge login)."""
     login_sessions.forget_old()
     _end_current("replaced")
-    session.clear()
+    _fresh_session()
     session[SESSION_ID] = login_sessions.start_session("user", user.id)
     login_user(user)
 
@@ -120,7 +129,7 @@ def find_judge_by_link(link: str):
 def login_judge(judge) -> None:
     """Start a day-long judge session (never mixed with an organizer session)."""
     _end_current("replaced")
-    session.clear()
+    _fresh_session()
     session.permanent = True
     session[SESSION_ID] = login_sessions.start_session("judge", judge.id)
     session[SESSION_JUDGE] = {"id": judge.id, "tag": token_tag(judge.token)}
