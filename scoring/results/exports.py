@@ -8,6 +8,7 @@ stored are replaced (safe_cell), so an export never fails on what was stored bef
 import csv
 import io
 import json
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -122,7 +123,11 @@ def ranking_csv(competition, result=None, *, published_only=False) -> bytes:
 
 
 def ranking_xlsx(competition, result=None, *, published_only=False) -> bytes:
-    """The ranking as an .xlsx workbook (same columns as the CSV); numbers stay exact text."""
+    """The ranking as an .xlsx workbook (same columns as the CSV).
+
+    Scores are numbers (Excel sums and sorts them), shown with the contest's decimal
+    places (84.50 as printed); the values are the rounded scores, exact in decimal.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -133,9 +138,16 @@ def ranking_xlsx(competition, result=None, *, published_only=False) -> bytes:
     ws.append([safe_cell(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+    decimals = rules_of(competition).decimals
+    score_format = "0" if decimals == 0 else "0." + "0" * decimals
+    first, last = 4, len(header) - 3  # the stage columns and the final (1-based)
     for row in rows:
-        # Scores go in as text: "84.50" keeps its two places, exactly as printed.
-        ws.append([safe_cell("" if v is None else v) for v in row])
+        cells = [safe_cell("" if v is None else v) for v in row]
+        for i in range(first - 1, last):
+            cells[i] = Decimal(row[i]) if row[i] not in (None, "") else None
+        ws.append(cells)
+        for col in range(first, last + 1):
+            ws.cell(row=ws.max_row, column=col).number_format = score_format
     for cell in ws["C"]:
         ws.column_dimensions["C"].width = max(ws.column_dimensions["C"].width or 0,
                                               min(40, 2 * len(str(cell.value or "")) + 2))

@@ -219,3 +219,26 @@ def test_public_results_complete_show_awards(sqlite_app):
     html = client.get("/results/hand-2024").get_data(as_text=True)
     assert "一等奖" in html and "84.03" in html and "84.33" in html
     assert _fingerprint(sqlite_app, "hand-2024") in html
+
+
+def test_ranking_xlsx_scores_are_numbers_shown_as_printed(app, client, login, demo):
+    """Excel sums the scores (they were text: a sum gave 0), shown with two places."""
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    login("staff")
+    with client.get(f"/admin/c/{demo}/results.xlsx") as r:
+        ws = load_workbook(io.BytesIO(r.data)).active
+    with client.get(f"/admin/c/{demo}/results.json") as r:
+        rows = json.loads(r.data)["results"]
+    header = [c.value for c in ws[1]]
+    plan = header.index("方案设计") + 1
+    cells = [ws.cell(row=i + 2, column=plan) for i in range(len(rows))]
+    assert all(isinstance(c.value, (int, float)) for c in cells)
+    assert all(c.number_format == "0.00" for c in cells)
+    # The same values as the JSON (which carries the exact texts).
+    by_team = {ws.cell(row=i + 2, column=2).value: cells[i].value for i in range(len(rows))}
+    for row in rows:
+        assert Decimal(str(by_team[row["team"]])) == Decimal(row["stages"]["plan"])
