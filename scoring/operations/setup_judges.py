@@ -14,10 +14,26 @@ def _snapshot(judge) -> dict:
             "note": judge.note}
 
 
-def save_judge(competition, judge, *, key, name, group, department="", note="") -> Judge:
+def unknown_department_error(competition, name, field="department") -> SetupError:
+    """The refusal of a department the competition does not have, naming the closest."""
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(d.name for d in competition.departments),
+                                      n=3, cutoff=0.5)
+    if close:
+        return SetupError(N_('"%(department)s" is not a department of this competition; did '
+                             'you mean %(close)s? To add it as a new department, tick the box.'),
+                          {"department": name, "close": "、".join(close)}, field)
+    return SetupError(N_('"%(department)s" is not a department of this competition yet; to '
+                         'add it, tick the box.'), {"department": name}, field)
+
+
+def save_judge(competition, judge, *, key, name, group, department="", note="",
+               new_department=False) -> Judge:
     """Create (judge None, with a fresh private link) or update a judge.
 
-    A department typed that the competition does not have yet is added.
+    A department the competition does not have is refused (a typo would silently stop
+    the recusal rule) unless new_department says to add it.
     """
     key = check_key(key, "key")
     name = check_text(name, "name", 100)
@@ -32,8 +48,10 @@ def save_judge(competition, judge, *, key, name, group, department="", note="") 
                              {"key": key}, "key")
     dept = None
     if department:
-        dept = find_department(competition, department) or add_department(competition,
-                                                                           department)
+        dept = find_department(competition, department)
+        if dept is None and not new_department:
+            raise unknown_department_error(competition, department)
+        dept = dept or add_department(competition, department)
     before = _snapshot(judge) if judge is not None else None
     if judge is None:
         judge = Judge(competition=competition, token=new_token())
@@ -64,3 +82,11 @@ def regenerate_link(judge, reason: str = "") -> None:
     """A new private link: the old link and every session opened with it end at once."""
     regenerate_token(judge, check_text(reason, "reason", 2000, required=False))
     db.session.flush()
+
+
+def import_judges(competition, judges) -> int:
+    """Create the checked judges of an import (imports.judges), all or nothing."""
+    for row in judges:
+        save_judge(competition, None, key=row["key"], name=row["name"], group=row["group"],
+                   department=row["department"], note=row["note"])
+    return len(judges)

@@ -128,7 +128,7 @@ def test_checklist_warns_of_panels_too_small_for_the_trim(app, admin):
             ("d", "教务处"), ("e", "科技处"), ("f", "财务处")])
         for key, dept in (("N1", "组织部"), ("N2", "后勤处"), ("N3", "图书馆")):
             save_judge(comp, None, key=key, name=f"评委{key}", group="internal",
-                       department=dept)
+                       department=dept, new_department=True)
         db.session.commit()
     page = text(admin.get("/admin/c/s/"))
     assert "甲队 (2)" in page and "乙队" not in page.split("fewer sheets")[1][:300]

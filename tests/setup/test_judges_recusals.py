@@ -48,8 +48,13 @@ def test_add_edit_delete_judge(app, client, key):
     response = add_judge(client, key, "bad key")
     assert "is not a valid key" in text(response)
     jid = ids(app, Judge, key="N1")
-    client.post(f"/admin/c/{key}/judges/{jid}/edit", data={
-        "key": "N1", "name": "新名字", "group": "internal", "department": "新部门", "note": "x"})
+    # A department the competition lacks needs the organizer's say-so (a typo would stop
+    # the recusal rule silently).
+    edit = {"key": "N1", "name": "新名字", "group": "internal", "department": "新部门",
+            "note": "x"}
+    assert "is not a department of this competition" in text(
+        client.post(f"/admin/c/{key}/judges/{jid}/edit", data=edit))
+    client.post(f"/admin/c/{key}/judges/{jid}/edit", data={**edit, "new_department": "y"})
     with app.app_context():
         judge = db.session.get(Judge, jid)
         assert judge.name == "新名字" and judge.department.name == "新部门"

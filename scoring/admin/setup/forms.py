@@ -126,6 +126,7 @@ class JudgeForm(SafeForm):
     department = StringField(_l("Department"), validators=[Optional(), Length(max=100)],
                              description=_l("Internal judges: their department decides "
                                             "which teams they do not score"))
+    new_department = BooleanField(_l("This is a new department: add it"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 

@@ -17,8 +17,16 @@ from ...operations.setup_base import SetupError
 from ...operations.tokens import judge_link_path
 from ...web.venue import VenueError, public_base_url
 from .. import bp, nav
-from .common import admin_only, commit_or_fail, competition_or_404, fail, owned_or_404
-from .forms import ActionForm, JudgeForm
+from .common import (
+    admin_only,
+    commit_or_fail,
+    competition_or_404,
+    fail,
+    message,
+    owned_or_404,
+    problem_text,
+)
+from .forms import ActionForm, ImportForm, JudgeForm
 
 nav.register(40, "admin.setup_judges", _l("Judges"), admin_only=True)
 
@@ -45,7 +53,8 @@ def setup_judges(key):
         try:
             judge = ops.save_judge(competition, None, key=form.key.data, name=form.name.data,
                                    group=form.group.data, department=form.department.data,
-                                   note=form.note.data)
+                                   note=form.note.data,
+                                   new_department=form.new_department.data)
             db.session.commit()
         except SetupError as e:
             fail(e, form)
@@ -54,7 +63,58 @@ def setup_judges(key):
             return redirect(url_for("admin.setup_judges", key=key))
     g.page_title = _("Judges")
     return render_template("admin/setup/judges.html", competition=competition, form=form,
-                           action_form=ActionForm())
+                           action_form=ActionForm(), import_form=ImportForm())
+
+
+@bp.route("/c/<key>/judges/import", methods=["POST"])
+@admin_only
+def setup_judge_import(key):
+    """Judges from a spreadsheet, all or nothing: every problem named by row and column."""
+    from ...imports import MAX_BYTES, SpreadsheetError, read_table
+    from ...imports.judges import LABELS, check_judge_rows, rows_from_table
+
+    competition = competition_or_404(key)
+    # As for teams: end the request's read-only transaction (on SQLite it holds the
+    # write lock) before the file is parsed, so judges' submissions go on meanwhile.
+    db.session.commit()
+    form = ImportForm()
+    upload = request.files.get("file")
+    back = redirect(url_for("admin.setup_judges", key=key) + "#import-judges")
+    if not form.validate_on_submit():
+        flash(_("The form expired; try again."), "error")
+        return back
+    if upload is None or not upload.filename:
+        flash(_("Choose a spreadsheet file first."), "error")
+        return back
+    try:
+        table = read_table(upload.filename, upload.stream.read(MAX_BYTES + 1))
+    except SpreadsheetError as e:
+        flash(_("%(file)s: %(problem)s", file=upload.filename, problem=message(e)), "error")
+        return back
+    rows, letters = rows_from_table(table)
+    result = check_judge_rows(rows, existing_keys={j.key for j in competition.judges},
+                              departments={d.name for d in competition.departments},
+                              letters=letters)
+    if not result.ok:
+        for row, column, msg, params in result.problems:
+            where = []
+            if row:
+                where.append(_("row %(row)s", row=row))
+            if column:
+                where.append(_("column %(letter)s (%(label)s)", letter=letters.get(column, "?"),
+                               label=_(LABELS[column])))
+            text = problem_text(msg, params)
+            flash((_(", ").join(where) + _(": ") + text) if where else text, "error")
+        flash(_("Nothing was imported: fix the file and upload it again."), "error")
+        return back
+    try:
+        count = ops.import_judges(competition, result.judges)
+        db.session.commit()
+    except SetupError as e:
+        fail(e)
+        return back
+    flash(_("Imported %(count)s judges.", count=count), "success")
+    return redirect(url_for("admin.setup_judges", key=key))
 
 
 @bp.route("/c/<key>/judges/<int:judge_id>")
@@ -92,7 +152,7 @@ def setup_judge_edit(key, judge_id):
         try:
             ops.save_judge(competition, judge, key=form.key.data, name=form.name.data,
                            group=form.group.data, department=form.department.data,
-                           note=form.note.data)
+                           note=form.note.data, new_department=form.new_department.data)
             db.session.commit()
         except SetupError as e:
             fail(e, form)
