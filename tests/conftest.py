@@ -220,17 +220,25 @@ def _chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's chromium driven by Playwright (its own browser download fails here)."""
+def playwright_session():
+    """The test run's one Playwright: the sync API refuses a second one running at once
+    (the venue tests in tests/venue launch their own browsers from this one)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=_chromium_path(), headless=True, args=[
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    """Debian's chromium driven by Playwright (its own browser download fails here)."""
+    instance = playwright_session.chromium.launch(
+        executable_path=_chromium_path(), headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update",
             "--disable-sync"])
-        yield instance
-        instance.close()
+    yield instance
+    instance.close()
 
 
 @pytest.fixture
