@@ -5,6 +5,7 @@ from ..rules.errors import N_
 from .audit import record
 from .setup_base import SetupError, check_key, check_text, sheet_count
 from .setup_teams import add_department, find_department
+from .sheets import lock_competition
 from .tokens import new_token, regenerate_token
 
 
@@ -17,8 +18,10 @@ def _snapshot(judge) -> dict:
 def save_judge(competition, judge, *, key, name, group, department="", note="") -> Judge:
     """Create (judge None, with a fresh private link) or update a judge.
 
-    A department typed that the competition does not have yet is added.
+    A department typed that the competition does not have yet is added. Under the
+    competition lock: the department decides recusals a judge's write is checked against.
     """
+    lock_competition(competition.id)
     key = check_key(key, "key")
     name = check_text(name, "name", 100)
     note = check_text(note, "note", 2000, required=False)
