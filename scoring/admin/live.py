@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -11,6 +12,8 @@ from wtforms.validators import DataRequired, Length
 from ..extensions import db
 from ..models import Competition, Judge, ScoreSheet, Stage, Team
 from ..operations import live as ops
+from ..operations import paper as paper_ops
+from ..operations.idempotency import retryable
 from ..operations.sheet_reads import SheetRefused, criteria_of, sheet_scores, text_scores
 from ..operations.sheets import reopen
 from ..rules import decimal_text
@@ -302,6 +305,24 @@ def paper(key):
                            pending=list(pending.values()))
 
 
+def _enter_paper(judge, team, stage, raw, attempts: int = 4):
+    """enter_paper, committed. A conflict with a concurrent entry (the same form sent twice
+    at once: a unique clash, a deadlock, a lock wait) is run again from a fresh read, and
+    past the attempts refused with a translated message; never a 500."""
+    for _attempt in range(attempts):
+        try:
+            outcome = paper_ops.enter_paper(current_user, judge, team, stage, raw)
+            db.session.commit()
+            return outcome
+        except (IntegrityError, OperationalError) as e:
+            db.session.rollback()
+            if not retryable(e):
+                raise
+    raise paper_ops.LiveError(_("Someone else saved this paper sheet at the same moment, "
+                                "so nothing was saved. Look at the sheet below and enter it "
+                                "again if it is still needed."))
+
+
 @bp.route("/c/<key>/paper/<stage_key>/<judge_key>/<team_key>", methods=["GET", "POST"])
 @staff_required
 def paper_entry(key, stage_key, judge_key, team_key):
@@ -313,22 +334,19 @@ def paper_entry(key, stage_key, judge_key, team_key):
     criteria = criteria_of(stage)
     # Never pre-filled from an earlier entry: the second person must not see the first.
     form = build_paper_form(criteria)(formdata=request.form if request.method == "POST" else None)
-    entries = ops.paper_entries(judge, team, stage)
-    mine = any(e.user_id == current_user.id for e in entries)
-    blocker = ops.paper_blocker(judge, team, stage)
+    blocker = paper_ops.paper_blocker(judge, team, stage)
     outcome = None
     if request.method == "POST" and not blocker and form.validate():
         raw = {c.key: (form["c_" + c.key].data or "").strip() or None for c in criteria}
         try:
-            outcome = ops.enter_paper(current_user, judge, team, stage, raw)
-            db.session.commit()
+            outcome = _enter_paper(judge, team, stage, raw)
         except SheetRefused as e:
             db.session.rollback()
             for k, msg in e.errors.items():
                 if "c_" + k in form:
                     form["c_" + k].errors = list(form["c_" + k].errors or []) + [msg]
             flash(_("Nothing was saved: correct the marked values."), "error")
-        except ops.LiveError as e:
+        except paper_ops.LiveError as e:
             db.session.rollback()
             flash(e.message, "error")
         if outcome is not None:
@@ -342,11 +360,12 @@ def paper_entry(key, stage_key, judge_key, team_key):
                         "they agree."), "error")
             return redirect(url_for("admin.paper_entry", key=key, stage_key=stage_key,
                                     judge_key=judge_key, team_key=team_key))
-    entries = ops.paper_entries(judge, team, stage)
+    entries = paper_ops.paper_entries(judge, team, stage)
     mine = any(e.user_id == current_user.id for e in entries)
     # Differences are shown only to people who already typed the sheet in.
-    mismatches = ops.paper_mismatches(entries, criteria) if mine and len(entries) > 1 else []
-    blocker = ops.paper_blocker(judge, team, stage)
+    mismatches = (paper_ops.paper_mismatches(entries, criteria) if mine and len(entries) > 1
+                  else [])
+    blocker = paper_ops.paper_blocker(judge, team, stage)
     g.page_title = _("Paper sheets")
     return render_template("admin/live/paper_entry.html", competition=comp, stage=stage,
                            judge=judge, team=team, form=form, entries=entries, mine=mine,

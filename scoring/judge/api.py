@@ -73,15 +73,14 @@ def _write(stage_key: str, team_key: str, submit: bool):
     stage, team, problem = _target(stage_key, team_key)
     if problem:
         return _refused(*problem)
-    judge_id, stage_id, team_id = judge.id, stage.id, team.id
+    ids = judge.id, stage.id, team.id
+    request_print = idempotency.fingerprint(stage.id, team.id, submit, data.get("scores"), base)
 
     def action():
-        from ..models import Judge
-
-        # Fresh rows each attempt: a retry after a rollback must not trust expired objects.
-        j, st, tm = (db.session.get(Judge, judge_id), db.session.get(Stage, stage_id),
-                     db.session.get(Team, team_id))
-        sheet_access.check_judge_access(j, st, tm, write=True)
+        # Every rule is checked on rows read after the competition lock (run_idempotent
+        # takes it first), never on the judge, stage and team loaded above: a stage closed
+        # or a team withdrawn while this request waited for the lock refuses the write.
+        j, st, tm = sheet_access.write_guard(*ids)
         criteria = sheet_reads.criteria_of(st)
         values = sheet_reads.clean_scores(criteria, data.get("scores"), complete=submit)
         sheet, scores, unchanged = sheets.write_sheet(j, tm, st, values, submit=submit,
@@ -89,7 +88,7 @@ def _write(stage_key: str, team_key: str, submit: bool):
         body = {"ok": True, "unchanged": unchanged, "sheet": sheet_reads.sheet_state(sheet, scores)}
         return 200, body, sheet
 
-    status, body = idempotency.run_idempotent(judge, key, action)
+    status, body = idempotency.run_idempotent(judge, key, action, request_print)
     return _answer(status, body)
 
 

@@ -1,17 +1,23 @@
 """Idempotent sheet writes: a request key answered once, retried on a conflict.
 
 A tablet resends a sheet until it hears back; the key it sends makes the second copy
-receive the first answer and write nothing (SubmissionKey rows, unique by key).
+receive the first answer and write nothing (SubmissionKey rows, unique by key). The key
+is bound to what it carried: a fingerprint of the request (stage, team, draft or submit,
+the scores, the base version) is kept with the answer, and the same key with anything
+else is refused (409), never answered "ok" with the first answer while nothing was written.
 """
+import hashlib
 import json
 import random
 import re
 import time
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from .. import rules as R
 from ..extensions import db
 from ..models import SubmissionKey
 from .sheet_reads import SheetRefused
@@ -29,28 +35,74 @@ def valid_key(key) -> bool:
     return isinstance(key, str) and bool(_KEY.fullmatch(key))
 
 
-def replay(judge, key: str):
-    """The stored (status, body) for a key this judge already used, or None if it is new."""
+def _canonical_value(value):
+    """One sent score as comparable text: equal numbers give equal text ("12", 12, "12.0")."""
+    if isinstance(value, bool):
+        return ["bool", value]
+    if isinstance(value, int):
+        return R.decimal_text(Decimal(value))
+    if isinstance(value, Decimal):
+        # Bounded exponent: "1E+999999" must not become a million digits.
+        if value.is_finite() and abs(value.adjusted()) <= 30:
+            return R.decimal_text(value)
+        return ["raw", str(value)]
+    if isinstance(value, str):
+        parsed = R.parse_plain_decimal(value)
+        return R.decimal_text(parsed) if parsed is not None else ["raw", value]
+    return ["json", json.dumps(value, sort_keys=True, default=str)]
+
+
+def fingerprint(stage_id, team_id, submit: bool, scores, base_version) -> str:
+    """A hash of what a write request carries: stage, team, draft or submit, the scores
+    (canonical: a criterion sent as null is one not sent), and for a draft its base version.
+
+    A submission ignores base_version (only a draft is checked against it), so a resent
+    submission that differs there alone is still the same request.
+    """
+    if isinstance(scores, dict):
+        canonical = {str(k): _canonical_value(v) for k, v in scores.items() if v is not None}
+    else:
+        canonical = ["json", json.dumps(scores, sort_keys=True, default=str)]
+    carried = [stage_id, team_id, "submit" if submit else "draft", canonical,
+               None if submit else base_version]
+    text = json.dumps(carried, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def replay(judge_id, key: str, request_print: str | None = None):
+    """The stored (status, body) for a key this judge already used with this request, a 409
+    refusal for a key used by another judge or for another request, or None if it is new."""
     # A locking read: on MariaDB a plain read could see a snapshot older than the lock.
     # Plain columns, not an ORM object: always what the database holds now.
     row = db.session.connection().execute(_STORED_KEY, {"key": key}).first()
     if row is None:
         return None
-    if row.judge_id != judge.id:
-        return 409, {"ok": False, "error": _("This request key was already used.")}
+    if row.judge_id != judge_id:
+        return 409, {"ok": False, "error": _("This request key was already used."),
+                     "errors": {}}
     stored = json.loads(row.response_json)
+    # Keys stored before fingerprints were kept carry none: their answer is replayed.
+    if request_print is not None and stored.get("request") not in (None, request_print):
+        return 409, {"ok": False, "errors": {}, "error": _(
+            "This request key was already used for a different request (another sheet, "
+            "other scores, or a draft instead of a submission); nothing was saved. Reload "
+            "the page and enter the sheet again.")}
     body = stored["body"]
     body["replayed"] = True
     return stored["status"], body
 
 
-def remember(judge, key: str, sheet, status: int, body: dict) -> None:
+def remember(judge_id, key: str, sheet, status: int, body: dict,
+             request_print: str | None = None) -> None:
     """Keep the answer to key, so a retry of the same request gets it again and writes nothing."""
     # Executed at once: a concurrent request with the same key fails here on the unique
     # constraint (IntegrityError), is retried and then finds this answer.
+    stored = {"status": status, "body": body}
+    if request_print is not None:
+        stored["request"] = request_print
     db.session.connection().execute(_INSERT_KEY, {
-        "key": key, "judge_id": judge.id, "sheet_id": sheet.id if sheet is not None else None,
-        "response_json": json.dumps({"status": status, "body": body})})
+        "key": key, "judge_id": judge_id, "sheet_id": sheet.id if sheet is not None else None,
+        "response_json": json.dumps(stored)})
 
 
 def retryable(exc) -> bool:
@@ -66,21 +118,27 @@ def retryable(exc) -> bool:
     return False
 
 
-def run_idempotent(judge, key: str, action, attempts: int = 6):
+def run_idempotent(judge, key: str, action, request_print: str | None = None,
+                   attempts: int = 6):
     """Run action() -> (status, body, sheet) once per key, committing; returns (status, body).
 
-    A retried key gets the stored answer. A conflict with a concurrent request rolls the
-    whole transaction back and runs again from a fresh read, so nothing is half-done.
+    A retried key gets the stored answer (if request_print, the request's fingerprint,
+    matches). The competition lock is the transaction's first statement (fresh=True), so
+    action() must check its guards on rows it reads itself (sheet_access.write_guard),
+    never on objects loaded before. A conflict with a concurrent request rolls the whole
+    transaction back and runs again from a fresh read, so nothing is half-done.
     """
+    # Plain values: the lock may end the transaction and expire the judge object.
+    judge_id, competition_id = judge.id, judge.competition_id
     for attempt in range(attempts):
         try:
-            lock_competition(judge.competition_id)
-            stored = replay(judge, key)
+            lock_competition(competition_id, fresh=True)
+            stored = replay(judge_id, key, request_print)
             if stored is not None:
                 db.session.rollback()
                 return stored
             status, body, sheet = action()
-            remember(judge, key, sheet, status, body)
+            remember(judge_id, key, sheet, status, body, request_print)
             db.session.commit()
             return status, body
         except SheetRefused as e:

@@ -1,28 +1,24 @@
-"""The contest day: team presenting, reveals, withdrawals, absences, paper double entry.
+"""The contest day: team presenting, reveals, withdrawals, absences; the board, the projector.
 
 Writes flush and are audited; the request commits. Each change bumps the live version so
-the board, the judges' pages and the projector refresh by themselves.
+the board, the judges' pages and the projector refresh by themselves. Every write takes
+the competition lock first (sheets.lock_competition): one lock order with the judges'
+writes, and a withdrawal or an absence a judge's write is checked against is never half
+seen. Paper double entry is in paper.py.
 """
-import json
-from dataclasses import dataclass, field
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import rules as R
 from ..extensions import db
-from ..models import Absence, Judge, PaperEntry, Reveal, ScoreSheet, Stage, Team
+from ..models import Absence, Judge, Reveal, ScoreSheet, Stage, Team
 from .audit import bump_live, record
-from .sheet_access import is_recused
-from .sheet_reads import (
-    SheetRefused,
-    clean_scores,
-    criteria_of,
-    find_sheet,
-    sheet_scores,
-    text_scores,
-)
-from .sheets import lock_competition, write_sheet
+from .sheet_reads import SheetRefused, sheet_scores
+from .sheets import lock_competition, lock_for_change
+
+# The judge's absence row for a stage, read with a locking read: the newest committed row.
+_LOCKED_ABSENCE = (select(Absence)
+                   .with_for_update().execution_options(populate_existing=True))
 
 
 class LiveError(Exception):
@@ -39,6 +35,7 @@ def set_presenting(stage, team) -> None:
     """Mark the team now presenting in a stage (None: nobody); every judge page highlights it."""
     if team is not None and team.competition_id != stage.competition_id:
         raise LiveError(_("There is no such team."))
+    lock_competition(stage.competition_id)
     before = stage.current_team.key if stage.current_team else None
     stage.current_team_id = team.id if team is not None else None
     record("stage.presenting", competition=stage.competition_id, obj=stage,
@@ -50,6 +47,7 @@ def set_presenting(stage, team) -> None:
 
 def reveal(stage, team) -> Reveal:
     """Show the team's stage result on the projector (held back until complete / calibrated)."""
+    lock_competition(stage.competition_id)
     existing = db.session.scalars(select(Reveal).filter_by(stage_id=stage.id,
                                                            team_id=team.id)).first()
     if existing is not None:
@@ -65,6 +63,7 @@ def reveal(stage, team) -> Reveal:
 
 def hide(stage, team) -> None:
     """Take a team's result off the projector again (a reveal clicked by mistake)."""
+    lock_competition(stage.competition_id)
     row = db.session.scalars(select(Reveal).filter_by(stage_id=stage.id,
                                                       team_id=team.id)).first()
     if row is None:
@@ -80,6 +79,8 @@ def withdraw(team, reason: str) -> None:
     """Mark a team withdrawn (弃权): no rank, no award, listed after the ranked teams."""
     if not (reason or "").strip():
         raise LiveError(_("Give a reason."))
+    # A judge's write in progress commits first; one waiting for the lock then sees this.
+    lock_for_change(team.competition_id, team)
     before = {"withdrawn": team.withdrawn, "reason": team.withdrawn_reason}
     team.withdrawn, team.withdrawn_reason = True, reason.strip()
     record("team.withdraw", competition=team.competition_id, obj=team, summary=team.name,
@@ -91,6 +92,7 @@ def withdraw(team, reason: str) -> None:
 
 def restore(team, reason: str = "") -> None:
     """Undo a withdrawal."""
+    lock_for_change(team.competition_id, team)
     before = {"withdrawn": team.withdrawn, "reason": team.withdrawn_reason}
     team.withdrawn, team.withdrawn_reason = False, ""
     record("team.restore", competition=team.competition_id, obj=team, summary=team.name,
@@ -103,7 +105,8 @@ def mark_absent(judge, stage, reason: str) -> None:
     """A judge is absent for a stage: their sheets there are no longer expected (rule 11)."""
     if not (reason or "").strip():
         raise LiveError(_("Give a reason."))
-    row = db.session.scalars(select(Absence).filter_by(judge_id=judge.id,
+    lock_competition(judge.competition_id)
+    row = db.session.scalars(_LOCKED_ABSENCE.filter_by(judge_id=judge.id,
                                                        stage_id=stage.id)).first()
     if row is None:
         row = Absence(judge_id=judge.id, stage_id=stage.id, reason=reason.strip())
@@ -118,7 +121,8 @@ def mark_absent(judge, stage, reason: str) -> None:
 
 def mark_present(judge, stage, reason: str = "") -> None:
     """Undo an absence."""
-    row = db.session.scalars(select(Absence).filter_by(judge_id=judge.id,
+    lock_competition(judge.competition_id)
+    row = db.session.scalars(_LOCKED_ABSENCE.filter_by(judge_id=judge.id,
                                                        stage_id=stage.id)).first()
     if row is None:
         return
@@ -127,101 +131,6 @@ def mark_present(judge, stage, reason: str = "") -> None:
            summary=f"{judge.key} / {stage.key}", before={"absent": row.reason}, reason=reason)
     bump_live(judge.competition_id)
     db.session.flush()
-
-
-# ---- paper double entry -----------------------------------------------------------------
-
-@dataclass
-class PaperOutcome:
-    """What a paper entry led to: 'waiting' for a second person, 'agreed' or 'mismatch'."""
-
-    state: str
-    sheet: ScoreSheet | None = None
-    mismatches: list = field(default_factory=list)  # [(criterion name, [(user, value)])]
-
-
-def paper_blocker(judge, team, stage):
-    """Why paper entry is refused for this sheet (translated), or None if it is allowed."""
-    if stage.state not in ("open", "closed"):
-        return _("The stage %(stage)s is not being scored.", stage=stage.name)
-    if is_recused(judge, team):
-        return _("%(judge)s does not score %(team)s (recusal).", judge=judge.name, team=team.name)
-    sheet = find_sheet(judge, team, stage)
-    if sheet is not None and sheet.status == "submitted":
-        if sheet.source == "paper":
-            return _("This paper sheet is already entered and agreed.")
-        return _("%(judge)s already submitted this sheet on the tablet; there is nothing "
-                 "to enter from paper.", judge=judge.name)
-    return None
-
-
-def paper_entries(judge, team, stage) -> list:
-    """The staff transcriptions of one paper sheet, oldest first."""
-    return list(db.session.scalars(select(PaperEntry).filter_by(
-        judge_id=judge.id, team_id=team.id, stage_id=stage.id).order_by(PaperEntry.id)))
-
-
-def paper_mismatches(entries, criteria) -> list:
-    """[(criterion name, [(user name, value)])] for each criterion where entries differ."""
-    out = []
-    loaded = [(e.user.name or e.user.username, json.loads(e.scores_json)) for e in entries]
-    for c in criteria:
-        values = [(who, s.get(c.key)) for who, s in loaded]
-        if len({R.parse_plain_decimal(v) if v is not None else None for _, v in values}) > 1:
-            out.append((c.name, values))
-    return out
-
-
-def enter_paper(user, judge, team, stage, raw_scores: dict) -> PaperOutcome:
-    """One staff member's transcription; two different people agreeing make the sheet.
-
-    Raises SheetRefused (bad values, per criterion) or LiveError (refused entry).
-    """
-    lock_competition(judge.competition_id)
-    blocker = paper_blocker(judge, team, stage)
-    if blocker:
-        raise LiveError(blocker)
-    criteria = criteria_of(stage)
-    values = clean_scores(criteria, raw_scores, complete=True)
-    entries = paper_entries(judge, team, stage)
-    mine = next((e for e in entries if e.user_id == user.id), None)
-    others = [e for e in entries if e.user_id != user.id]
-    scores_json = json.dumps(text_scores(values), sort_keys=True)
-    if mine is not None:
-        # Correcting one's own entry is how a mismatch is resolved; entering the same
-        # sheet twice alone would make the double check meaningless.
-        if not others:
-            raise LiveError(_("You already entered this sheet. A different staff member "
-                              "must enter it a second time."))
-        mine.scores_json = scores_json
-        action = "paper.correct"
-    else:
-        mine = PaperEntry(judge_id=judge.id, team_id=team.id, stage_id=stage.id,
-                          user_id=user.id, scores_json=scores_json)
-        db.session.add(mine)
-        action = "paper.enter"
-    db.session.flush()
-    record(action, competition=judge.competition_id, obj=mine,
-           summary=f"{judge.key} / {team.key} / {stage.key}", after=text_scores(values))
-    entries = paper_entries(judge, team, stage)
-    if len(entries) < 2:
-        bump_live(judge.competition_id)
-        return PaperOutcome("waiting")
-    agreeing = [e for e in entries if e.id != mine.id
-                and _same(json.loads(e.scores_json), values)]
-    if not agreeing:
-        bump_live(judge.competition_id)
-        return PaperOutcome("mismatch", mismatches=paper_mismatches(entries, criteria))
-    partner = agreeing[0]
-    names = sorted({mine.user.username, partner.user.username})
-    sheet, _scores, _unchanged = write_sheet(
-        judge, team, stage, values, submit=True, source="paper",
-        actor="paper:" + "+".join(names), reason=_("Paper sheet entered twice and agreed"))
-    return PaperOutcome("agreed", sheet=sheet)
-
-
-def _same(stored: dict, values: dict) -> bool:
-    return all(R.parse_plain_decimal(stored.get(k) or "") == v for k, v in values.items())
 
 
 # ---- what the board and the projector show ----------------------------------------------
@@ -381,7 +290,6 @@ def projector_state(competition, stage) -> dict:
             "held": held, "calibration": calibration, "shown": shown}
 
 
-__all__ = ["LiveError", "PaperOutcome", "SheetRefused", "board_json", "board_state", "enter_paper",
-           "hide", "judge_codes", "mark_absent", "mark_present", "paper_blocker",
-           "paper_entries", "paper_mismatches", "projector_stage", "projector_state", "restore",
+__all__ = ["LiveError", "SheetRefused", "board_json", "board_state", "hide", "judge_codes",
+           "mark_absent", "mark_present", "projector_stage", "projector_state", "restore",
            "reveal", "set_presenting", "shown_teams", "withdraw"]

@@ -7,6 +7,7 @@ from ..rules import Rules
 from ..rules.errors import N_
 from .audit import record
 from .setup_base import COMPETITION_KEY_RE, SetupError, check_key, check_text
+from .sheets import lock_for_change
 from .tokens import new_token
 
 # The three stages of the contest in DESIGN section 1, with their default weights.
@@ -92,7 +93,11 @@ def rename_competition(competition: Competition, name: str) -> None:
 
 
 def set_archived(competition: Competition, archived: bool, reason: str = "") -> None:
-    """Archive (judges' links stop working at once) or bring a competition back."""
+    """Archive (judges' links stop working at once) or bring a competition back.
+
+    Under the competition lock: no judge's write is accepted once the archive committed.
+    """
+    lock_for_change(competition.id, competition)
     if competition.archived == archived:
         return
     competition.archived = archived

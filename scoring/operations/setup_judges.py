@@ -5,6 +5,7 @@ from ..rules.errors import N_
 from .audit import record
 from .setup_base import SetupError, check_key, check_text, sheet_count
 from .setup_teams import add_department, find_department
+from .sheets import lock_competition
 from .tokens import new_token, regenerate_token
 
 
@@ -33,8 +34,10 @@ def save_judge(competition, judge, *, key, name, group, department="", note="",
     """Create (judge None, with a fresh private link) or update a judge.
 
     A department the competition does not have is refused (a typo would silently stop
-    the recusal rule) unless new_department says to add it.
+    the recusal rule) unless new_department says to add it. Under the competition lock:
+    the department decides recusals a judge's write is checked against.
     """
+    lock_competition(competition.id)
     key = check_key(key, "key")
     name = check_text(name, "name", 100)
     note = check_text(note, "note", 2000, required=False)

@@ -4,17 +4,26 @@ from ..models import Recusal, ScoreSheet
 from ..rules.errors import N_
 from .audit import bump_live, record
 from .setup_base import SetupError, check_text
+from .sheets import lock_competition
+
+# Decisions and sheets are read with locking reads after the competition lock: they see
+# the newest committed rows (MariaDB's plain reads may see an older snapshot), so a sheet
+# a judge submitted a moment ago is never missed, and no judge writes while a decision
+# is being made.
 
 
 def existing_decision(judge, team):
-    """The manual decision for this pair, or None."""
-    return db.session.scalar(db.select(Recusal).filter_by(judge_id=judge.id, team_id=team.id))
+    """The manual decision for this pair, or None (a locking read: the newest row)."""
+    return db.session.scalar(db.select(Recusal).filter_by(judge_id=judge.id, team_id=team.id)
+                             .with_for_update()
+                             .execution_options(populate_existing=True))
 
 
 def _refuse_if_scored(judge, team) -> None:
     """A judge who already scored the team cannot be recused before that sheet is dealt with."""
     sheet = db.session.scalar(db.select(ScoreSheet).filter_by(judge_id=judge.id,
-                                                              team_id=team.id).limit(1))
+                                                              team_id=team.id).limit(1)
+                              .with_for_update().execution_options(populate_existing=True))
     if sheet is not None:
         raise SetupError(N_('%(judge)s already has a %(status)s score sheet for %(team)s in '
                             '%(stage)s. Reopen and delete that sheet first, then recuse.'),
@@ -27,6 +36,7 @@ def decide(judge, team, *, lift: bool, reason: str, automatic: bool) -> Recusal:
     reason = check_text(reason, "reason", 2000)
     if judge.competition_id != team.competition_id:
         raise SetupError(N_("The judge and the team belong to different competitions."))
+    lock_competition(judge.competition_id)
     if existing_decision(judge, team) is not None:
         raise SetupError(N_("There is already a decision for %(judge)s and %(team)s; remove "
                             "it first."), {"judge": judge.name, "team": team.name})
@@ -52,6 +62,7 @@ def decide(judge, team, *, lift: bool, reason: str, automatic: bool) -> Recusal:
 def remove_decision(recusal, reason: str = "") -> None:
     """Undo a manual decision: the department rule alone applies again."""
     judge, team = recusal.judge, recusal.team
+    lock_competition(judge.competition_id)
     if recusal.lift:
         # Removing a lift recuses the judge again: their sheets for the team must go first.
         _refuse_if_scored(judge, team)

@@ -7,6 +7,7 @@ from ..rules import decimal_text
 from ..rules.errors import N_
 from .audit import bump_live, record
 from .setup_base import SetupError, check_decimal, check_key, check_text, sheet_count
+from .sheets import lock_for_change
 
 # (from, to) -> (audit action, reason required)
 TRANSITIONS = {
@@ -164,7 +165,13 @@ def open_problems(stage) -> list[tuple]:
 
 
 def change_state(stage, target: str, reason: str = "") -> None:
-    """Move a stage along its lifecycle (allowed steps only), audited; live pages refresh."""
+    """Move a stage along its lifecycle (allowed steps only), audited; live pages refresh.
+
+    Under the competition lock, from the stage row as it is now: a judge's write in
+    progress commits before the stage closes, and one waiting for the lock then finds
+    the stage closed (sheets.lock_competition).
+    """
+    lock_for_change(stage.competition_id, stage)
     step = TRANSITIONS.get((stage.state, target))
     if step is None:
         raise SetupError(N_('Stage "%(stage)s" cannot go from %(from)s to %(to)s.'),

@@ -4,6 +4,7 @@ from ..models import Department, Judge, Member, Team
 from ..rules.errors import N_
 from .audit import record
 from .setup_base import SetupError, check_key, check_text, sheet_count
+from .sheets import lock_competition
 
 TEAM_SIZE = 3
 
@@ -101,7 +102,12 @@ def _check_members(competition, team, members) -> list[tuple[str, str]]:
 
 
 def save_team(competition, team, *, key, name, members) -> Team:
-    """Create (team None) or update a team and its three members; new departments are added."""
+    """Create (team None) or update a team and its three members; new departments are added.
+
+    Under the competition lock: the members' departments decide recusals a judge's write
+    is checked against.
+    """
+    lock_competition(competition.id)
     key = check_key(key, "key")
     name = check_text(name, "name", 200)
     for other in competition.teams:

@@ -1,10 +1,15 @@
-"""Who may see or change a sheet: recusal (rule 2), absence (rule 11), stage state, withdrawal."""
+"""Who may see or change a sheet: recusal (rule 2), absence (rule 11), stage state, withdrawal.
+
+A write checks these on rows read after the competition lock (write_guard), never on
+objects the request loaded before it: an organizer's change committed meanwhile counts.
+"""
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import contains_eager
 
 from .. import rules as R
 from ..extensions import db
-from ..models import Absence, Judge, Member, Recusal, Team
+from ..models import Absence, Competition, Judge, Member, Recusal, Stage, Team
 from .sheet_reads import SheetRefused
 
 _ABSENT = select(Absence.id).where(Absence.judge_id == bindparam("judge_id"),
@@ -14,6 +19,21 @@ _TEAM_MEMBERS = (select(Member.team_id, Member.department_id)
 _MANUAL_RECUSALS = (select(Recusal.team_id, Recusal.reason, Recusal.lift)
                     .where(Recusal.judge_id == bindparam("judge_id")).order_by(Recusal.id))
 _MANUAL_RECUSAL_OF_TEAM = _MANUAL_RECUSALS.where(Recusal.team_id == bindparam("team_id"))
+# Every row a write's guards read, in one statement: the judge, the stage, the team, the
+# competition (archived) and the judge's absence from the stage. populate_existing: the
+# objects the request already holds take the values the database holds now. The joins on
+# the competition also refuse a stage or team of another competition (no row).
+_WRITE_GUARD = (
+    select(Judge, Stage, Team, Competition, Absence.id)
+    .join(Competition, Competition.id == Judge.competition_id)
+    .join(Stage, Stage.competition_id == Judge.competition_id)
+    .join(Team, Team.competition_id == Judge.competition_id)
+    .outerjoin(Absence, and_(Absence.judge_id == Judge.id, Absence.stage_id == Stage.id))
+    .where(Judge.id == bindparam("judge_id"), Stage.id == bindparam("stage_id"),
+           Team.id == bindparam("team_id"))
+    # judge.competition is this row's competition: no second SELECT for `archived`.
+    .options(contains_eager(Judge.competition))
+    .execution_options(populate_existing=True))
 
 
 def recusal_map(competition) -> dict:
@@ -104,10 +124,38 @@ def is_absent(judge, stage) -> bool:
     return db.session.scalar(_ABSENT, {"judge_id": judge.id, "stage_id": stage.id}) is not None
 
 
-def check_judge_access(judge, stage, team, write: bool) -> None:
-    """Raise SheetRefused unless this judge may see (write=False) or change this sheet."""
+def guard_rows(judge_id, stage_id, team_id):
+    """(judge, stage, team, absent) as the database holds them now; None if they do not
+    belong together. Call it after the competition lock (sheets.lock_competition)."""
+    row = db.session.execute(_WRITE_GUARD, {"judge_id": judge_id, "stage_id": stage_id,
+                                            "team_id": team_id}).first()
+    if row is None:
+        return None
+    judge, stage, team, _competition, absence_id = row
+    return judge, stage, team, absence_id is not None
+
+
+def write_guard(judge_id, stage_id, team_id):
+    """(judge, stage, team) read under the competition lock, or SheetRefused: the judge's
+    write is checked against every rule on rows no older than the lock."""
+    rows = guard_rows(judge_id, stage_id, team_id)
+    if rows is None:
+        raise SheetRefused(404, _("There is no such sheet."))
+    judge, stage, team, absent = rows
+    check_judge_access(judge, stage, team, write=True, absent=absent)
+    return judge, stage, team
+
+
+def check_judge_access(judge, stage, team, write: bool, absent=None) -> None:
+    """Raise SheetRefused unless this judge may see (write=False) or change this sheet.
+
+    absent: whether the judge is marked absent for the stage, when the caller read it
+    already (write_guard); otherwise it is read here.
+    """
     if stage.competition_id != judge.competition_id or team.competition_id != judge.competition_id:
         raise SheetRefused(404, _("There is no such sheet."))
+    if write and judge.competition.archived:
+        raise SheetRefused(403, _("The competition is archived; nothing can be changed."))
     if stage.state != "open":
         raise SheetRefused(403, _("The stage %(stage)s is not open for scoring.",
                                   stage=stage.name))
@@ -117,5 +165,5 @@ def check_judge_access(judge, stage, team, write: bool) -> None:
     if write and team.withdrawn:
         raise SheetRefused(409, _("The team %(team)s has withdrawn; it is not scored.",
                                   team=team.name))
-    if write and is_absent(judge, stage):
+    if write and (is_absent(judge, stage) if absent is None else absent):
         raise SheetRefused(409, _("You are marked absent for this stage; ask the organizer."))

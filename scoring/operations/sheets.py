@@ -54,20 +54,36 @@ _INSERT_VERSION = SheetVersion.__table__.insert()
 
 # ---- writing ----------------------------------------------------------------------------
 
-def lock_competition(competition_id) -> None:
+def lock_competition(competition_id, *, fresh: bool = False) -> None:
     """Take the competition row lock first in every sheet write: one lock order, no deadlock.
 
     Sheet writes of one competition then run one after another (as SQLite does anyway);
     with nine judges that costs nothing, and MariaDB's gap locks can no longer deadlock.
+    Every organizer change a write's guards depend on (stage state, withdrawal, absence,
+    recusal, archive, departments) takes the same lock first, so a guard checked after
+    the lock sees either all of such a change or none of it.
     On SQLite the lock is the transaction itself: see below.
+
+    fresh=True is for a writer that checks its guards after the lock and has written
+    nothing yet in this transaction (the judge API, paper entry). On MariaDB (REPEATABLE
+    READ) a plain SELECT sees the snapshot taken by the transaction's first plain read,
+    and the request already read before the lock (the judge's session, the sheet's stage
+    and team): a stage closed between that read and the lock would still look open. So
+    the transaction is ended there and the lock is the first statement of the next one:
+    a locking read takes no snapshot, and the first plain read after the lock then sees
+    every change committed before it (tests/judging/test_guards.py). PostgreSQL (READ
+    COMMITTED) reads each statement afresh; its loaded objects are read again by the
+    caller (populate_existing). Ending the transaction expires every loaded object, so
+    pass competition_id as a plain value, never an attribute read after this call.
     """
     session = db.session()
-    # Begins the transaction if none is open. On SQLite that is BEGIN IMMEDIATE
-    # (dbsetup): the database's write lock, held to the commit, which already serializes
-    # every writer. SQLite has no row locks and drops FOR UPDATE from the SQL, so the
-    # SELECT below would lock nothing more there; it is not sent.
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        # Begins the transaction if none is open: BEGIN IMMEDIATE (database/engine.py),
+        # the database's write lock, held to the commit. It was taken by the request's
+        # first statement, so everything the request read is already what the database
+        # holds. SQLite has no row locks and drops FOR UPDATE; nothing more is sent.
+        session.connection()
         return
     # Taken once per transaction: the API takes it before the idempotency check and the
     # sheet write asks again; a second SELECT ... FOR UPDATE of a row already locked by
@@ -77,11 +93,28 @@ def lock_competition(competition_id) -> None:
     txn = session.get_transaction()
     if held is not None and txn is not None and held[0] is txn and held[1] == competition_id:
         return
+    if fresh and dialect in ("mysql", "mariadb") and txn is not None:
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("lock_competition(fresh=True) would discard pending changes")
+        session.rollback()
     session.execute(_LOCK_COMPETITION, {"cid": competition_id})
     session.info["competition_lock"] = (session.get_transaction(), competition_id)
 
 
-def _locked_sheet(judge_id, team_id, stage_id):
+def lock_for_change(competition_id, *rows) -> None:
+    """An organizer change that a sheet write's guards depend on: the competition lock,
+    then each row to change read again with a locking read.
+
+    A locking read returns the newest committed row (also on MariaDB, whose plain reads
+    may return the transaction's older snapshot), so the change starts from what the
+    database holds, and waits for any sheet write in progress to commit first.
+    """
+    lock_competition(competition_id)
+    for row in rows:
+        db.session.refresh(row, with_for_update=True)
+
+
+def locked_sheet(judge_id, team_id, stage_id):
     """The sheet row, locked for this transaction, freshly read (never a stale cached copy)."""
     return db.session.scalars(_LOCKED_SHEET, {"judge_id": judge_id, "team_id": team_id,
                                               "stage_id": stage_id}).first()
@@ -150,7 +183,7 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
     criteria = criteria_of(stage) if criteria is None else criteria
     actor = actor or current_actor()
     lock_competition(judge.competition_id)
-    sheet = _locked_sheet(judge.id, team.id, stage.id)
+    sheet = locked_sheet(judge.id, team.id, stage.id)
     created = sheet is None
     if created:
         # Inserted below, once its first version is known: one INSERT with the final
@@ -202,7 +235,7 @@ def reopen(sheet, reason: str, actor: str | None = None):
     """An organizer reopens a submitted sheet: back to draft, version + 1, history kept."""
     actor = actor or current_actor()
     lock_competition(sheet.judge.competition_id)
-    locked = _locked_sheet(sheet.judge_id, sheet.team_id, sheet.stage_id)
+    locked = locked_sheet(sheet.judge_id, sheet.team_id, sheet.stage_id)
     if locked is None or locked.status != SUBMITTED:
         raise SheetRefused(409, _("Only a submitted sheet can be reopened."))
     scores = text_scores(sheet_scores(locked, lock=True))

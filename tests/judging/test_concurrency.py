@@ -93,7 +93,9 @@ def test_nine_judges_at_once(app, demo):
         c = judge_client(app, jkey)
         team = next(t for (j, t, s), v in sheets.items()
                     if j == jkey and v[2] == first["sheet"]["scores"] and s == "presentation")
-        r = c.post(f"/judge/api/sheet/presentation/{team}/submit",
-                   json={"scores": {}, "idempotency_key": key})
+        url = f"/judge/api/sheet/presentation/{team}/submit"
+        r = c.post(url, json={"scores": first["sheet"]["scores"], "idempotency_key": key})
         assert r.status_code == 200 and r.json["replayed"] is True
         assert r.json["sheet"] == first["sheet"]
+        # The key is bound to what it carried: other scores with it are refused.
+        assert c.post(url, json={"scores": {}, "idempotency_key": key}).status_code == 409
