@@ -16,7 +16,7 @@ def _login(c, username, password, address="10.0.0.1", next_url=None):
 
 
 # ---- throttling (all databases: the slots are rows) -----------------------------------------
-# Policy (scoring/operations/throttle.py, docs/security-sessions.md): 5 failures per name and
+# Policy (scoring/operations/throttle.py, docs/security.md, section 4): 5 failures per name and
 # address, 20 per address, 10 per name from all addresses but the laptop's own, in any
 # 15 minutes; the laptop (loopback) is never stopped by failures from elsewhere.
 
