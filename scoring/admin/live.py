@@ -2,7 +2,7 @@
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -155,6 +155,49 @@ def live_reveal(key):
     return _back(comp, stage)
 
 
+def _confirm(comp, stage, title, consequence, details, endpoint):
+    """The page that says what a withdrawal or an absence does, and asks again."""
+    g.page_title = title
+    return render_template(
+        "admin/confirm.html", title=title, consequence=consequence, details=details,
+        action=url_for(endpoint, key=comp.key, stage=stage.key if stage else None),
+        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
+        cancel=url_for("admin.live", key=comp.key, stage=stage.key if stage else None))
+
+
+def _submitted(**where) -> int:
+    return db.session.scalar(select(func.count()).select_from(ScoreSheet).filter_by(
+        status="submitted", **where)) or 0
+
+
+def _confirm_withdrawal(comp, stage, team, action):
+    if action == "withdraw":
+        return _confirm(comp, stage, _("Withdraw %(team)s", team=team.name), _(
+            "%(team)s gets no rank and no award, is listed after the ranked teams, and "
+            "judges can no longer save or submit its sheets. The award tiers are counted "
+            "again over the other teams.", team=team.name),
+            [_("Sheets already submitted for this team: %(count)s (kept, not counted).",
+               count=_submitted(team_id=team.id))], "admin.live_withdraw")
+    return _confirm(comp, stage, _("Take back the withdrawal of %(team)s", team=team.name),
+                    _("%(team)s is ranked again and judges can score it.", team=team.name),
+                    [], "admin.live_withdraw")
+
+
+def _confirm_absence(comp, stage, judge, action):
+    if action == "absent":
+        return _confirm(comp, stage, _("Mark %(judge)s absent", judge=judge.name), _(
+            "%(judge)s's sheets in %(stage)s are no longer expected, and they can no longer "
+            "save or submit there; the stage's results stop waiting for them.",
+            judge=judge.name, stage=stage.name),
+            [_("Sheets %(judge)s already submitted in %(stage)s: %(count)s.",
+               judge=judge.name, stage=stage.name,
+               count=_submitted(judge_id=judge.id, stage_id=stage.id))],
+            "admin.live_absence")
+    return _confirm(comp, stage, _("Mark %(judge)s present", judge=judge.name),
+                    _("%(judge)s's sheets in %(stage)s are expected again.",
+                      judge=judge.name, stage=stage.name), [], "admin.live_absence")
+
+
 @bp.route("/c/<key>/live/withdraw", methods=["POST"])
 @admin_required
 def live_withdraw(key):
@@ -164,6 +207,8 @@ def live_withdraw(key):
     form, _absence = _forms(comp, stage)
     if form.validate_on_submit():
         team = _by_key(Team, comp, form.team.data)
+        if request.form.get("confirm") != "yes":
+            return _confirm_withdrawal(comp, stage, team, form.action.data)
         try:
             if form.action.data == "withdraw":
                 ops.withdraw(team, form.reason.data or "")
@@ -191,6 +236,8 @@ def live_absence(key):
     _withdraw, form = _forms(comp, stage)
     if form.validate_on_submit():
         judge = _by_key(Judge, comp, form.judge.data)
+        if request.form.get("confirm") != "yes":
+            return _confirm_absence(comp, stage, judge, form.action.data)
         try:
             if form.action.data == "absent":
                 ops.mark_absent(judge, stage, form.reason.data or "")

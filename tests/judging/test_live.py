@@ -1,5 +1,6 @@
 """Organizer side: the board state, presenting, reopen, withdrawal, absence, paper entry,
 projector."""
+import re
 from decimal import Decimal
 
 from scoring.extensions import db
@@ -87,22 +88,35 @@ def test_withdrawal_and_absence(app, demo):
                data={"w-team": "T09", "w-action": "withdraw", "w-reason": ""})
     with app.app_context():
         assert db.session.scalars(db.select(Team).filter_by(key="T09")).one().withdrawn is False
+    withdraw = {"w-team": "T09", "w-action": "withdraw", "w-reason": "did not show up"}
+    # First what it does, nothing changed; then with the explicit confirmation.
+    admin.get("/lang/en")
+    page = admin.post(f"/admin/c/{KEY}/live/withdraw?stage=presentation", data=withdraw)
+    assert "gets no rank and no award" in page.get_data(as_text=True)
+    assert re.search(r"Sheets already submitted for this team: \d+ \(kept, not counted\)",
+                     page.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.scalars(db.select(Team).filter_by(key="T09")).one().withdrawn is False
     admin.post(f"/admin/c/{KEY}/live/withdraw?stage=presentation",
-               data={"w-team": "T09", "w-action": "withdraw", "w-reason": "did not show up"})
+               data={**withdraw, "confirm": "yes"})
     with app.app_context():
         team = db.session.scalars(db.select(Team).filter_by(key="T09")).one()
         assert team.withdrawn and team.withdrawn_reason == "did not show up"
     r = put_draft(judge_client(app, "X1"), "T09", body({"substance": "1"}, base_version=0))
     assert r.status_code == 409
+    absent = {"a-judge": "X3", "a-action": "absent", "a-reason": "left at noon"}
+    page = admin.post(f"/admin/c/{KEY}/live/absence?stage=presentation", data=absent)
+    assert "are no longer expected" in page.get_data(as_text=True)
     admin.post(f"/admin/c/{KEY}/live/absence?stage=presentation",
-               data={"a-judge": "X3", "a-action": "absent", "a-reason": "left at noon"})
+               data={**absent, "confirm": "yes"})
     state = admin.get(f"/admin/c/{KEY}/live/state?stage=presentation").json
     assert all(t["cells"]["X3"]["status"] in ("absent", "recused") for t in state["teams"])
     assert all("X3" not in t["missing"] for t in state["teams"])
     assert put_draft(judge_client(app, "X3"), "T01",
                      body({"substance": "1"}, base_version=0)).status_code == 409
     admin.post(f"/admin/c/{KEY}/live/absence?stage=presentation",
-               data={"a-judge": "X3", "a-action": "present", "a-reason": "back"})
+               data={"a-judge": "X3", "a-action": "present", "a-reason": "back",
+                     "confirm": "yes"})
     assert put_draft(judge_client(app, "X3"), "T01",
                      body({"substance": "1"}, base_version=0)).status_code == 200
 
