@@ -128,7 +128,9 @@ def test_close_during_a_burst_of_submissions(app, demo):
         closed = {}
 
         def close(closed=closed):
-            r = admin.post(f"/admin/c/{DEMO}/stages/{stage_id}/state/closed", data={})
+            # confirm=yes: the close asks again once before it locks judges out.
+            r = admin.post(f"/admin/c/{DEMO}/stages/{stage_id}/state/closed",
+                           data={"confirm": "yes"})
             closed["status"] = r.status_code
             closed["at"] = utcnow()
 
