@@ -81,6 +81,7 @@ DECISIONS = {
     "admin.setup_user_deactivate": ADMIN, "admin.setup_user_password": ADMIN,
     "admin.setup_audit": ADMIN,
     "admin.publish_results": ADMIN, "admin.setup_venue": ADMIN,
+    "admin.setup_judge_import": ADMIN,
 }
 # The only answers that may hold a judge's private link (admins only, see DECISIONS).
 CREDENTIALS = {"admin.report_judge_links", "admin.setup_judge"}
