@@ -157,7 +157,7 @@ def test_crafted_xlsx_upload_answers_a_preview(app, client, login, demo):
 
 def test_judge_submits_while_an_upload_is_parsed(make_app, monkeypatch):
     """SQLite: the upload's parse must not hold the write lock a submission needs."""
-    from scoring.admin.setup import teams as team_pages
+    import scoring.imports as imports_pkg
     from scoring.extensions import db
     from scoring.operations.demo import DEMO_KEY, load_demo
     from tests.conftest import make_user
@@ -168,14 +168,15 @@ def test_judge_submits_while_an_upload_is_parsed(make_app, monkeypatch):
         load_demo()
         db.session.commit()
     parsing, release = threading.Event(), threading.Event()
-    real = team_pages.read_table
+    # Both imports (teams, judges) read through admin/setup/common.uploaded_table.
+    real = imports_pkg.read_table
 
     def slow_read_table(*args, **kwargs):
         parsing.set()
         release.wait(60)  # a big file: the judge submits meanwhile
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(team_pages, "read_table", slow_read_table)
+    monkeypatch.setattr(imports_pkg, "read_table", slow_read_table)
     organizer = app.test_client()
     make_user(app, "admin", "password-admin")
     assert organizer.post("/admin/login", data={"username": "admin",

@@ -68,3 +68,32 @@ def commit_or_fail(action, done: str, form=None) -> bool:
     db.session.commit()
     flash(done, "success")
     return True
+
+
+def uploaded_table(form):
+    """The table of the spreadsheet uploaded with form (an ImportForm), or None after
+    flashing why not (form expired, no file, unreadable or too big a file).
+
+    The request's read-only transaction ends first: reading a spreadsheet can take
+    seconds, and on SQLite every transaction holds the write lock from its start (BEGIN
+    IMMEDIATE, database/engine.py), so judges' submissions go through while the file is
+    parsed. Reads after the parse start a new transaction.
+    """
+    from flask import request
+
+    from ...imports import MAX_BYTES, SpreadsheetError, read_table
+
+    db.session.commit()
+    if not form.validate_on_submit():
+        flash(gettext("The form expired; try again."), "error")
+        return None
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(gettext("Choose a spreadsheet file first."), "error")
+        return None
+    try:
+        return read_table(upload.filename, upload.stream.read(MAX_BYTES + 1))
+    except SpreadsheetError as e:
+        flash(gettext("%(file)s: %(problem)s", file=upload.filename, problem=message(e)),
+              "error")
+        return None

@@ -22,9 +22,9 @@ from .common import (
     commit_or_fail,
     competition_or_404,
     fail,
-    message,
     owned_or_404,
     problem_text,
+    uploaded_table,
 )
 from .forms import ActionForm, ImportForm, JudgeForm
 
@@ -70,27 +70,12 @@ def setup_judges(key):
 @admin_only
 def setup_judge_import(key):
     """Judges from a spreadsheet, all or nothing: every problem named by row and column."""
-    from ...imports import MAX_BYTES, SpreadsheetError, read_table
     from ...imports.judges import LABELS, check_judge_rows, rows_from_table
 
     competition = competition_or_404(key)
-    # As for teams: end the request's read-only transaction (on SQLite it holds the
-    # write lock) before the file is parsed, so judges' submissions go on meanwhile.
-    db.session.commit()
-    form = ImportForm()
-    upload = request.files.get("file")
-    back = redirect(url_for("admin.setup_judges", key=key) + "#import-judges")
-    if not form.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
-        return back
-    if upload is None or not upload.filename:
-        flash(_("Choose a spreadsheet file first."), "error")
-        return back
-    try:
-        table = read_table(upload.filename, upload.stream.read(MAX_BYTES + 1))
-    except SpreadsheetError as e:
-        flash(_("%(file)s: %(problem)s", file=upload.filename, problem=message(e)), "error")
-        return back
+    table = uploaded_table(ImportForm())
+    if table is None:
+        return redirect(url_for("admin.setup_judges", key=key) + "#import-judges")
     rows, letters = rows_from_table(table)
     result = check_judge_rows(rows, existing_keys={j.key for j in competition.judges},
                               departments={d.name for d in competition.departments},
@@ -106,13 +91,13 @@ def setup_judge_import(key):
             text = problem_text(msg, params)
             flash((_(", ").join(where) + _(": ") + text) if where else text, "error")
         flash(_("Nothing was imported: fix the file and upload it again."), "error")
-        return back
+        return redirect(url_for("admin.setup_judges", key=key) + "#import-judges")
     try:
         count = ops.import_judges(competition, result.judges)
         db.session.commit()
     except SetupError as e:
         fail(e)
-        return back
+        return redirect(url_for("admin.setup_judges", key=key) + "#import-judges")
     flash(_("Imported %(count)s judges.", count=count), "success")
     return redirect(url_for("admin.setup_judges", key=key))
 

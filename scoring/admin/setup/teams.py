@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ...extensions import db
-from ...imports import MAX_BYTES, MAX_ROWS, SpreadsheetError, read_table, team_template_xlsx
+from ...imports import MAX_BYTES, MAX_ROWS, team_template_xlsx
 from ...imports.teams import LABELS, TeamRow, check_team_rows, rows_from_table
 from ...models import Department, Member, Team
 from ...operations import setup_teams as ops
@@ -26,10 +26,10 @@ from .common import (
     commit_or_fail,
     competition_or_404,
     fail,
-    message,
     owned_or_404,
     problem_text,
     staff_only,
+    uploaded_table,
 )
 from .forms import ActionForm, DepartmentForm, ImportConfirmForm, ImportForm, TeamForm
 
@@ -207,24 +207,8 @@ def _preview(competition, result, confirm_form=None, status=200):
 def setup_team_import(key):
     """Read the uploaded spreadsheet and show the preview; nothing is saved here."""
     competition = competition_or_404(key)
-    # Reading a spreadsheet can take seconds; on SQLite every transaction holds the write
-    # lock from its start (BEGIN IMMEDIATE, database/engine.py), so the read-only one the
-    # login check began ends here and judges' submissions go through while the file is
-    # parsed. The preview's reads start a new transaction after the parse.
-    db.session.commit()
-    form = ImportForm()
-    if not form.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
-        return redirect(url_for("admin.setup_teams", key=key))
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash(_("Choose a spreadsheet file first."), "error")
-        return redirect(url_for("admin.setup_teams", key=key) + "#import")
-    data = upload.stream.read(MAX_BYTES + 1)
-    try:
-        table = read_table(upload.filename, data)
-    except SpreadsheetError as e:
-        flash(_("%(file)s: %(problem)s", file=upload.filename, problem=message(e)), "error")
+    table = uploaded_table(ImportForm())
+    if table is None:
         return redirect(url_for("admin.setup_teams", key=key) + "#import")
     rows, letters = rows_from_table(table)
     return _preview(competition, _check(competition, rows, letters))
