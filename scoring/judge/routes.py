@@ -1,4 +1,7 @@
 """Judge login by private link; the judge's home, score sheets and offline service worker."""
+import json
+import re
+
 from flask import (
     abort,
     current_app,
@@ -9,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extensions import db
@@ -107,7 +111,22 @@ def _stage_page(judge, initial=None):
                      api=url_for("judge.api_sheet", stage_key="STAGE", team_key="TEAM"),
                      comment_limit=sheet_reads.COMMENT_LIMIT)
     return render_template("judge/home.html", judge=judge, stages=stages,
-                           labels=STATUS_LABELS, config=config)
+                           labels=STATUS_LABELS, config_json=_data_block(config))
+
+
+def _data_block(value) -> Markup:
+    """JSON for a <script type="application/json"> block, Chinese kept as UTF-8.
+
+    Flask's tojson writes every Chinese character as a six-byte \\uXXXX escape, which
+    made the page a third larger; only what could end the block or start markup is escaped.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    # A lone surrogate (a row older than the input checks) cannot be sent as UTF-8.
+    text = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return Markup(text)
 
 
 @bp.route("/judge/")

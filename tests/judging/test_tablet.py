@@ -80,9 +80,12 @@ def _score(page, values, comment):
 
 
 SHEETS = [
-    ({"substance": "36", "delivery": "27", "teamwork": "18", "timing": "9.5"}, "思路清晰，表达流畅。"),
-    ({"substance": "30.5", "delivery": "24", "teamwork": "16", "timing": "8"}, "分工明确\n但超时。"),
-    ({"substance": "40", "delivery": "30", "teamwork": "20", "timing": "10"}, "Excellent <b>work</b>"),
+    ({"substance": "36", "delivery": "27", "teamwork": "18", "timing": "9.5"},
+     "思路清晰，表达流畅。"),
+    ({"substance": "30.5", "delivery": "24", "teamwork": "16", "timing": "8"},
+     "分工明确\n但超时。"),
+    ({"substance": "40", "delivery": "30", "teamwork": "20", "timing": "10"},
+     "Excellent <b>work</b>"),
 ]
 
 
@@ -95,7 +98,7 @@ def _cut(context, page):
 def _check_db(app, teams, before):
     """Exactly one submitted sheet per team, with exactly the values and comments entered."""
     after = snapshot(app)
-    for team, (values, comment) in zip(teams, SHEETS):
+    for team, (values, comment) in zip(teams, SHEETS, strict=False):
         status, _version, scores = after[("X1", team, STAGE)]
         assert (status, scores) == ("submitted", values)
         kept = versions(app, "X1", team)
@@ -111,7 +114,7 @@ def _score_three_offline(page, context, server, teams):
     seen = []
     page.on("request", lambda r: seen.append(r.url))
     _cut(context, page)
-    for team, (values, comment) in zip(teams, SHEETS):
+    for team, (values, comment) in zip(teams, SHEETS, strict=False):
         if page.locator("#sheet-view").is_visible():
             page.locator("#back-btn").click()
         _open_team(page, team)
