@@ -112,3 +112,29 @@ def test_comments_printed_and_carried_by_the_contest_file(sqlite_app):
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
                               check=True).stdout.decode()
         assert "逻辑严密，建议控制时间" in "".join(text.split())
+
+
+def test_contest_file_round_trip_keeps_comments_and_refuses_bad_ones(sqlite_app):
+    from scoring.contestfile import ContestFileError, export_competition, import_document
+    from scoring.models import Competition, ScoreSheet
+    from scoring.operations.demo import load_demo
+
+    app = sqlite_app
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+    c = judge_client(app, "X1")
+    team = _free(app)
+    assert post_submit(c, team, body(GOOD, comment="第一行\n第二行")).status_code == 200
+    with app.app_context():
+        doc = export_competition(db.session.scalars(db.select(Competition)).one())
+        import_document(doc, replace=True)
+        db.session.commit()
+        kept = [s.comment for s in db.session.scalars(db.select(ScoreSheet)) if s.comment]
+        assert kept == ["第一行\n第二行"]
+        mine = next(s for s in doc["sheets"] if s.get("comment"))
+        mine["comment"] = "x" * 2001
+        with pytest.raises(ContestFileError) as e:
+            import_document(doc, replace=True)
+        assert "comment" in str(e.value)
+        db.session.rollback()
