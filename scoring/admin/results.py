@@ -210,6 +210,7 @@ def stage_detail(contest, result, team_key):
                 "total": _value_text(sr.total if sr else (sheet.total if sheet else None)),
                 "dropped": bool(sr and sr.dropped),
                 "flag": bool(sr and sr.variance_flag),
+                "comment": getattr(sheet, "comment", "") if sheet else "",
             })
         arithmetic = (_arithmetic_groups(r, decimals) if rules.aggregation == "weighted_groups"
                       else _arithmetic_pooled(r, decimals))

@@ -163,18 +163,22 @@ def _sheets(stage_ids, judge_key, team_key, stage_key, stage_pos, crit_info):
         return []
     heads, values = {}, defaultdict(list)
     q = (select(ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.team_id, ScoreSheet.stage_id,
-                ScoreSheet.status, Score.criterion_id, Score.value)
+                ScoreSheet.status, ScoreSheet.comment, Score.criterion_id, Score.value)
          .outerjoin(Score, Score.sheet_id == ScoreSheet.id)
          .where(ScoreSheet.stage_id.in_(stage_ids)))
-    for sid, jid, tid, stid, status, crid, value in db.session.execute(q):
-        heads.setdefault(sid, (stage_key[stid], team_key[tid], judge_key[jid], status))
+    for sid, jid, tid, stid, status, comment, crid, value in db.session.execute(q):
+        heads.setdefault(sid, (stage_key[stid], team_key[tid], judge_key[jid], status, comment))
         if crid is not None:
             values[sid].append((crit_info[crid], value))
     out = []
-    for sid, (stage, team, judge, status) in heads.items():
+    for sid, (stage, team, judge, status, comment) in heads.items():
         scores = sorted(values[sid], key=lambda cv: (cv[0].position, cv[0].key))
-        out.append({"judge": judge, "team": team, "stage": stage, "status": status,
-                    "scores": {c.key: decimal_text(v) for c, v in scores}})
+        row = {"judge": judge, "team": team, "stage": stage, "status": status,
+               "scores": {c.key: decimal_text(v) for c, v in scores}}
+        if comment:
+            # Optional: a sheet without a comment is written as before.
+            row["comment"] = comment
+        out.append(row)
     out.sort(key=lambda s: (stage_pos[s["stage"]], s["team"], s["judge"]))
     return out
 

@@ -119,14 +119,15 @@ def _fill(comp, parsed, old_tokens):
         submitted = s.status == "submitted"
         sheet = ScoreSheet(judge_id=judges[s.judge].id, team_id=teams[s.team].id,
                            stage_id=stages[s.stage].id, status=s.status, version=1,
-                           source=SOURCE, submitted_at=now if submitted else None)
+                           source=SOURCE, submitted_at=now if submitted else None,
+                           comment=s.comment or None)
         order = [c.key for c in next(st for st in contest.stages if st.key == s.stage).criteria]
         values = {k: s.scores[k] for k in order if k in s.scores}
         for ckey, value in values.items():
             sheet.scores.append(Score(criterion_id=criteria[(s.stage, ckey)].id, value=value))
         if submitted:
             sheet.versions.append(SheetVersion(
-                version=1, status="submitted", actor=SOURCE, reason="",
+                version=1, status="submitted", actor=SOURCE, reason="", comment=s.comment or None,
                 scores_json=json.dumps({k: decimal_text(v) for k, v in values.items()},
                                        ensure_ascii=False)))
         sheets.append(sheet)

@@ -209,6 +209,11 @@ def read_absences(c, value):
     return out
 
 
+# As the judge page's limit (operations/sheet_reads.COMMENT_LIMIT); this package reads no
+# operations.
+COMMENT_LIMIT = 2000
+
+
 def read_sheets(c, value):
     """The sheets as R.Sheet, and the indexes of those with a problem and no "scores"."""
     out, broken = [], set()
@@ -216,7 +221,7 @@ def read_sheets(c, value):
         place = f"sheets[{i}]"
         before = len(c.problems)
         d = c.obj(s, place) or {}
-        c.fields(d, place, ("judge", "team", "stage", "status", "scores"))
+        c.fields(d, place, ("judge", "team", "stage", "status", "scores"), ("comment",))
         judge = c.text(d.get("judge"), f"{place}.judge") if "judge" in d else None
         team = c.text(d.get("team"), f"{place}.team") if "team" in d else None
         stage = c.text(d.get("stage"), f"{place}.stage") if "stage" in d else None
@@ -235,7 +240,10 @@ def read_sheets(c, value):
                 value_ = R.parse_plain_decimal(str(v))
             if value_ is not None:
                 scores[ckey] = value_
+        comment = (c.text(d["comment"], f"{place}.comment", max_length=COMMENT_LIMIT, empty=True,
+                          multiline=True) if "comment" in d else "") or ""
         if len(c.problems) > before and "scores" not in d:
             broken.add(i)
-        out.append(R.Sheet(judge or f"#{i}", team or f"#{i}", stage or f"#{i}", status, scores))
+        out.append(R.Sheet(judge or f"#{i}", team or f"#{i}", stage or f"#{i}", status, scores,
+                           comment.strip()))
     return out, broken

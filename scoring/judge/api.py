@@ -83,8 +83,11 @@ def _write(stage_key: str, team_key: str, submit: bool):
         j, st, tm = sheet_access.write_guard(*ids)
         criteria = sheet_reads.criteria_of(st)
         values = sheet_reads.clean_scores(criteria, data.get("scores"), complete=submit)
+        comment = sheet_reads.clean_comment(data.get("comment"),
+                                            required=submit and st.comment_required)
         sheet, scores, unchanged = sheets.write_sheet(j, tm, st, values, submit=submit,
-                                                      base_version=base, criteria=criteria)
+                                                      base_version=base, criteria=criteria,
+                                                      comment=comment)
         body = {"ok": True, "unchanged": unchanged, "sheet": sheet_reads.sheet_state(sheet, scores)}
         return 200, body, sheet
 
@@ -95,14 +98,14 @@ def _write(stage_key: str, team_key: str, submit: bool):
 @bp.route("/judge/api/sheet/<stage_key>/<team_key>/draft", methods=["PUT"])
 @judge_required
 def api_draft(stage_key, team_key):
-    """Save the sheet as a draft: {scores, base_version, idempotency_key}."""
+    """Save the sheet as a draft: {scores, comment, base_version, idempotency_key}."""
     return _write(stage_key, team_key, submit=False)
 
 
 @bp.route("/judge/api/sheet/<stage_key>/<team_key>/submit", methods=["POST"])
 @judge_required
 def api_submit(stage_key, team_key):
-    """Submit the sheet: {scores, idempotency_key}; it is then locked."""
+    """Submit the sheet: {scores, comment, idempotency_key}; it is then locked."""
     return _write(stage_key, team_key, submit=True)
 
 

@@ -1,4 +1,7 @@
 """Judge login by private link; the judge's home, score sheets and offline service worker."""
+import json
+import re
+
 from flask import (
     abort,
     current_app,
@@ -9,12 +12,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Criterion, Score, ScoreSheet, Stage, Team
+from ..models import Stage, Team
 from ..operations import sheet_access, sheet_reads
-from ..rules import N_, decimal_text, sheet_total
+from ..rules import N_
 from ..web.security import (
     current_judge,
     find_judge_by_link,
@@ -23,10 +27,11 @@ from ..web.security import (
     logout_judge,
 )
 from . import bp
+from .stage_data import home_rows, open_stages, stage_payload, teams_in_draw_order  # noqa: F401
 
 STATUS_LABELS = {
     "not_started": N_("Not started"), "draft": N_("Draft"), "submitted": N_("Submitted"),
-    "recused": N_("Recused"), "withdrawn": N_("Withdrawn"),
+    "recused": N_("Recused"), "withdrawn": N_("Withdrawn"), "absent": N_("Absent"),
 }
 
 
@@ -51,72 +56,6 @@ def logout():
     return redirect(url_for("public.index"))
 
 
-def teams_in_draw_order(competition_id) -> list:
-    """The competition's teams in presentation order (undrawn teams last, by key)."""
-    teams = db.session.scalars(select(Team).where(Team.competition_id == competition_id)).all()
-    return sorted(teams, key=lambda t: (t.draw_position is None, t.draw_position or 0, t.key))
-
-
-def open_stages(competition_id) -> list:
-    """The stages judges may score now."""
-    return list(db.session.scalars(select(Stage).filter_by(
-        competition_id=competition_id, state="open").order_by(Stage.position, Stage.id)))
-
-
-def _own_scores(judge, stage_ids) -> dict:
-    """{sheet id: {criterion key: Decimal}} of the judge's sheets in these stages, one query.
-
-    What sheet_reads.sheet_scores gives sheet by sheet, read at once for the home page.
-    """
-    out: dict = {}
-    if not stage_ids:
-        return out
-    rows = db.session.execute(
-        select(Score.sheet_id, Criterion.key, Score.value)
-        .join(Criterion, Criterion.id == Score.criterion_id)
-        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
-        .where(ScoreSheet.judge_id == judge.id, ScoreSheet.stage_id.in_(stage_ids)))
-    for sheet_id, key, value in rows:
-        out.setdefault(sheet_id, {})[key] = value
-    return out
-
-
-def home_rows(judge) -> list:
-    """[(stage, [{team, status, total, current}])] for each open stage, teams in draw order."""
-    stages = open_stages(judge.competition_id)
-    teams = teams_in_draw_order(judge.competition_id)
-    # This judge's recusals only (not the whole competition's judges x teams).
-    recusals = sheet_access.recusal_states(judge, teams)
-    own_sheets: dict = {}
-    if stages:
-        for s in db.session.scalars(select(ScoreSheet).where(
-                ScoreSheet.judge_id == judge.id,
-                ScoreSheet.stage_id.in_([st.id for st in stages]))):
-            own_sheets.setdefault(s.stage_id, {})[s.team_id] = s
-    scores = _own_scores(judge, [st.id for st in stages])
-    out = []
-    for stage in stages:
-        own = own_sheets.get(stage.id, {})
-        rows = []
-        for team in teams:
-            sheet = own.get(team.id)
-            if recusals[team.id].recused:
-                status = "recused"
-            elif team.withdrawn:
-                status = "withdrawn"
-            elif sheet is None:
-                status = "not_started"
-            else:
-                status = sheet.status
-            total = None
-            if sheet is not None and status != "recused":
-                total = decimal_text(sheet_total(scores.get(sheet.id, {})))
-            rows.append({"team": team, "status": status, "total": total,
-                         "current": stage.current_team_id == team.id})
-        out.append((stage, rows))
-    return out
-
-
 def _i18n() -> dict:
     """Strings judge.js shows, translated here (the script itself holds no text)."""
     return {
@@ -135,6 +74,24 @@ def _i18n() -> dict:
         "submitted_at": _("Submitted at %(time)s"),
         "status": {k: _(v) for k, v in STATUS_LABELS.items()},
         "pending": _("Waiting to send"),
+        "online": _("Online"),
+        "offline": _("No network: scoring continues on this tablet"),
+        "queued": _("%(n)s sheet(s) waiting to be sent"),
+        "max_step": _("Maximum %(max)s, step %(step)s"),
+        "not_scored": _("not scored"),
+        "clear": _("Clear"), "less": _("Less"), "more": _("More"),
+        "confirm_title": _("Submit the sheet of %(team)s?"),
+        "comment_required": _("This stage requires a comment on every sheet: write one "
+                              "before submitting."),
+        "comment_long": _("The comment is %(n)s characters long; at most %(limit)s are kept."),
+        "comment_bad": _("The comment holds an invisible control character: remove it."),
+        "reopened": _("The organizer reopened the sheet of %(team)s: you can correct it now."),
+        "withdrawn": _("The team %(team)s has withdrawn; it is not scored."),
+        "absent": _("You are marked absent for this stage; ask the organizer."),
+        "recused": _("You do not score the team %(team)s (recusal)."),
+        "presenting": _("Presenting now: %(team)s"),
+        "next": _("Next team: %(team)s ›"),
+        "all_done": _("Every team of this stage is submitted."),
     }
 
 
@@ -145,24 +102,45 @@ def _config(judge, **extra) -> dict:
     return config
 
 
+def _stage_page(judge, initial=None):
+    """The stage page: every open stage loaded at once; list and sheets are views in it."""
+    stages = home_rows(judge, with_sheets=True)
+    version = judge.competition.live_version
+    config = _config(judge, page="stages", version=version, stages=stage_payload(stages),
+                     initial=initial, csrf_header="X-CSRFToken",
+                     api=url_for("judge.api_sheet", stage_key="STAGE", team_key="TEAM"),
+                     comment_limit=sheet_reads.COMMENT_LIMIT)
+    return render_template("judge/home.html", judge=judge, stages=stages,
+                           labels=STATUS_LABELS, config_json=_data_block(config))
+
+
+def _data_block(value) -> Markup:
+    """JSON for a <script type="application/json"> block, Chinese kept as UTF-8.
+
+    Flask's tojson writes every Chinese character as a six-byte \\uXXXX escape, which
+    made the page a third larger; only what could end the block or start markup is escaped.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    # A lone surrogate (a row older than the input checks) cannot be sent as UTF-8.
+    text = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    return Markup(text)
+
+
 @bp.route("/judge/")
 @judge_required
 def home():
-    """The judge's own page: open stages, teams in draw order, each sheet's status."""
-    judge = current_judge()
-    stages = home_rows(judge)
-    urls = [url_for("judge.sheet", stage_key=s.key, team_key=r["team"].key)
-            for s, rows in stages for r in rows if r["status"] not in ("recused",)]
-    version = judge.competition.live_version
-    return render_template("judge/home.html", judge=judge, stages=stages,
-                           labels=STATUS_LABELS,
-                           config=_config(judge, page="home", version=version, prefetch=urls))
+    """The judge's stage page: open stages, teams in draw order, each sheet's status, and
+    every sheet of them, scored inside the page (no request needed to move between teams)."""
+    return _stage_page(current_judge())
 
 
 @bp.route("/judge/s/<stage_key>/<team_key>")
 @judge_required
 def sheet(stage_key, team_key):
-    """The score sheet of one team: large controls, running total, saved as you go."""
+    """The stage page opened on one team's score sheet (the old per-team address)."""
     judge = current_judge()
     stage = db.session.scalars(select(Stage).filter_by(
         competition_id=judge.competition_id, key=stage_key)).first()
@@ -175,27 +153,7 @@ def sheet(stage_key, team_key):
     except sheet_reads.SheetRefused as e:
         return render_template("errors/error.html", status=e.status, title=_("Not allowed"),
                                message=e.message), e.status
-    criteria = list(db.session.scalars(select(Criterion).where(Criterion.stage_id == stage.id)
-                                       .order_by(Criterion.position, Criterion.id)))
-    row = sheet_reads.find_sheet(judge, team, stage)
-    state = sheet_reads.sheet_state(row) if row is not None else {
-        "id": None, "status": "draft", "version": 0, "scores": {}, "total": "0",
-        "submitted_at": None, "source": "judge"}
-    crit = [{"key": c.key, "name": c.name, "max": decimal_text(c.max),
-             "step": decimal_text(c.step)} for c in criteria]
-    blocked = None
-    if team.withdrawn:
-        blocked = _("The team %(team)s has withdrawn; it is not scored.", team=team.name)
-    elif sheet_access.is_absent(judge, stage):
-        blocked = _("You are marked absent for this stage; ask the organizer.")
-    config = _config(
-        judge, page="sheet", stage=stage.key, team=team.key, sheet=state, criteria=crit,
-        blocked=blocked,
-        draft_url=url_for("judge.api_draft", stage_key=stage.key, team_key=team.key),
-        submit_url=url_for("judge.api_submit", stage_key=stage.key, team_key=team.key))
-    return render_template("judge/sheet.html", judge=judge, stage=stage, team=team,
-                           criteria=criteria, state=state, config=config, blocked=blocked,
-                           decimal_text=decimal_text)
+    return _stage_page(judge, initial={"stage": stage.key, "team": team.key})
 
 
 @bp.route("/judge/sw.js")

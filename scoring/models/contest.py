@@ -11,6 +11,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Exact, Key, Model, utcnow
@@ -79,6 +80,9 @@ class Stage(Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     weight = mapped_column(Exact(7, 4), nullable=False)
     state: Mapped[str] = mapped_column(String(16), default="draft")
+    # Judges must write a comment (评语) on each sheet of this stage before submitting.
+    comment_required: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=sa_false())
     # The team now presenting, highlighted on every judge's page.
     current_team_id: Mapped[int | None] = mapped_column(
         ForeignKey("team.id", ondelete="SET NULL"))

@@ -33,6 +33,8 @@ class ScoreSheet(Model):
     # 'judge' (tablet), 'paper' (double entry by staff), 'import' (contest file)
     source: Mapped[str] = mapped_column(String(16), default="judge")
     submitted_at = mapped_column(DateTime, nullable=True)
+    # The judge's comment (评语), at most COMMENT_LIMIT characters; NULL: none written.
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     judge = relationship("Judge")
     team = relationship("Team")
@@ -67,6 +69,7 @@ class SheetVersion(Model):
     version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     scores_json: Mapped[str] = mapped_column(Text)  # {"criterion_key": "21.5"}
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)  # the sheet's comment then
     actor: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at = mapped_column(DateTime, default=utcnow)

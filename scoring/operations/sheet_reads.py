@@ -8,8 +8,11 @@ from sqlalchemy import bindparam, select
 from .. import rules as R
 from ..extensions import db
 from ..models import Criterion, Score, ScoreSheet
+from ..rules.text import text_problem
 
 DRAFT, SUBMITTED = "draft", "submitted"
+# A comment (评语) is a paragraph or two, not a report.
+COMMENT_LIMIT = 2000
 
 
 class SheetRefused(Exception):
@@ -63,7 +66,34 @@ def sheet_state(sheet, scores=None) -> dict:
         "source": sheet.source, "scores": text_scores(scores),
         "total": R.decimal_text(R.sheet_total(scores)),
         "submitted_at": sheet.submitted_at.isoformat() + "Z" if sheet.submitted_at else None,
+        "comment": sheet.comment or "",
     }
+
+
+def clean_comment(raw, required: bool):
+    """The comment a client sent, trimmed ("" when none), or SheetRefused saying what is wrong.
+
+    None means the client sent no comment at all (an older page): the sheet keeps its own.
+    required (a submission of a stage that requires comments) refuses an empty one.
+    """
+    if raw is None and not required:
+        return None
+    if raw is not None and not isinstance(raw, str):
+        raise SheetRefused(400, _("The comment must be sent as a text."),
+                           {"comment": _("The comment must be sent as a text.")})
+    text = (raw or "").strip()
+    if len(text) > COMMENT_LIMIT:
+        msg = _("The comment is %(n)s characters long; at most %(limit)s are kept.",
+                n=len(text), limit=COMMENT_LIMIT)
+        raise SheetRefused(422, msg, {"comment": msg})
+    problem = text_problem(text, multiline=True)
+    if problem:
+        msg = _("Comment: %(message)s", message=_(problem[0], **problem[1]))
+        raise SheetRefused(422, msg, {"comment": msg})
+    if required and not text:
+        msg = _("This stage requires a comment on every sheet: write one before submitting.")
+        raise SheetRefused(422, msg, {"comment": msg})
+    return text
 
 
 def find_sheet(judge, team, stage):

@@ -173,12 +173,13 @@ def _set_scores(sheet, criteria, rows: dict, values: dict) -> None:
 
 def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=None,
                 source: str = "judge", actor: str | None = None, reason: str = "",
-                criteria=None):
+                criteria=None, comment: str | None = None):
     """Save values as a draft or submit them; returns (sheet, scores, unchanged).
 
     Refuses (SheetRefused 409) to change a submitted sheet and, for drafts, a stale
     base_version. An unchanged draft, or a repeated identical submission, writes nothing.
     `criteria` is the stage's rubric (criteria_of(stage)) when the caller already has it.
+    `comment` (评语) is saved and versioned with the scores; None keeps the sheet's own.
     """
     criteria = criteria_of(stage) if criteria is None else criteria
     actor = actor or current_actor()
@@ -194,17 +195,20 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
     # unique constraint when it is flushed), so there is nothing to read back.
     before, rows = ({}, {}) if created else _locked_scores(sheet)
     after = {k: v for k, v in values.items() if v is not None}
+    old_comment = sheet.comment or ""
+    new_comment = old_comment if comment is None else comment
+    same = after == before and new_comment == old_comment
     if sheet.status == SUBMITTED:
-        if submit and after == before:
+        if submit and same:
             return sheet, before, True
         raise SheetRefused(409, _("This sheet is already submitted and locked. Ask the "
                                   "organizer to reopen it to change a score."), sheet=sheet)
     if not submit and base_version is not None and base_version != sheet.version:
         raise SheetRefused(409, _("This sheet was changed elsewhere; the newest version was "
                                   "loaded."), sheet=sheet)
-    if not submit and not created and after == before:
+    if not submit and not created and same:
         return sheet, before, True
-    changes = {"version": sheet.version + 1, "source": source}
+    changes = {"version": sheet.version + 1, "source": source, "comment": new_comment or None}
     if submit:
         changes.update(status=SUBMITTED, submitted_at=utcnow())
     # The sheet row first: its id and the foreign keys below need it.
@@ -222,13 +226,19 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
     db.session.connection().execute(_INSERT_VERSION, {
         "sheet_id": sheet.id, "version": sheet.version, "status": sheet.status,
         "scores_json": json.dumps(text_scores(after), sort_keys=True), "actor": actor,
-        "reason": reason})
+        "reason": reason, "comment": new_comment or None})
     if submit:
         record_now("sheet.submit", competition=judge.competition_id, obj=sheet, actor=actor,
                    summary=f"{judge.key} / {team.key} / {stage.key} v{sheet.version} ({source})",
-                   before=text_scores(before), after=text_scores(after), reason=reason)
+                   before=_with_comment(text_scores(before), old_comment),
+                after=_with_comment(text_scores(after), new_comment), reason=reason)
     bump_live(judge.competition_id)
     return sheet, after, False
+
+
+def _with_comment(scores: dict, comment: str) -> dict:
+    """An audit before/after: the scores, and the comment when there is one."""
+    return dict(scores, comment=comment) if comment else scores
 
 
 def reopen(sheet, reason: str, actor: str | None = None):
@@ -245,7 +255,7 @@ def reopen(sheet, reason: str, actor: str | None = None):
     locked.submitted_at = None
     db.session.add(SheetVersion(sheet_id=locked.id, version=locked.version, status=DRAFT,
                                 scores_json=json.dumps(scores, sort_keys=True), actor=actor,
-                                reason=reason))
+                                reason=reason, comment=locked.comment))
     record("sheet.reopen", competition=locked.judge.competition_id, obj=locked, actor=actor,
            summary=f"{locked.judge.key} / {locked.team.key} / {locked.stage.key}",
            before=before, after={"status": DRAFT, "version": locked.version, "scores": scores},

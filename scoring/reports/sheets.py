@@ -105,6 +105,27 @@ def _judge_sheet(st, data, judge, stage, width):
     return grid_table(head, rows, widths, signature=sig, styles_extra=extra)
 
 
+def comment_paragraphs(st, rows) -> list:
+    """The comments (评语) under a table: [(label, comment)] as paragraphs, line breaks kept."""
+    if not rows:
+        return []
+    out = [Spacer(1, 3 * mm), st.p(_("Comments"), st.h2)]
+    for label, comment in rows:
+        text = esc(comment).replace("\r\n", "\n").replace("\n", "<br/>")
+        out.append(st.markup(f"<b>{esc(label)}</b>: {text}", st.body))
+    return out
+
+
+def _judge_comments(st, data, judge, stage) -> list:
+    """This judge's comments in this stage, in draw order."""
+    rows = []
+    for key in data.draw_order:
+        sheet = data.sheets.get((judge.key, key, stage.key))
+        if sheet is not None and sheet.comment:
+            rows.append((data.teams[key].name or key, sheet.comment))
+    return comment_paragraphs(st, rows)
+
+
 @localized
 def build_sheets(competition, stage=None) -> bytes:
     """The sheets PDF: one page (or more) per judge per stage; stage=None for all stages."""
@@ -132,6 +153,7 @@ def build_sheets(competition, stage=None) -> bytes:
             story.append(st.p(" · ".join(info), st.small))
             story.append(Spacer(1, 2 * mm))
             story.append(_judge_sheet(st, data, judge, s, width))
+            story.extend(_judge_comments(st, data, judge, s))
     if not story:
         story.append(st.p(_("No judge or no stage yet."), st.body))
     return render(story, meta)

@@ -11,7 +11,7 @@ from .common import group_label, judge_label, localized, team_label
 from .data import load, num
 from .flowables import Section, Struck, fit, signature_block
 from .frame import Meta, frame_width, render
-from .sheets import criterion_head
+from .sheets import comment_paragraphs, criterion_head
 from .table import grid_table
 from .text import MUTED, SHADE, Styles, colon, configured_fonts, list_text, with_key
 
@@ -179,6 +179,11 @@ def build_team_detail(competition, team=None) -> bytes:
             else:
                 block.append(st.p(_("No sheet yet in this stage."), st.small))
             story.append(KeepTogether(block))
+            # The judges' comments (评语), with their names: this report is the organizer's.
+            own = [data.sheets.get((j.key, key, s.key)) for j in data.judges]
+            story.extend(comment_paragraphs(st, [
+                (judge_label(j), sh.comment) for j, sh in zip(data.judges, own, strict=True)
+                if sh is not None and sh.comment]))
             if sr and sr.score is not None:
                 parts.append(f"{num(sr.score, decimals)} × {num(s.weight)}")
         story.append(Spacer(1, 3 * mm))

@@ -196,7 +196,7 @@ def _sheets(stage_ids, judge_key, team_key, stage_key, crit_key):
         return ()
     heads = [row for batch in _plain_batches(
         select(ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.team_id, ScoreSheet.stage_id,
-               ScoreSheet.status).where(ScoreSheet.stage_id.in_(stage_ids)))
+               ScoreSheet.status, ScoreSheet.comment).where(ScoreSheet.stage_id.in_(stage_ids)))
         for row in batch]
     scores = {row[0]: {} for row in heads}
     scores_of = scores.get
@@ -211,8 +211,9 @@ def _sheets(stage_ids, judge_key, team_key, stage_key, crit_key):
             if (sheet_scores := scores_of(sid)) is not None:
                 sheet_scores[crit_key[cid]] = to_decimal[value]
     sheet = R.Sheet
-    out = [sheet(judge_key[jid], team_key[tid], stage_key[stid], status, scores[sid])
-           for sid, jid, tid, stid, status in heads]
+    out = [sheet(judge_key[jid], team_key[tid], stage_key[stid], status, scores[sid],
+                 comment or "")
+           for sid, jid, tid, stid, status, comment in heads]
     # A stable order, so whatever depends on it never changes between databases.
     out.sort(key=_SHEET_ORDER)
     return tuple(out)

@@ -95,6 +95,7 @@ class Sheet:
     stage: str
     status: str
     scores: Mapping[str, Decimal | None] = field(default_factory=dict)
+    comment: str = ""  # the judge's comment (评语); no part of any result
 
     @property
     def total(self) -> Decimal:

@@ -77,6 +77,7 @@ class StageForm(SafeForm):
     weight = StringField(_l("Weight"), validators=[DataRequired(), Length(max=20)],
                          description=_l("Share of the final score, e.g. 0.3; all stages "
                                         "together make 1"))
+    comment_required = BooleanField(_l("Judges must write a comment on every sheet"))
     criteria = FieldList(FormField(CriterionForm), min_entries=0, max_entries=200)
 
 

@@ -117,6 +117,7 @@ def _fill(form, stage, competition):
     else:
         form.key.data, form.name.data = stage.key, stage.name
         form.weight.data = decimal_text(stage.weight)
+        form.comment_required.data = bool(stage.comment_required)
         for crit in stage.criteria:
             form.criteria.append_entry({"id": str(crit.id), "key": crit.key, "name": crit.name,
                                         "description": crit.description,
@@ -149,6 +150,8 @@ def _edit(competition, stage):
         try:
             saved = ops.save_stage(competition, stage, key=form.key.data, name=form.name.data,
                                    weight=form.weight.data, criteria=_criteria_rows(form))
+            # Whether judges must write a comment (评语): a plain setting of the stage.
+            saved.comment_required = bool(form.comment_required.data)
             total = ops.weight_sum(competition)
             db.session.commit()
         except SetupError as e:
