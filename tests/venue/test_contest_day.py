@@ -210,7 +210,8 @@ def scoring(d, judge, page, stage, teams, shots=False):
         page.locator(f'.judge-stage[data-stage="{stage}"] .team-row[data-team="{team}"] '
                      "a.team-link").tap()
         yield
-        page.wait_for_url(f"**/judge/s/{stage}/{team}")
+        # The sheet is a view inside the page loaded once (no request to move there).
+        expect(page.locator("#sheet-view")).to_be_visible(timeout=WAIT)
         for key, value in values.items():
             page.locator(f'input[data-key="{key}"]').fill(value)
         if n == 0:
@@ -235,10 +236,10 @@ def scoring(d, judge, page, stage, teams, shots=False):
         if shots:
             d.shot(f"tablet-{stage}-submitted", page)
             shots = False
-        page.locator("a.back").tap()
+        page.locator("#back-btn").tap()
         yield
-        page.wait_for_url(d.venue.server_url + "/judge/")
-        # The home page is drawn by the server: "submitted" there means the server has it.
+        expect(page.locator("#sheet-view")).to_be_hidden(timeout=WAIT)
+        # The banner said "sent" above: the server has the sheet; the list shows it so.
         row = page.locator(f'.judge-stage[data-stage="{stage}"] .team-row[data-team="{team}"]')
         expect(row).to_have_attribute("data-status", "submitted")
 
