@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..rules.errors import N_
 from ..rules.text import text_problem
-from .teams import _letter, _normal
+from .columns import column_letter, normal_header
 
 KEY_RE = re.compile(r"^\w[\w.\-]{0,63}$")
 COLUMNS = ("key", "name", "group", "department", "note")
@@ -67,7 +67,7 @@ def rows_from_table(table):
     data = table
     if table:
         for i, cell in enumerate(table[0][1]):
-            text = _normal(cell)
+            text = normal_header(cell)
             for name, aliases in _ALIASES.items():
                 if text in aliases and name not in columns:
                     columns[name] = i
@@ -80,7 +80,7 @@ def rows_from_table(table):
     for number, cells in data:
         values = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
         rows.append(JudgeRow(number, *(values.get(c, "") for c in COLUMNS)))
-    return rows, {name: _letter(i) for name, i in columns.items()}
+    return rows, {name: column_letter(i) for name, i in columns.items()}
 
 
 def _next_key(prefix: str, used: set) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..rules.errors import N_
 from ..rules.text import text_problem
+from .columns import column_letter, normal_header
 
 TEAM_SIZE = 3
 KEY_RE = re.compile(r"^\w[\w.\-]{0,63}$")
@@ -61,22 +62,6 @@ class TeamImport:
         return not self.problems
 
 
-def _normal(text: str) -> str:
-    """Header text compared without spaces, case, stars or a parenthesised note."""
-    text = re.sub(r"[（(].*?[)）]", "", text or "")
-    return re.sub(r"[\s*_：:]", "", text).lower()
-
-
-def _letter(index: int) -> str:
-    """Spreadsheet column letter of a 0-based index (A..Z, AA..)."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def map_columns(table):
     """(column name -> index, data rows): a header row is recognised by its names."""
     if not table:
@@ -84,7 +69,7 @@ def map_columns(table):
     _number, first = table[0]
     found = {}
     for i, cell in enumerate(first):
-        text = _normal(cell)
+        text = normal_header(cell)
         for name, aliases in _ALIASES.items():
             if text in aliases and name not in found:
                 found[name] = i
@@ -102,7 +87,7 @@ def rows_from_table(table):
         values = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
         rows.append(TeamRow(number, values.get("key", ""), values.get("name", ""),
                             values.get("member", ""), values.get("department", "")))
-    return rows, {name: _letter(i) for name, i in columns.items()}
+    return rows, {name: column_letter(i) for name, i in columns.items()}
 
 
 def _next_keys(used: set[str], count: int) -> list[str]:

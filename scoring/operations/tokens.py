@@ -1,8 +1,6 @@
 """Judges' private login links."""
 import secrets
 
-from flask import url_for
-
 from ..models import utcnow
 from ..web.sessions import end_judge_sessions
 from .audit import record
@@ -16,11 +14,6 @@ def new_token() -> str:
 def judge_link_path(judge) -> str:
     """The private part of the link, "<id>.<secret>"; the id makes lookup cheap."""
     return f"{judge.id}.{judge.token}"
-
-
-def judge_url(judge) -> str:
-    """The judge's full private login URL (needs a request or SERVER_NAME)."""
-    return url_for("judge.enter", link=judge_link_path(judge), _external=True)
 
 
 def regenerate_token(judge, reason: str = "") -> None:

@@ -196,9 +196,15 @@ def _actors(entries):
         for username, name in db.session.execute(
                 db.select(User.username, User.name).where(User.username.in_(users))):
             out[f"user:{username}"] = name or username
+    found = {}
+    if judges:  # one query for the page, not one per judge
+        competitions = {cid for cid, _key in judges}
+        keys = {key for _cid, key in judges}
+        found = {(cid, key): name for cid, key, name in db.session.execute(
+            db.select(Judge.competition_id, Judge.key, Judge.name)
+            .where(Judge.competition_id.in_(competitions), Judge.key.in_(keys)))}
     for cid, key in judges:
-        name = db.session.scalar(db.select(Judge.name).where(Judge.competition_id == cid,
-                                                             Judge.key == key))
+        name = found.get((cid, key))
         out[(cid, f"judge:{key}")] = _("judge %(name)s", name=name or key)
     return out
 
