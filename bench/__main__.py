@@ -9,7 +9,7 @@ import sys
 
 from . import common
 
-NAMES = ("results", "submit", "pdf", "page")
+NAMES = ("startup", "results", "submit", "burst", "scaleout", "pdf", "page")
 
 
 def main(argv=None):
@@ -31,7 +31,11 @@ def main(argv=None):
     print(f"machine: {common.machine()}")
     print(f"command: python -m bench {' '.join(argv if argv is not None else sys.argv[1:])}")
     for name in names:
-        if name == "results":
+        if name == "startup":
+            from . import startup
+
+            startup.report(startup.run())
+        elif name == "results":
             from . import results_bench
 
             for kind in kinds:
