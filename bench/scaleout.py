@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from functools import partial
 from pathlib import Path
 
 from . import load
@@ -52,7 +53,8 @@ def _cell(board: dict, judge: str, team: str):
     return None
 
 
-def cross_worker(port: int, links: dict, team: str = "T001", max_connections: int = 24) -> dict:
+def cross_worker(port: int, links: dict, team: str = "T001", others: int = 3,
+                 max_connections: int = 40) -> dict:
     """Submit one sheet through worker A; read the board through every other worker seen.
 
     Uses the last judge of `links` (bench.load's tablets take the first ones). Returns the
@@ -64,15 +66,22 @@ def cross_worker(port: int, links: dict, team: str = "T001", max_connections: in
     csrf = load.login_judge(tablet, links[judge])
     status, headers, _b = tablet.request("GET", "/judge/api/state")
     submit_worker = _worker(headers)
+    # One organizer login; each new connection (the kernel hands it to some worker) carries
+    # its session cookie, as a second browser tab would: the session is valid on every worker.
+    organizer = load.Client("127.0.0.1", port)
+    load.login_admin(organizer, *load.ADMIN)
     boards: dict[str, load.Client] = {}
     for _ in range(max_connections):
+        if len(boards) >= others:
+            break
         client = load.Client("127.0.0.1", port)
-        load.login_admin(client, *load.ADMIN)
+        client.cookies = dict(organizer.cookies)
         worker, _state = _board(client)
         if worker and worker != submit_worker and worker not in boards:
             boards[worker] = client
         else:
             client.close()
+    organizer.close()
     before = {w: _cell(_board(c)[1], judge, team) for w, c in boards.items()}
     body = {"scores": load.scores_for(judge, team), "idempotency_key": uuid.uuid4().hex}
     status, headers, raw = tablet.request(
@@ -101,7 +110,8 @@ def run_load(tablets=200, seconds=120.0, workers=4, threads=8, database_url=None
     url = database_url or POSTGRES_ADMIN_URL
     return load.run(tablets=tablets, seconds=seconds, judges=tablets + 1, teams=20,
                     database_url=url, server_threads=threads, workers=workers,
-                    probe=cross_worker, instance=instance, log=log)
+                    probe=partial(cross_worker, others=workers - 1), instance=instance,
+                    log=log)
 
 
 # ---- sheets/s with 1, 2 and 4 workers --------------------------------------------------------
