@@ -82,3 +82,16 @@ def test_help_output_and_a_command_still_runs(tmp_path):
     # The real command is still found (through the app) when it runs.
     shown = CliRunner().invoke(make_group(), ["report", "--help"], env=env)
     assert shown.exit_code == 0 and "--output" in shown.output, shown.output
+
+
+def test_a_database_error_is_still_one_line(tmp_path):
+    # main() no longer imports sqlalchemy.exc up front; the handler must still catch it.
+    import os
+
+    env = dict(os.environ, SCORING_INSTANCE_PATH=str(tmp_path),
+               SCORING_DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
+    done = subprocess.run([sys.executable, "-m", "scoring", "results", "nothing"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("scoring: database error (")
+    assert "Traceback" not in done.stderr
