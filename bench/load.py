@@ -677,13 +677,15 @@ def main(argv=None) -> int:
                    help="a PostgreSQL/MariaDB server; a fresh database is made and dropped")
     p.add_argument("--keep", action="store_true", help="keep the fresh database")
     p.add_argument("--server-threads", type=int, default=16)
+    p.add_argument("--workers", type=int, default=0,
+                   help="serve with gunicorn and this many workers (0: scoring serve)")
     p.add_argument("--think", type=float, default=0.05,
                    help="upper bound of a random pause between a tablet's teams (s)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = p.parse_args(argv)
     result = run(tablets=args.tablets, seconds=args.seconds, judges=args.judges,
                  teams=args.teams, database_url=args.database_url, keep=args.keep,
-                 server_threads=args.server_threads, think=args.think,
+                 server_threads=args.server_threads, think=args.think, workers=args.workers,
                  log=(lambda *_a: None) if args.json else print)
     if args.json:
         print(json.dumps(result, indent=2, default=str))
