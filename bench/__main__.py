@@ -1,6 +1,7 @@
-"""Run the benchmarks of issue 7: `python -m bench [--only NAME ...] [--database ...]`.
+"""Run the benchmarks of issues 7 and 17: `python -m bench [--only NAME ...] [--database ...]`.
 
-NAMES: results, submit (also gives the server's peak memory), pdf, page. Each prints
+NAMES: startup, results, submit (also gives the server's peak memory and the submit
+floor), burst (SQLite), scaleout (gunicorn on PostgreSQL), pdf, page. Each prints
 its figures and the ratio it is judged by; docs/performance.md records them. None of
 this is part of the test suite: timings depend on the machine and its load.
 """
@@ -9,7 +10,7 @@ import sys
 
 from . import common
 
-NAMES = ("results", "submit", "pdf", "page")
+NAMES = ("startup", "results", "submit", "burst", "scaleout", "pdf", "page")
 
 
 def main(argv=None):
@@ -22,6 +23,8 @@ def main(argv=None):
                         default="both", help="database for results, submit and pdf")
     parser.add_argument("--rounds", type=int, default=3, help="submit: measured rounds")
     parser.add_argument("--repeat", type=int, default=5, help="results, pdf: repetitions")
+    parser.add_argument("--scaleout-seconds", type=float, default=120,
+                        help="scaleout: how long the 200 tablets run")
     args = parser.parse_args(argv)
     names = args.only or NAMES
     kinds = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
@@ -31,7 +34,11 @@ def main(argv=None):
     print(f"machine: {common.machine()}")
     print(f"command: python -m bench {' '.join(argv if argv is not None else sys.argv[1:])}")
     for name in names:
-        if name == "results":
+        if name == "startup":
+            from . import startup
+
+            startup.report(startup.run())
+        elif name == "results":
             from . import results_bench
 
             for kind in kinds:
@@ -41,6 +48,17 @@ def main(argv=None):
 
             for kind in kinds:
                 submit.report(submit.run(kind, rounds=args.rounds))
+        elif name == "burst":
+            from . import burst
+
+            burst.report(burst.run())
+        elif name == "scaleout":
+            from . import scaleout
+
+            if common.have_postgresql():
+                scaleout.report(scaleout.run(seconds=args.scaleout_seconds))
+            else:
+                print("scale-out: PostgreSQL at 127.0.0.1:5432 does not answer; skipped")
         elif name == "pdf":
             from . import pdf
 

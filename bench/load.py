@@ -175,8 +175,9 @@ def run_scoring(args: list[str], env: dict, timeout: float = 120) -> subprocess.
 class Server:
     """`scoring serve` in a subprocess on a loopback port; start(), kill(), stop()."""
 
-    def __init__(self, env: dict, port: int | None = None, threads: int = 16):
+    def __init__(self, env: dict, port: int | None = None, threads: int = 16, workers: int = 0):
         self.env, self.port, self.threads = env, port or free_port(), threads
+        self.workers = workers  # 0: `scoring serve` (waitress); n: gunicorn with n workers
         self.proc = None
         self.log = Path(env["SCORING_INSTANCE_PATH"]) / f"serve-{self.port}.log"
 
@@ -189,8 +190,7 @@ class Server:
         """Start the server and wait until it answers."""
         out = open(self.log, "ab")  # noqa: SIM115 (kept open for the child's lifetime)
         self.proc = subprocess.Popen(
-            [SCORING, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--threads", str(self.threads)],
+            self.command(),
             env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True)
         out.close()
@@ -205,6 +205,17 @@ class Server:
                 time.sleep(0.1)
         self.stop()
         raise RuntimeError(f"scoring serve did not start: {self.log.read_text()[-2000:]}")
+
+    def command(self) -> list[str]:
+        """`scoring serve`, or gunicorn as README's deployment section runs it."""
+        if not self.workers:
+            return [SCORING, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                    "--threads", str(self.threads)]
+        # bench.worker_tag: scoring.wsgi:app plus an X-Worker header (which worker answered).
+        return [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(self.workers),
+                "--threads", str(self.threads), "--bind", f"127.0.0.1:{self.port}",
+                "--keep-alive", "75", "--timeout", "60", "--graceful-timeout", "10",
+                "--preload", "bench.worker_tag:app"]
 
     def kill(self) -> None:
         """SIGKILL: the process dies mid-request, like a power cut of the laptop."""
@@ -612,8 +623,14 @@ def fresh_database(server_url: str | None, keep: bool = False):
 
 
 def run(tablets=200, seconds=120.0, judges=None, teams=20, database_url=None, keep=False,
-        server_threads=16, think=0.05, seed=1, instance=None, log=print) -> dict:
-    """Build, serve, load, check; returns the summary dict (see `failures`)."""
+        server_threads=16, think=0.05, seed=1, instance=None, log=print, workers=0,
+        probe=None) -> dict:
+    """Build, serve, load, check; returns the summary dict (see `failures`).
+
+    workers > 0 serves with gunicorn (that many workers) instead of `scoring serve`;
+    probe(port, links), if given, runs after the load while the server still runs and its
+    answer is result["probe"] (bench.scaleout: a board on one worker, a sheet on another).
+    """
     judges = max(judges or tablets, tablets)
     own_instance = instance is None
     instance = Path(instance or tempfile.mkdtemp(prefix="scoring-load-"))
@@ -623,17 +640,21 @@ def run(tablets=200, seconds=120.0, judges=None, teams=20, database_url=None, ke
             run_scoring(["db", "upgrade"], env)
             links = build_contest(app_for(instance, url), judges, teams)
             team_keys = [f"T{t:03d}" for t in range(1, teams + 1)]
-            server = Server(env, threads=server_threads).start()
+            server = Server(env, threads=server_threads, workers=workers).start()
             log(f"server on {server.url} ({url.split('@')[-1] if url else 'SQLite'}); "
                 f"{tablets} tablets for {seconds:.0f} s")
             try:
                 stats = run_load(server.port, links, team_keys, tablets, seconds,
                                  think=think, seed=seed)
+                probed = probe(server.port, links) if probe else None
             finally:
                 server.stop()
             checks = check_database(app_for(instance, url), stats)
             result = summary(stats, checks)
             result["tablets_asked"] = min(tablets, len(links))
+            result["workers"] = workers
+            if probe:
+                result["probe"] = probed
             result["database"] = "sqlite" if not url else url.split(":")[0].split("+")[0]
             result["details"] = {
                 "server_errors": stats.server_errors[:5], "connection_errors": stats.broken[:5],
@@ -656,13 +677,15 @@ def main(argv=None) -> int:
                    help="a PostgreSQL/MariaDB server; a fresh database is made and dropped")
     p.add_argument("--keep", action="store_true", help="keep the fresh database")
     p.add_argument("--server-threads", type=int, default=16)
+    p.add_argument("--workers", type=int, default=0,
+                   help="serve with gunicorn and this many workers (0: scoring serve)")
     p.add_argument("--think", type=float, default=0.05,
                    help="upper bound of a random pause between a tablet's teams (s)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON only")
     args = p.parse_args(argv)
     result = run(tablets=args.tablets, seconds=args.seconds, judges=args.judges,
                  teams=args.teams, database_url=args.database_url, keep=args.keep,
-                 server_threads=args.server_threads, think=args.think,
+                 server_threads=args.server_threads, think=args.think, workers=args.workers,
                  log=(lambda *_a: None) if args.json else print)
     if args.json:
         print(json.dumps(result, indent=2, default=str))

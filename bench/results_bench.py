@@ -1,7 +1,8 @@
 """Results benchmark: the full ranking from the database vs a bare SELECT of the same rows.
 
-Target (issue 7): at most 2x the bare SELECT, and under 1 s, for 1 000 teams x 30 judges x
-3 stages x 5 criteria (450 000 scores).
+Target (issue 17): at most 1.5x the driver's bare fetch of the same rows, for 1 000 teams x
+30 judges x 3 stages x 5 criteria (450 000 scores), on SQLite and on PostgreSQL. (Issue 7's
+target was 2x the SQLAlchemy SELECT and under 1 s; both ratios are printed.)
 
 The ranking is scoring.results.standings.results_for (read every table, validate, compute, rank).
 Two baselines read the 450 000 score rows with their sheet (one SELECT, a join):
@@ -86,8 +87,10 @@ def report(f):
           f"{f['driver_median_s'] * 1000:.0f} ms median")
     print(f"  full ranking            {f['results_s'] * 1000:8.0f} ms best, "
           f"{f['results_median_s'] * 1000:.0f} ms median")
-    print(f"  ratio {f['ratio']:.2f}x best, {f['ratio_median']:.2f}x median "
-          f"(vs the driver alone {f['ratio_driver']:.2f}x)   (target <= 2x and < 1000 ms)")
+    print(f"  ratio vs the driver's bare fetch {f['ratio_driver']:.2f}x best, "
+          f"{f['results_median_s'] / f['driver_median_s']:.2f}x median   (target <= 1.5x, "
+          f"issue 17); vs SQLAlchemy {f['ratio']:.2f}x best, {f['ratio_median']:.2f}x median "
+          f"(issue 7: <= 2x)")
 
 
 def main(argv=None):

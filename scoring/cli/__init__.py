@@ -5,12 +5,28 @@ import sys
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy.exc import DBAPIError
 
 from .. import create_app
 from ..config import ConfigError
 
 COMMANDS = []
+
+# `scoring --help` lists these without building the app: building it imports SQLAlchemy,
+# Alembic, the models and every blueprint, three times the cost of Flask itself (issue 17).
+# The command itself is still found through the app when it runs. tests/test_startup.py
+# checks this table against the commands the app registers (name and help): a new command
+# needs its line here.
+HELP = {
+    "backup": "Write a consistent backup (SQLite copy and one contest file per competition).",
+    "contest": "Import or export a whole competition as one contest file (JSON).",
+    "create-admin": "Create an organizer account, or reset its password if it exists.",
+    "db": "Perform database migrations.",
+    "demo": "Load the demo contest (idempotent) and print the organizer login.",
+    "report": "Write a printed report: ranking, sheets, team-detail, blank-sheets, draw, "
+              "judge-links.",
+    "results": "Print the ranking exactly as the printed ranking shows it (JSON or CSV).",
+    "serve": "Run the production server (waitress) for the tablets on the venue network.",
+}
 
 
 def command(*args, **kwargs):
@@ -131,14 +147,32 @@ def init_app(app) -> None:
         app.cli.add_command(cmd)
 
 
+class ScoringGroup(FlaskGroup):
+    """FlaskGroup whose command list (for --help) comes from HELP, not from building the app."""
+
+    def list_commands(self, ctx):
+        """The command names, known without importing the modules that define them."""
+        return sorted(set(HELP) | set(self.commands))
+
+    def format_commands(self, ctx, formatter):
+        """The Commands section of --help from HELP (the app is built only to run one)."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, click.Command(name, help=HELP.get(name, "")).get_short_help_str(limit))
+                for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
 def make_group() -> FlaskGroup:
     """The `scoring` click group: the app's commands plus Flask-Migrate's `db`."""
-    from importlib.metadata import version
-
-    group = FlaskGroup(create_app=_build_app, add_default_commands=False,
+    group = ScoringGroup(create_app=_build_app, add_default_commands=False,
                        add_version_option=False,
                        help="Competition scoring system.")
-    return click.version_option(version("scoring"), "--version", prog_name="scoring",
+    # The version is read from the package metadata only when --version is asked for.
+    return click.version_option(None, "--version", package_name="scoring", prog_name="scoring",
                                 message="%(prog)s %(version)s")(group)
 
 
@@ -149,7 +183,11 @@ def main() -> None:
     except ConfigError as exc:
         click.echo(f"scoring: {exc}", err=True)
         sys.exit(2)
-    except DBAPIError as exc:
+    except Exception as exc:
+        # sqlalchemy.exc is looked up, not imported: `scoring --help` never loads SQLAlchemy.
+        exc_module = sys.modules.get("sqlalchemy.exc")
+        if exc_module is None or not isinstance(exc, exc_module.DBAPIError):
+            raise
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         click.echo(f"scoring: database error ({reason}); check SCORING_DATABASE_URL "
                    "and that the database server is running.", err=True)
