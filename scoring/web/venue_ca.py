@@ -242,7 +242,9 @@ def issue_server(instance_path, hosts) -> None:
             .sign(ca_key, hashes.SHA256()))
     p = paths(instance_path)
     _write(p["server_key"], _key_pem(key), private=True)
-    _write(p["server_cert"], cert.public_bytes(serialization.Encoding.PEM), private=False)
+    # The whole chain (server, then CA), as TLS servers send it.
+    _write(p["server_cert"], cert.public_bytes(serialization.Encoding.PEM)
+           + ca_cert.public_bytes(serialization.Encoding.PEM), private=False)
 
 
 def server_covers(instance_path, hosts, days_left=30) -> bool:
