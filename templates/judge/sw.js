@@ -5,6 +5,7 @@
 var CACHE = "judge-pages-{{ version }}";
 var ASSETS = {{ assets|tojson }};
 var HOME = {{ home|tojson }};
+var LOGOUT = {{ logout|tojson }};
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
@@ -41,10 +42,33 @@ function networkFirst(request) {
   });
 }
 
+// A fresh copy of the stage page after each write the server accepted: a page reloaded
+// offline later shows the sheets as the server last had them, not as they were when the
+// page was first loaded.
+function refreshHome() {
+  return fetch(HOME, {credentials: "same-origin"}).then(function (response) {
+    if (response.status === 200 && response.type === "basic" && !response.redirected) {
+      return caches.open(CACHE).then(function (cache) { return cache.put(HOME, response); });
+    }
+  }).catch(function () {});
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET") { return; }
   var url = new URL(request.url);
+  if (request.method !== "GET") {
+    if (url.origin !== self.location.origin) { return; }
+    if (url.pathname === LOGOUT) {
+      // A shared tablet: no copy of this judge's page survives the logout.
+      event.waitUntil(caches.delete(CACHE));
+    } else if (url.pathname.indexOf("/judge/api/") === 0) {
+      event.respondWith(fetch(request).then(function (response) {
+        if (response.ok) { event.waitUntil(refreshHome()); }
+        return response;
+      }));
+    }
+    return;
+  }
   if (url.origin !== self.location.origin || url.pathname.indexOf("/judge/api/") === 0) { return; }
   if (url.pathname.indexOf("/judge/") !== 0 && url.pathname.indexOf("/static/") !== 0) { return; }
   event.respondWith(networkFirst(request));

@@ -22,6 +22,7 @@ HTTPS_PORT, HTTP_PORT = 5443, 5000
 CUT_SECONDS = 4
 VALUES = {"substance": "36", "delivery": "27", "teamwork": "18", "timing": "9.5"}
 COMMENT = "离线重新加载后评分"
+ONLINE_VALUES = {"substance": "30", "delivery": "24", "teamwork": "16", "timing": "8"}
 # Resolves once the service worker keeps a copy of the judge page.
 KEPT = """async () => {
   if (!navigator.serviceWorker) { return "no service worker"; }
@@ -97,24 +98,26 @@ def test_judge_page_reloads_offline_over_https_and_sends_once(tmp_path, request)
         while page.evaluate(KEPT) != "kept":
             assert time.monotonic() < deadline, "the service worker kept no copy"
             page.wait_for_timeout(250)
+        # One sheet sent while online, after the page was kept: the copy a reload gets
+        # offline must know it (the service worker refreshes it after each accepted write).
+        _enter(page, "T01", ONLINE_VALUES, "")
+        deadline = time.monotonic() + 30
+        while _sheets(venue, "X1").get("T01", ("",))[0] != "submitted":
+            assert time.monotonic() < deadline, "the online sheet never arrived"
+            time.sleep(0.25)
+        page.wait_for_timeout(1500)  # the refreshed copy is stored after the answer
+        # A tablet that never kept T01 locally (a fresh context would not either).
+        page.evaluate("localStorage.clear()")
+        page.locator("#back-btn").click()
         before = _sheets(venue, "X1")
 
         venue.cut()
         page.reload()  # offline: the service worker's copy of the stage page
         expect(page.locator(".team-row")).to_have_count(15)
         assert page.evaluate("navigator.serviceWorker.controller !== null")
-        page.locator('.team-row[data-team="T02"] a').click()
-        expect(page.locator("#sheet-view")).to_be_visible()
-        for key, value in VALUES.items():
-            pick = page.locator(f'.crit[data-key="{key}"] .pick-btn[data-v="{value}"]')
-            if pick.count():
-                pick.tap()
-            else:
-                page.locator(f'input[data-key="{key}"]').fill(value)
-        page.locator("#comment").fill(COMMENT)
-        page.locator("#submit-btn").tap()
-        page.locator("#confirm-yes").tap()
-        expect(page.locator("#locked-note")).to_be_visible()
+        expect(page.locator('.team-row[data-team="T01"]')).to_have_attribute(
+            "data-status", "submitted")
+        _enter(page, "T02", VALUES, COMMENT)
         page.locator("#back-btn").click()
         expect(page.locator("#sync-banner")).to_contain_text("1")
         time.sleep(CUT_SECONDS)
@@ -130,3 +133,33 @@ def test_judge_page_reloads_offline_over_https_and_sends_once(tmp_path, request)
         assert status == "submitted" and _same(scores, VALUES) and comment == COMMENT
         assert versions.count("submitted") == 1
         expect(page.locator("#sync-banner")).not_to_contain_text("1")
+
+        # Logout on a shared tablet: no copy of this judge's page is left for the next
+        # person, even offline.
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator(".judge-logout button").first.click()
+        page.wait_for_url(venue.server_url + "/")
+        venue.cut()
+        page.goto(venue.server_url + "/judge/", wait_until="commit")
+        page.wait_for_timeout(500)
+        assert page.locator(".team-row").count() == 0
+        assert page.locator("body").inner_text().strip() == "offline"  # no copy kept
+        venue.restore()
+
+
+def _enter(page, team, values, comment):
+    """Score team on the stage page with taps (typing where no quick pick fits)."""
+    if page.locator("#sheet-view").is_visible():
+        page.locator("#back-btn").click()
+    page.locator(f'.team-row[data-team="{team}"] a').click()
+    expect(page.locator("#sheet-view")).to_be_visible()
+    for key, value in values.items():
+        pick = page.locator(f'.crit[data-key="{key}"] .pick-btn[data-v="{value}"]')
+        if pick.count():
+            pick.tap()
+        else:
+            page.locator(f'input[data-key="{key}"]').fill(value)
+    page.locator("#comment").fill(comment)
+    page.locator("#submit-btn").tap()
+    page.locator("#confirm-yes").tap()
+    expect(page.locator("#locked-note")).to_be_visible()
