@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .netns import _PROBE, ROOT, Venue, unavailable_reason
-from .test_tablet_cut import STAGE, _judge_link, _same, _sheets
+from .test_tablet_cut import _judge_link, _same, _sheets
 
 pytestmark = pytest.mark.browser
 
