@@ -170,9 +170,10 @@ def serve_https(app, host, port, threads, http_port) -> None:
         threading.Thread(target=plain.serve, name="plain-http", daemon=True).start()
     suffix = "" if port == 443 else f":{port}"
     click.echo(f"Serving HTTPS on {host}:{port}  (Ctrl+C to stop)")
-    click.echo(f"  on this computer:  https://127.0.0.1{suffix}/")
-    for addr in lan_addresses():
-        click.echo(f"  tablets on the LAN: https://{addr}{suffix}/")
+    if host in ("0.0.0.0", "::"):
+        click.echo(f"  on this computer:  https://127.0.0.1{suffix}/")
+        for addr in lan_addresses():
+            click.echo(f"  tablets on the LAN: https://{addr}{suffix}/")
     if public:
         click.echo(f"  judges' links and cards use: {public}/")
     if http_port:
