@@ -42,15 +42,37 @@ function networkFirst(request) {
   });
 }
 
-// A fresh copy of the stage page after each write the server accepted: a page reloaded
-// offline later shows the sheets as the server last had them, not as they were when the
-// page was first loaded.
-function refreshHome() {
-  return fetch(HOME, {credentials: "same-origin"}).then(function (response) {
-    if (response.status === 200 && response.type === "basic" && !response.redirected) {
-      return caches.open(CACHE).then(function (cache) { return cache.put(HOME, response); });
-    }
-  }).catch(function () {});
+// Fresh copies of the kept judge pages after writes the server accepted: a page reloaded
+// offline later shows the sheets as the server last had them, not as they were when it
+// was first loaded (its stale copy would drop a sheet sent since). At most one round of
+// refetching every 1.5 s, however fast drafts are saved.
+var refreshing = null, again = false;
+function refreshPages() {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      var urls = requests.map(function (r) { return r.url; }).filter(function (u) {
+        var path = new URL(u).pathname;
+        return path.indexOf("/judge/") === 0 && path.indexOf("/judge/sw.js") !== 0;
+      });
+      if (urls.indexOf(new URL(HOME, self.location.origin).href) < 0) { urls.push(HOME); }
+      return Promise.all(urls.map(function (u) {
+        return fetch(u, {credentials: "same-origin"}).then(function (response) {
+          if (response.status === 200 && response.type === "basic" && !response.redirected) {
+            return cache.put(u, response);
+          }
+        }).catch(function () {});
+      }));
+    });
+  });
+}
+function refreshSoon() {
+  if (refreshing) { again = true; return refreshing; }
+  refreshing = new Promise(function (resolve) { setTimeout(resolve, 1500); })
+    .then(refreshPages).then(function () {
+      refreshing = null;
+      if (again) { again = false; return refreshSoon(); }
+    });
+  return refreshing;
 }
 
 self.addEventListener("fetch", function (event) {
@@ -63,7 +85,7 @@ self.addEventListener("fetch", function (event) {
       event.waitUntil(caches.delete(CACHE));
     } else if (url.pathname.indexOf("/judge/api/") === 0) {
       event.respondWith(fetch(request).then(function (response) {
-        if (response.ok) { event.waitUntil(refreshHome()); }
+        if (response.ok) { event.waitUntil(refreshSoon()); }
         return response;
       }));
     }

@@ -31,6 +31,12 @@ KEPT = """async () => {
   return hit ? "kept" : "not yet";
 }"""
 
+# The kept copy of the stage page (its text).
+KEPT_TEXT = """async () => {
+  const hit = await caches.match(location.origin + "/judge/");
+  return hit ? await hit.text() : "";
+}"""
+
 
 def _spki(pem: bytes) -> str:
     from cryptography import x509
@@ -100,12 +106,13 @@ def test_judge_page_reloads_offline_over_https_and_sends_once(tmp_path, request)
             page.wait_for_timeout(250)
         # One sheet sent while online, after the page was kept: the copy a reload gets
         # offline must know it (the service worker refreshes it after each accepted write).
+        kept = page.evaluate(KEPT_TEXT)
         _enter(page, "T01", ONLINE_VALUES, "")
         deadline = time.monotonic() + 30
-        while _sheets(venue, "X1").get("T01", ("",))[0] != "submitted":
-            assert time.monotonic() < deadline, "the online sheet never arrived"
+        while _sheets(venue, "X1").get("T01", ("",))[0] != "submitted" or \
+                page.evaluate(KEPT_TEXT) == kept:
+            assert time.monotonic() < deadline, "no fresh copy kept after the online sheet"
             time.sleep(0.25)
-        page.wait_for_timeout(1500)  # the refreshed copy is stored after the answer
         # A tablet that never kept T01 locally (a fresh context would not either).
         page.evaluate("localStorage.clear()")
         page.locator("#back-btn").click()
