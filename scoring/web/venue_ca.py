@@ -55,8 +55,8 @@ def _write(path: Path, data: bytes, private: bool) -> None:
     """Write atomically; private keys readable by this user only."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tls-")
     try:
-        if private:
-            os.chmod(tmp, 0o600)
+        # mkstemp makes 0600 files: keys stay so, certificates are public.
+        os.chmod(tmp, 0o600 if private else 0o644)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
