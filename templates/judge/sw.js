@@ -42,10 +42,11 @@ function networkFirst(request) {
   });
 }
 
-// Fresh copies of the kept judge pages after writes the server accepted: a page reloaded
+// Fresh copies of the kept judge pages after writes to the server: a page reloaded
 // offline later shows the sheets as the server last had them, not as they were when it
-// was first loaded (its stale copy would drop a sheet sent since). At most one round of
-// refetching every 1.5 s, however fast drafts are saved.
+// was first loaded (its stale copy would drop a sheet sent since). A round of refetching
+// starts 2 s after a write (its answer is back by then), at most one every 2 s however
+// fast drafts are saved; offline it fails and the last good copy stays.
 var refreshing = null, again = false;
 function refreshPages() {
   return caches.open(CACHE).then(function (cache) {
@@ -67,7 +68,7 @@ function refreshPages() {
 }
 function refreshSoon() {
   if (refreshing) { again = true; return refreshing; }
-  refreshing = new Promise(function (resolve) { setTimeout(resolve, 1500); })
+  refreshing = new Promise(function (resolve) { setTimeout(resolve, 2000); })
     .then(refreshPages).then(function () {
       refreshing = null;
       if (again) { again = false; return refreshSoon(); }
@@ -84,10 +85,9 @@ self.addEventListener("fetch", function (event) {
       // A shared tablet: no copy of this judge's page survives the logout.
       event.waitUntil(caches.delete(CACHE));
     } else if (url.pathname.indexOf("/judge/api/") === 0) {
-      event.respondWith(fetch(request).then(function (response) {
-        if (response.ok) { event.waitUntil(refreshSoon()); }
-        return response;
-      }));
+      // The write itself goes to the network untouched (no respondWith: its timing and
+      // answer stay the page's own); the kept pages are refetched once it is through.
+      event.waitUntil(refreshSoon());
     }
     return;
   }
