@@ -48,12 +48,18 @@ def _build_app(*_args, **_kwargs):
 
 @command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=int, envvar="SCORING_PORT")
+@click.option("--port", default=None, type=int, envvar="SCORING_PORT",
+              help="Port to listen on  [default: 5000; 5443 with --https]")
 @click.option("--threads", default=16, show_default=True, type=int,
               help="Worker threads (each tablet holds one only while a request runs).")
+@click.option("--https", "https", is_flag=True,
+              help="Serve HTTPS with the venue CA (`scoring venue-ca`; docs/operations.md).")
+@click.option("--http-port", default=5000, show_default=True, type=int,
+              help="With --https: plain-HTTP port that serves only the CA certificate and "
+                   "a redirect to HTTPS (0: none).")
 @with_appcontext
-def serve(host, port, threads):
-    """Run the production server (waitress) for the tablets on the venue network."""
+def serve(host, port, threads, https, http_port):
+    """Run the production server (waitress; cheroot with --https) for the venue's tablets."""
     from waitress import serve as waitress_serve
 
     from ..database.check import check_database
@@ -61,6 +67,12 @@ def serve(host, port, threads):
 
     app = current_app._get_current_object()
     check_database(app)
+    if https:
+        from .https import HTTPS_PORT, serve_https
+
+        return serve_https(app, host, port or HTTPS_PORT, threads,
+                           http_port if http_port != port else 0)
+    port = port or 5000
     # Judge links and cards are built for this port when no public address is set.
     app.config["SCORING_PORT"] = port
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
@@ -131,7 +143,8 @@ def _load_command_modules() -> None:
     """Import the modules that register more commands (contest, results, report, backup)."""
     import importlib
 
-    for name in ("scoring.cli.contest", "scoring.cli.reports", "scoring.cli.backup"):
+    for name in ("scoring.cli.contest", "scoring.cli.reports", "scoring.cli.backup",
+                 "scoring.cli.https"):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:

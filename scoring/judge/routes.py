@@ -162,6 +162,7 @@ def service_worker():
     assets = [url_for("static", filename=f) for f in
               ("css/app.css", "css/judge.css", "js/app.js", "js/judge.js", "favicon.svg")]
     body = render_template("judge/sw.js", assets=assets, home=url_for("judge.home"),
+                           logout=url_for("judge.logout"),
                            version=current_app.config.get("SCORING_SW_VERSION", "1"))
     response = make_response(body)
     response.headers["Content-Type"] = "application/javascript; charset=utf-8"

@@ -139,4 +139,7 @@ def public_base_url(app) -> str:
                             "Connect it to the venue network, or set the public address "
                             "under Settings."))
     port = server_port(app)
-    return f"http://{addresses[0]}" + ("" if port == 80 else f":{port}")
+    # `scoring serve --https` (web/venue_ca.py) sets SCORING_HTTPS for its own process.
+    scheme = "https" if app.config.get("SCORING_HTTPS") else "http"
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{addresses[0]}" + ("" if port == default else f":{port}")

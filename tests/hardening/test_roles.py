@@ -47,6 +47,8 @@ DECISIONS = {
     "admin.login": PUBLIC, "admin.logout": PUBLIC,
     # The private link itself is the credential; the service worker holds no secret.
     "judge.enter": PUBLIC, "judge.service_worker": PUBLIC,
+    # The venue CA's certificate: not a secret, fetched by tablets before any session.
+    "public.venue_ca_certificate": PUBLIC,
     # Ends whatever judge session the browser holds (none: nothing to end).
     "judge.logout": PUBLIC,
     # A judge's own pages and API.
@@ -81,7 +83,7 @@ DECISIONS = {
     "admin.setup_user_deactivate": ADMIN, "admin.setup_user_password": ADMIN,
     "admin.setup_audit": ADMIN,
     "admin.publish_results": ADMIN, "admin.setup_venue": ADMIN,
-    "admin.setup_judge_import": ADMIN,
+    "admin.setup_judge_import": ADMIN, "admin.setup_venue_ca_card": ADMIN,
 }
 # The only answers that may hold a judge's private link (admins only, see DECISIONS).
 CREDENTIALS = {"admin.report_judge_links", "admin.setup_judge"}

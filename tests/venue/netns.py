@@ -126,6 +126,7 @@ class Venue:
         self.server_log = self.tmp / "server.log"
         self.server = None
         self._browsers = {}
+        self.browser_args = {}  # namespace -> more chromium arguments (before its launch)
         self._contexts = []
         self._built = False
 
@@ -214,7 +215,8 @@ class Venue:
                                    ["ip", "netns", "exec", ns, chromium_path()]) + ' "$@"\n')
             wrapper.chmod(0o755)
             self._browsers[ns] = self.playwright.chromium.launch(
-                executable_path=str(wrapper), headless=True, args=CHROMIUM_ARGS)
+                executable_path=str(wrapper), headless=True,
+                args=CHROMIUM_ARGS + self.browser_args.get(ns, []))
         return self._browsers[ns]
 
     def _context(self, ns, **options):

@@ -11,4 +11,5 @@ from . import (  # noqa: F401
     teams,
     users,
     venue,
+    venue_ca,
 )

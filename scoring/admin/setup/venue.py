@@ -12,6 +12,7 @@ from ...web import venue
 from .. import bp, nav
 from .common import admin_only
 from .forms import ActionForm
+from .venue_ca import ca_context
 
 nav.register(85, "admin.setup_venue", _l("Venue network"), per_competition=False,
              admin_only=True)
@@ -52,5 +53,5 @@ def setup_venue():
         "admin/setup/venue.html", form=form, addresses=venue.lan_addresses(),
         port=venue.server_port(app), current=current, problem=problem, typed=typed,
         chosen=venue.chosen_public_url(app),
-        fixed=app.config.get("SCORING_PUBLIC_URL") or app.config.get("SCORING_BASE_URL")
-    ), status
+        fixed=app.config.get("SCORING_PUBLIC_URL") or app.config.get("SCORING_BASE_URL"),
+        **ca_context(app)), status
