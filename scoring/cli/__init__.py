@@ -25,7 +25,8 @@ HELP = {
     "report": "Write a printed report: ranking, sheets, team-detail, blank-sheets, draw, "
               "judge-links.",
     "results": "Print the ranking exactly as the printed ranking shows it (JSON or CSV).",
-    "serve": "Run the production server (waitress) for the tablets on the venue network.",
+    "serve": "Run the production server (waitress; cheroot with --https) for the venue's tablets.",
+    "venue-ca": "Create the venue's certificate authority and HTTPS certificate.",
 }
 
 
