@@ -26,7 +26,7 @@ HELP = {
               "judge-links.",
     "results": "Print the ranking exactly as the printed ranking shows it (JSON or CSV).",
     "serve": "Run the production server (waitress; cheroot with --https) for the venue's tablets.",
-    "venue-ca": "Create the venue's certificate authority and HTTPS certificate.",
+    "venue-ca": "Make the venue's certificate authority and server certificate for HTTPS mode.",
 }
 
 
