@@ -54,13 +54,16 @@ def deduction_totals(deductions) -> dict:
 def deducted_score(score, points, decimals=2):
     """Rule 12: a rounded (or normalized) stage score less the points, never below 0.
 
-    None stays None (a stage without a score yet). The points are given at no more than
+    None stays None (a stage without a score yet). A score already below 0 (a z-score
+    normalization can give one) is left as it is: a deduction never raises a score. The points are given at no more than
     `decimals` places, so the result is already at `decimals`; it is rounded half-up once
     more only so that a stray finer figure can never leak into the final.
     """
     if score is None:
         return None
     if not points:
+        return score
+    if score <= 0:
         return score
     return round_half_up(max(_ZERO, _EXACT.subtract(score, points)), decimals)
 
