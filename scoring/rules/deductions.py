@@ -55,9 +55,10 @@ def deducted_score(score, points, decimals=2):
     """Rule 12: a rounded (or normalized) stage score less the points, never below 0.
 
     None stays None (a stage without a score yet). A score already below 0 (a z-score
-    normalization can give one) is left as it is: a deduction never raises a score. The points are given at no more than
-    `decimals` places, so the result is already at `decimals`; it is rounded half-up once
-    more only so that a stray finer figure can never leak into the final.
+    normalization can give one) is left as it is: a deduction never raises a score. The
+    points are given at no more than `decimals` places, so the result is already at
+    `decimals`; it is rounded half-up once more only so that a stray finer figure can
+    never leak into the final.
     """
     if score is None:
         return None
@@ -92,3 +93,14 @@ def points_problems(points, decimals, place) -> list:
 def total_points(deductions) -> Decimal:
     """The sum of the points of some deductions (for display)."""
     return exact_sum(d.points for d in deductions)
+
+
+def overtime_points(seconds_over, per_seconds, points_each) -> Decimal:
+    """Rule 12's timer proposal: `points_each` per started `per_seconds` over time (0 if none).
+
+    E.g. 1 point per started 30 seconds: 1 s over -> 1, 30 s -> 1, 31 s -> 2.
+    """
+    if seconds_over <= 0 or per_seconds <= 0:
+        return _ZERO
+    started = -(-int(seconds_over) // int(per_seconds))  # ceiling division in integers
+    return _EXACT.multiply(Decimal(started), points_each)
