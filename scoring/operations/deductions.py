@@ -28,7 +28,8 @@ def _decimals(competition) -> int:
         return 2
 
 
-def _check(competition, team, stage, points, reason):
+def check_deduction(competition, team, stage, points, reason):
+    """The checked (points, reason) of a deduction, or SetupError naming the field."""
     if team.competition_id != competition.id or stage.competition_id != competition.id:
         raise SetupError(N_("The team and the stage belong to different competitions."))
     if competition.archived:
@@ -49,7 +50,7 @@ def _summary(d: Deduction) -> str:
 
 def record_deduction(competition, team, stage, points, reason) -> Deduction:
     """The organizer records a deduction for the chief judge: it counts at once."""
-    value, reason = _check(competition, team, stage, points, reason)
+    value, reason = check_deduction(competition, team, stage, points, reason)
     lock_competition(competition.id)
     actor = current_actor()
     d = Deduction(team=team, stage=stage, points=value, reason=reason, state="confirmed",
@@ -70,7 +71,7 @@ def propose_deduction(competition, team, stage, points, reason, source="timer") 
     """
     if source not in SOURCES:
         raise ValueError(f"unknown deduction source {source!r}")
-    value, reason = _check(competition, team, stage, points, reason)
+    value, reason = check_deduction(competition, team, stage, points, reason)
     lock_competition(competition.id)
     d = Deduction(team=team, stage=stage, points=value, reason=reason, state="proposed",
                   source=source, created_by=current_actor())
