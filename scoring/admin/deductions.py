@@ -46,7 +46,10 @@ class ReasonForm(SafeForm):
 
 def _owned(model, competition, raw):
     """The team or stage of this competition picked in the form, or None."""
-    if not str(raw or "").isdigit():
+    raw = str(raw or "")
+    # ASCII digits only, and few of them: a 40-digit id would overflow the database's
+    # integer (a 500), and "١" is a digit to str.isdigit.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
         return None
     row = db.session.get(model, int(raw))
     return row if row is not None and row.competition_id == competition.id else None
