@@ -2,7 +2,6 @@
 timer's proposals, or withdraws one; each change first shows what it does to the standings.
 """
 from dataclasses import replace
-from decimal import Decimal
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -143,9 +142,7 @@ def deductions(key):
     rows = ops.deductions_of(competition)
     g.page_title = _("Deductions")
     return render_template("admin/results/deductions.html", competition=competition,
-                           form=form, rows=rows, action_form=ReasonForm(),
-                           total=R.total_points([r for r in rows if r.state == "confirmed"])
-                           if rows else Decimal(0)), status
+                           form=form, rows=rows), status
 
 
 def _deduction_or_404(competition, deduction_id):

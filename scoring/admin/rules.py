@@ -55,13 +55,16 @@ class RulesForm(FlaskForm):
                                  "every later tier starts after them, and no team past "
                                  "the total of all tiers gets an award"))],
         description=_l("With one award of each tier and two teams tied first, fixed gives "
-                       "gold, gold, bronze; shift gives gold, gold, silver."))
+                       "gold, gold, bronze; shift gives gold, gold, silver."),
+        # A form without the field (a client older than the setting) keeps the default;
+        # a value outside the choices is refused by Rules with a message on the field.
+        default="fixed", validate_choice=False)
     final_rounding = SelectField(_l("Rounding of the final"), choices=[
         SelectChoice("sum", _l("Sum: add stage score x weight, round once")),
         SelectChoice("each", _l("Each (as the ISU does): round each stage score x weight, "
                                 "then add"))],
         description=_l("The two can differ by 0.01; published ISU totals follow "
-                       "\"each\"."))
+                       "\"each\"."), default="sum", validate_choice=False)
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)])
 
 

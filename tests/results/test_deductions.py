@@ -65,6 +65,8 @@ def test_record_asks_with_its_effect_then_changes_the_ranking(app, client, login
     assert rows["C"]["deductions"] == {} and rows["C"]["rank"] == 1
     page = _text(client.get("/admin/c/hand-2024/results").get_data(as_text=True))
     assert "82.83" in page
+    r = client.get("/admin/c/hand-2024/deductions")
+    assert r.status_code == 200 and "超时 40 秒" in r.get_data(as_text=True)
     with app.app_context():
         from scoring.models import AuditEntry
 
