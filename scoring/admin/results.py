@@ -53,6 +53,8 @@ def tie_note_text(note, stage_names):
     if kind == "group_mean":
         return _("separated by the mean of the %(group)s judges",
                  group=GROUP_LABELS.get(arg, arg))
+    if kind == "precise":
+        return _("separated by the final at %(n)s decimals (precise:%(n)s)", n=arg)
     return note
 
 

@@ -1,5 +1,5 @@
 """The rules page: a competition's rule settings as a form, validated as a whole."""
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
@@ -8,12 +8,13 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from .. import rules as R
 from ..extensions import db
-from ..operations.rules_settings import update_rules
+from ..operations.rules_settings import check_rules, update_rules
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp, nav
 from .forms import SafeForm as FlaskForm  # text fields refuse control characters
 from .results import problem_text
+from .rules_preview import preview_rows
 
 nav.register(15, "admin.rules_settings", _l("Rules"), admin_only=True)
 
@@ -35,8 +36,11 @@ class RulesForm(FlaskForm):
                                  validators=[InputRequired()])
     decimals = IntegerField(_l("Decimal places"), validators=[InputRequired()])
     tie_breaks = TextAreaField(_l("Tie-breaks, one per line"), validators=[Optional()],
-                               description=_l("stage:KEY, raw_mean, raw_sum, dropped_sum or "
-                                              "group_mean:external / group_mean:internal"))
+                               description=_l("stage:KEY, raw_mean, raw_sum, dropped_sum, "
+                                              "group_mean:external / group_mean:internal, or "
+                                              "precise:3 (the final recomputed at 3 decimals: "
+                                              "\"on equal scores, compare the third "
+                                              "decimal\")"))
     awards = TextAreaField(_l("Award tiers, one per line"), validators=[Optional()],
                            description=_l("Name, then share or count: "
                                           "一等奖 share 0.2 / 二等奖 count 5"))
@@ -44,6 +48,23 @@ class RulesForm(FlaskForm):
                                      validators=[Length(max=24)])
     calibration_reveal = IntegerField(_l("Reveal the first N teams together (0: off)"),
                                       validators=[InputRequired()])
+    award_ties = SelectField(_l("Ties across an award boundary"), choices=[
+        SelectChoice("fixed", _l("Fixed: tied teams share the higher award; the next tier "
+                                 "shrinks by as many")),
+        SelectChoice("shift", _l("Shift (并列计算，少掉后面的奖项): tied teams share the award, "
+                                 "every later tier starts after them, and no team past "
+                                 "the total of all tiers gets an award"))],
+        description=_l("With one award of each tier and two teams tied first, fixed gives "
+                       "gold, gold, bronze; shift gives gold, gold, silver."),
+        # A form without the field (a client older than the setting) keeps the default;
+        # a value outside the choices is refused by Rules with a message on the field.
+        default="fixed", validate_choice=False)
+    final_rounding = SelectField(_l("Rounding of the final"), choices=[
+        SelectChoice("sum", _l("Sum: add stage score x weight, round once")),
+        SelectChoice("each", _l("Each (as the ISU does): round each stage score x weight, "
+                                "then add"))],
+        description=_l("The two can differ by 0.01; published ISU totals follow "
+                       "\"each\"."), default="sum", validate_choice=False)
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)])
 
 
@@ -61,6 +82,8 @@ def _fill_form(form, rules):
         else f"{a.name} share {R.decimal_text(a.share)}" for a in rules.awards)
     form.variance_threshold.data = R.decimal_text(rules.variance_threshold)
     form.calibration_reveal.data = rules.calibration_reveal
+    form.award_ties.data = rules.award_ties
+    form.final_rounding.data = rules.final_rounding
 
 
 def _lines(text):
@@ -95,6 +118,7 @@ def _settings_from_form(form):
         "awards": awards,
         "variance_threshold": form.variance_threshold.data.strip(),
         "calibration_reveal": form.calibration_reveal.data,
+        "award_ties": form.award_ties.data, "final_rounding": form.final_rounding.data,
     }
     return settings, problems
 
@@ -105,7 +129,8 @@ _PLACE_FIELDS = [
     ("rules.groups", "external_weight"), ("rules.aggregation", "aggregation"),
     ("rules.trim", "trim"), ("rules.decimals", "decimals"), ("rules.tie_breaks", "tie_breaks"),
     ("rules.awards", "awards"), ("rules.variance_threshold", "variance_threshold"),
-    ("rules.calibration_reveal", "calibration_reveal"),
+    ("rules.calibration_reveal", "calibration_reveal"), ("rules.award_ties", "award_ties"),
+    ("rules.final_rounding", "final_rounding"),
 ]
 
 
@@ -139,7 +164,21 @@ def rules_settings(key):
     g.page_title = _("Rules")
     form = RulesForm()
     status = 200
-    if form.validate_on_submit():
+    preview = None
+    valid = form.validate_on_submit()
+    if valid and "preview" in request.form:
+        # Nothing is saved: the page shows what the settings would change, then asks.
+        settings, problems = _settings_from_form(form)
+        if not problems:
+            try:
+                preview = preview_rows(competition, check_rules(competition, settings))
+            except R.SettingsError as e:
+                problems = e.problems
+            except R.RuleError as e:  # the sheets themselves cannot be ranked yet
+                flash(_(e.message, **e.params) if e.params else _(e.message), "error")
+        _show_problems(form, problems)
+        status = 422 if problems else 200
+    elif valid:
         settings, problems = _settings_from_form(form)
         if not problems:
             try:
@@ -173,5 +212,5 @@ def rules_settings(key):
             for item in thin_panel_items(competition, rules):
                 flash(item["text"], "warning")
         _fill_form(form, rules)
-    return render_template("admin/results/rules.html", competition=competition, form=form), \
-        status
+    return render_template("admin/results/rules.html", competition=competition, form=form,
+                           preview=preview), status

@@ -8,6 +8,7 @@ from ..models import (
     Absence,
     Competition,
     Criterion,
+    Deduction,
     Department,
     Judge,
     Member,
@@ -22,6 +23,7 @@ from ..models import (
 from ..operations.audit import record
 from ..operations.tokens import new_token
 from ..rules import N_, decimal_text
+from .deductions import write_deductions
 from .schema import ContestFileError, parse_document, parse_json_text
 
 SOURCE = "import"
@@ -113,6 +115,7 @@ def _fill(comp, parsed, old_tokens):
     for a in contest.absences:
         session.add(Absence(judge_id=judges[a.judge].id, stage_id=stages[a.stage].id,
                             reason=a.reason))
+    write_deductions(contest, teams, stages)
     now = utcnow()
     sheets = []
     for s in contest.sheets:
@@ -149,6 +152,7 @@ def _empty(comp):
     # members and judges go before departments, which they reference with RESTRICT.
     for stmt in (
         delete(ScoreSheet).where(ScoreSheet.stage_id.in_(stage_ids)),
+        delete(Deduction).where(Deduction.stage_id.in_(stage_ids)),
         delete(Recusal).where(Recusal.judge_id.in_(judge_ids)),
         delete(Absence).where(Absence.judge_id.in_(judge_ids)),
         delete(Member).where(Member.team_id.in_(team_ids)),

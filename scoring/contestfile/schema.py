@@ -22,6 +22,7 @@ from .. import rules as R
 from ..rules import N_, SettingsError
 from ..rules.text import text_problem
 from .checker import Checker
+from .deductions import deduction_problems, read_deductions
 from .errors import ContestFileError
 from .jsontext import JsonNumber, parse_json_text
 from .limits import NAME_LENGTH
@@ -102,7 +103,7 @@ def parse_document(doc) -> Parsed:
         raise ContestFileError(c.problems)
     c.fields(doc, "", ("format", "version", "competition", "departments", "stages",
                        "judges", "teams"),
-             ("recusals", "absences", "sheets"))
+             ("recusals", "absences", "sheets", "deductions"))
     c.problems = [(p.lstrip("."), m, a) for p, m, a in c.problems]
 
     comp = c.obj(doc.get("competition", {}), "competition") or {}
@@ -123,6 +124,7 @@ def parse_document(doc) -> Parsed:
     recusals = read_recusals(c, doc.get("recusals", []))
     absences = read_absences(c, doc.get("absences", []))
     sheets, broken_scores = read_sheets(c, doc.get("sheets", []))
+    deductions = read_deductions(c, doc.get("deductions", []))
 
     stage_keys = [s.key for s in stages]
     rules = R.Rules(tie_breaks=())
@@ -135,8 +137,10 @@ def parse_document(doc) -> Parsed:
 
     contest = R.Contest(rules=rules, stages=tuple(stages), judges=tuple(judges),
                         teams=tuple(teams), recusals=tuple(recusals),
-                        absences=tuple(absences), sheets=tuple(sheets))
+                        absences=tuple(absences), sheets=tuple(sheets),
+                        deductions=tuple(deductions))
     shape_places = {p for p, _, _ in c.problems}
+    c.problems.extend(deduction_problems(contest, shape_places))
     broken_stages = {s.key for s, extra in zip(stages, stage_extra, strict=True)
                      if extra.get("broken")}
     for problem in _meaning_problems(contest):

@@ -279,6 +279,9 @@ def projector_state(competition, stage) -> dict:
         sr = by_team[key]
         sheets = sorted(sr.sheets, key=lambda s: codes.get(s.judge, 0))
         return {"team": teams[key], "score": str(sr.score),
+                # Rule 12: shown beside the stage score (the score already has it off).
+                "deduction": R.decimal_text(sr.deduction) if sr.deduction else None,
+                "before": str(sr.before_deduction) if sr.deduction else None,
                 "sheets": [{"code": codes.get(s.judge), "total": R.decimal_text(s.total),
                             "dropped": s.dropped} for s in sheets]}
 

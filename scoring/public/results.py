@@ -48,6 +48,8 @@ def results(key):
         "result": t, "name": names.get(t.team, t.team),
         "rank": "" if t.rank is None else f"{t.rank}=" if t.tied else str(t.rank),
         "stages": [number_text(t.stages[s.key].score, decimals) for s in contest.stages],
+        "deductions": [R.decimal_text(t.stages[s.key].deduction)
+                       if t.stages[s.key].deduction else None for s in contest.stages],
         "final": number_text(t.final, decimals),
         "award": t.award if complete else None,
     } for t in result.teams]

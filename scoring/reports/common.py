@@ -58,6 +58,8 @@ def tie_break_label(key, data) -> str:
         return _("sum of all sheets, nothing dropped")
     if kind == "group_mean":
         return _("mean of the %(group)s sheets", group=group_label(arg))
+    if kind == "precise":
+        return _("the final at %(n)s decimals", n=arg)
     return key
 
 
@@ -78,6 +80,15 @@ def rules_summary(data) -> list[str]:
     out.append(_("Final score = %(formula)s; every score rounded half-up to %(decimals)s "
                  "decimals, the final from the rounded stage scores.",
                  formula=formula, decimals=rules.decimals))
+    if rules.final_rounding == "each":
+        out.append(_("Each stage score × weight is rounded first, then added (the "
+                     "ISU way)."))
+    if rules.award_ties == "shift":
+        out.append(_("Tied teams share an award and the later awards shrink: each tier "
+                     "counts from where the previous one actually ended."))
+    if data.result.has_deductions:
+        out.append(_("Deductions are taken off the rounded stage scores (never below 0); "
+                     "the stage scores printed are after them."))
     if rules.tie_breaks:
         out.append(_("Equal finals are separated by, in order: %(chain)s.",
                      chain=list_text(tie_break_label(k, data) for k in rules.tie_breaks)))

@@ -105,8 +105,10 @@ def build_ranking(competition) -> bytes:
                runs_cell(lines, team_w, st.cell)]
         for s in data.stages:
             r = t.stages.get(s.key)
-            row.append(fit(num(r.score, decimals) if r and r.score is not None else "—",
-                           stage_w, st.cell_right))
+            text = num(r.score, decimals) if r and r.score is not None else "—"
+            if r and r.deduction:  # rule 12: the deduction beside the score it lowered
+                text += f" (−{num(r.deduction)})"
+            row.append(fit(text, stage_w, st.cell_right))
         row += [fit(num(t.final, decimals) if t.final is not None else "—",
                     widths[final_col], st.cell_right),
                 fit(t.award or "", widths[final_col + 1], st.cell_center),

@@ -47,6 +47,8 @@ def _arithmetic(sr, data, stage) -> list[str]:
     if sr.score is None:
         return [_("No stage score yet.")]
     lines = []
+    # Rule 12: the panel's score before the deduction, then the deduction on its own line.
+    panel = sr.before_deduction if sr.deduction else sr.score
     if data.contest.rules.aggregation == "weighted_groups" and sr.groups:
         parts = []
         for g in sr.groups:
@@ -61,12 +63,16 @@ def _arithmetic(sr, data, stage) -> list[str]:
             parts.append(f"{exact_text(g.mean, decimals)} × {exact_text(g.weight_used, 2)}")
         lines.append(_("Stage score: %(terms)s = %(exact)s → %(score)s",
                        terms=" + ".join(parts), exact=exact_text(sr.exact, decimals),
-                       score=num(sr.score, decimals)))
+                       score=num(panel, decimals)))
     else:
         kept = [s for s in sr.sheets if not s.dropped]
         lines.append(_("Stage score: (%(terms)s) ÷ %(n)s = %(exact)s → %(score)s",
                        terms=" + ".join(num(s.total) for s in kept), n=len(kept),
-                       exact=exact_text(sr.exact, decimals), score=num(sr.score, decimals)))
+                       exact=exact_text(sr.exact, decimals), score=num(panel, decimals)))
+    if sr.deduction:
+        lines.append(_("Deduction: %(before)s − %(points)s = %(score)s (never below 0)",
+                       before=num(panel, decimals), points=num(sr.deduction),
+                       score=num(sr.score, decimals)))
     if sr.too_few_sheets:
         lines.append(_("Too few sheets to drop any: all are counted (flagged)."))
     if sr.group_missing:
@@ -170,6 +176,8 @@ def build_team_detail(competition, team=None) -> bytes:
                         weight=num(s.weight))
             score = (_("stage score %(score)s", score=num(sr.score, decimals))
                      if sr and sr.score is not None else _("no stage score yet"))
+            if sr and sr.deduction:
+                score += " · " + _("deducted %(points)s", points=num(sr.deduction))
             if sr and sr.provisional:
                 score += " · " + _("Provisional")
             block = [st.p(f"{heading} — {score}", st.h2)]
@@ -193,6 +201,9 @@ def build_team_detail(competition, team=None) -> bytes:
         else:
             final = _("Final score: not yet (a stage score is missing)")
         lines = [final]
+        if tr.final is not None and data.contest.rules.final_rounding == "each":
+            lines.append(_("Each stage score × weight is rounded first, then added (the "
+                           "ISU way)."))
         if tr.rank is not None:
             lines.append(_("Rank %(rank)s%(tied)s · award %(award)s", rank=tr.rank,
                            tied=(" " + _("Tied")) if tr.tied else "",

@@ -57,6 +57,12 @@ def team_names(competition) -> dict:
         select(Team.key, Team.name).where(Team.competition_id == competition.id)).all())
 
 
+def deduction_cells(team_result, stage_keys, decimals) -> dict:
+    """Rule 12: stage key -> the confirmed points taken off, as text, where there are any."""
+    return {k: number_text(team_result.stages[k].deduction, decimals) for k in stage_keys
+            if k in team_result.stages and team_result.stages[k].deduction}
+
+
 def ranking_document(competition, result=None, *, published_only=False) -> dict:
     """The `scoring results --format json` object (DESIGN section 6), key order kept."""
     if result is None:
@@ -79,6 +85,8 @@ def ranking_document(competition, result=None, *, published_only=False) -> dict:
             "withdrawn": t.withdrawn,
             "tie_note": t.tie_note,
         })
+        if result.has_deductions:  # rule 12: stage key -> confirmed points taken off
+            rows[-1]["deductions"] = deduction_cells(t, stages, decimals)
     return {"competition": competition.key, "results": rows,
             "provisional": result.provisional, "fingerprint": result.fingerprint}
 
@@ -108,6 +116,13 @@ def ranking_table(competition, result=None, *, published_only=False):
             number_text(t.final, decimals), t.award or "",
             _("Yes") if t.tied else "", _("Yes") if t.provisional else "",
         ])
+    if result.has_deductions:
+        # Rule 12: one column per stage, after the others (the stage scores already
+        # have them subtracted; these say by how much).
+        header += [_("Deduction: %(stage)s", stage=n) for _k, n in stages]
+        for row, t in zip(rows, result.teams, strict=True):
+            cells = deduction_cells(t, [k for k, _n in stages], decimals)
+            row += [cells.get(k) for k, _n in stages]
     return header, rows
 
 
@@ -140,7 +155,9 @@ def ranking_xlsx(competition, result=None, *, published_only=False) -> bytes:
         cell.font = Font(bold=True)
     decimals = rules_of(competition).decimals
     score_format = "0" if decimals == 0 else "0." + "0" * decimals
-    first, last = 4, len(header) - 3  # the stage columns and the final (1-based)
+    # The stage columns and the final (1-based); deduction columns may follow the rest.
+    first = 4
+    last = first + len(stage_columns(competition, published_only=published_only))
     for row in rows:
         cells = [safe_cell("" if v is None else v) for v in row]
         for i in range(first - 1, last):

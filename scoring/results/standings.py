@@ -27,6 +27,7 @@ from ..models import (
     Stage,
     Team,
 )
+from .deductions import deduction_records
 
 PUBLISHED = "published"
 _SHEET_ORDER = attrgetter("stage", "team", "judge")
@@ -149,7 +150,8 @@ def _contest_input(competition, published_only):
 
     sheets = _sheets(stage_ids, judge_key, team_key, stage_key, crit_key)
     return R.Contest(rules=rules, stages=stages, judges=judges, teams=teams,
-                     recusals=recusals, absences=absences, sheets=sheets)
+                     recusals=recusals, absences=absences, sheets=sheets,
+                     deductions=deduction_records(stage_ids, team_key, stage_key))
 
 
 def _plain_batches(stmt):

@@ -9,7 +9,17 @@ turned into a Decimal only when it is rounded half-up (see `round_half_up`).
 from types import ModuleType as _ModuleType
 
 from .aggregate import plain_mean, stage_result, trim_sheets, trimmed_mean
+from .awards_ties import AWARD_TIES, assign_awards_by, assign_awards_shift
 from .compute import compute_results
+from .deductions import (
+    CONFIRMED,
+    DEDUCTION_STATES,
+    PROPOSED,
+    Deduction,
+    deducted_score,
+    deduction_totals,
+    points_problems,
+)
 from .draw import (
     DRAW_ALGORITHM_EN,
     DRAW_ALGORITHM_ZH,
@@ -41,6 +51,7 @@ from .model import (
 )
 from .numbers import check_score, decimal_text, parse_plain_decimal, parse_score, round_half_up
 from .panels import ThinPanel, thin_panels
+from .precise import FINAL_ROUNDINGS, PRECISE_MAX, combine, precise_digits, precise_value
 from .ranking import (
     Placement,
     RankEntry,

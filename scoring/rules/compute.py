@@ -1,10 +1,12 @@
 """The one entry point the app calls: a whole competition's results from plain records."""
 
 from .aggregate import stage_result
+from .awards_ties import assign_awards_by
+from .deductions import apply_deduction, deduction_totals
 from .errors import SettingsError
 from .fingerprint import fingerprint
 from .model import ContestResult, TeamResult
-from .ranking import RankEntry, assign_awards, final_score, rank_teams, tie_break_value
+from .ranking import RankEntry, final_score, rank_teams, tie_break_value
 from .recusal import recusal_matrix
 from .validate import contest_problems
 
@@ -27,6 +29,7 @@ def compute_results(contest) -> ContestResult:
         sheets.setdefault((s.team, s.stage), []).append(s)
 
     judge_groups = {j.key: j.group for j in contest.judges}
+    deductions = deduction_totals(contest.deductions)
     per_team = {}
     entries = []
     for team in contest.teams:
@@ -37,17 +40,22 @@ def compute_results(contest) -> ContestResult:
                                  expected=not team.withdrawn, judge_groups=judge_groups)
             for st in contest.stages
         }
+        if deductions:  # rule 12: on the rounded (normalized) stage score
+            stages = {k: apply_deduction(r, deductions.get((team.key, k)), rules.decimals)
+                      for k, r in stages.items()}
         final = final_score(contest.stages, {k: r.score for k, r in stages.items()},
-                            rules.decimals)
-        ties = {k: tie_break_value(k, contest.stages, stages, rules.decimals)
+                            rules.decimals, rules.final_rounding)
+        ties = {k: tie_break_value(k, contest.stages, stages, rules.decimals,
+                                   rules.final_rounding)
                 for k in rules.tie_breaks}
         per_team[team.key] = (stages, final, ties)
         if not team.withdrawn:
             entries.append(RankEntry(team.key, final, ties, team.draw))
 
     placements = rank_teams(entries, rules.tie_breaks)
-    awards = assign_awards({t.key: (placements[t.key].rank if t.key in placements else None)
-                            for t in contest.teams}, rules.awards)
+    awards = assign_awards_by(
+        {t.key: (placements[t.key].rank if t.key in placements else None)
+         for t in contest.teams}, rules.awards, rules.award_ties)
 
     results = []
     for team in contest.teams:
@@ -74,4 +82,5 @@ def compute_results(contest) -> ContestResult:
     return ContestResult(
         teams=ordered, provisional=any(r.provisional for r in ordered),
         fingerprint=fingerprint(ordered), draw_order=draw_order,
-        calibration_reveal=rules.calibration_reveal)
+        calibration_reveal=rules.calibration_reveal,
+        has_deductions=any(d.counts for d in contest.deductions))

@@ -132,6 +132,7 @@ class Contest:
     recusals: tuple[Recusal, ...] = ()
     absences: tuple[Absence, ...] = ()
     sheets: tuple[Sheet, ...] = ()
+    deductions: tuple = ()  # rules.deductions.Deduction records (rule 12)
 
 
 def sheet_total(sheet_or_scores) -> Decimal:
@@ -185,6 +186,9 @@ class StageResult:
     raw_mean: Fraction | None = None
     raw_sum: Decimal = Decimal(0)
     group_raw_means: Mapping[str, Fraction] = field(default_factory=dict)
+    # Rule 12: the confirmed points taken off, and the rounded score before them.
+    deduction: Decimal | None = None
+    before_deduction: Decimal | None = None
 
     @property
     def dropped_judges(self) -> tuple[str, ...]:
@@ -223,6 +227,7 @@ class ContestResult:
     fingerprint: str
     draw_order: tuple[str, ...] = ()
     calibration_reveal: int = 0
+    has_deductions: bool = False  # rule 12: results rows then carry `deductions`
 
     def team(self, key: str) -> TeamResult:
         """The result line of one team."""

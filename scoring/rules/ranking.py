@@ -5,6 +5,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .numbers import _EXACT, exact_sum, round_half_up, to_fraction
+from .precise import combine, precise_digits, precise_value
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,19 @@ class Placement:
     tie_note: str | None = None
 
 
-def final_score(stages, stage_scores, decimals=2) -> Decimal | None:
-    """Rules 4-5: sum of ROUNDED stage scores x stage weight, rounded; None if a stage lacks one."""
+def final_score(stages, stage_scores, decimals=2, final_rounding="sum") -> Decimal | None:
+    """Rules 4-5: sum of ROUNDED stage scores x stage weight, rounded; None if a stage lacks one.
+
+    `final_rounding="each"` rounds each product first, then adds (precise.combine).
+    """
     products = []
     for stage in stages:
         score = stage_scores.get(stage.key)
         if score is None:
             return None
         products.append((score, stage.weight))
+    if final_rounding != "sum":
+        return combine(products, decimals, final_rounding)
     if all(type(v) is Decimal for pair in products for v in pair):
         # Products and sums of Decimals are exact in numbers._EXACT (it traps any
         # rounding), and far cheaper than the same arithmetic in Fractions.
@@ -44,9 +50,13 @@ def final_score(stages, stage_scores, decimals=2) -> Decimal | None:
     return round_half_up(total, decimals)
 
 
-def tie_break_value(key, stages, stage_results, decimals=2) -> Decimal | None:
-    """Section 6: one tie-break value (stage:KEY, raw_mean, raw_sum, group_mean:G, dropped_sum)."""
+def tie_break_value(key, stages, stage_results, decimals=2,
+                    final_rounding="sum") -> Decimal | None:
+    """Section 6: one tie-break value (stage:KEY, raw_mean, raw_sum, group_mean:G, dropped_sum,
+    precise:N)."""
     kind, _, arg = key.partition(":")
+    if kind == "precise":
+        return precise_value(stages, stage_results, precise_digits(key), final_rounding)
     if kind == "stage":
         r = stage_results.get(arg)
         return None if r is None else r.score

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from .errors import N_, SettingsError
 from .numbers import decimal_text, parse_plain_decimal, round_half_up
+from .precise import precise_problems
 
 AGGREGATIONS = ("pooled", "weighted_groups")
 MAX_DECIMALS = 4
@@ -48,7 +49,10 @@ DEFAULT_AWARDS = (
 _INT_FIELDS = ("trim", "decimals", "calibration_reveal")
 _DECIMAL_FIELDS = ("variance_threshold",)
 _KNOWN = ("aggregation", "trim", "groups", "decimals", "tie_breaks", "awards",
-          "variance_threshold", "calibration_reveal")
+          "variance_threshold", "calibration_reveal", "award_ties", "final_rounding")
+# Optional settings (issue 18): written to the contest file only when not the default,
+# so a file of a competition that never used them reads exactly as before.
+_CHOICES = {"award_ties": ("fixed", "shift"), "final_rounding": ("sum", "each")}
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class Rules:
     awards: tuple[AwardTier, ...] = DEFAULT_AWARDS
     variance_threshold: Decimal = Decimal("10")
     calibration_reveal: int = 0
+    award_ties: str = "fixed"  # rule 7: "fixed" or "shift" (awards_ties.py)
+    final_rounding: str = "sum"  # rule 5: "sum" or "each" (precise.py)
 
     @classmethod
     def from_dict(cls, d, stage_keys=None, place="rules"):
@@ -76,6 +82,12 @@ class Rules:
         for key in d:
             if key not in _KNOWN:
                 problems.append((f"{place}.{key}", N_("unknown setting"), {}))
+        for key in _CHOICES:
+            if key in d:
+                if isinstance(d[key], str):
+                    kwargs[key] = d[key]
+                else:
+                    problems.append((f"{place}.{key}", N_("give a text"), {}))
         if "aggregation" in d:
             if isinstance(d["aggregation"], str):
                 kwargs["aggregation"] = d["aggregation"]
@@ -113,6 +125,13 @@ class Rules:
 
     def to_dict(self) -> dict:
         """The contest file's `rules` object, decimals as normalized strings (round-trips)."""
+        out = self._base_dict()
+        for key, choices in _CHOICES.items():
+            if getattr(self, key) != choices[0]:
+                out[key] = getattr(self, key)
+        return out
+
+    def _base_dict(self) -> dict:
         return {
             "aggregation": self.aggregation,
             "trim": self.trim,
@@ -141,6 +160,11 @@ class Rules:
         out.extend(_tie_break_problems(self.tie_breaks, self.groups, stage_keys,
                                        f"{place}.tie_breaks"))
         out.extend(_award_problems(self.awards, f"{place}.awards"))
+        for key, choices in _CHOICES.items():
+            if getattr(self, key) not in choices:
+                out.append((f"{place}.{key}", N_('"%(value)s" is not one of %(choices)s'),
+                            {"value": getattr(self, key), "choices": ", ".join(choices)}))
+        out.extend(precise_problems(self.tie_breaks, self.decimals, f"{place}.tie_breaks"))
         if self.variance_threshold < 0:
             out.append((f"{place}.variance_threshold", N_("%(value)s is below the minimum 0"),
                         {"value": decimal_text(self.variance_threshold)}))
@@ -257,8 +281,8 @@ def _tie_break_problems(tie_breaks, groups, stage_keys, place):
             out.append((tplace, N_('"%(value)s" is listed twice'), {"value": tb}))
         seen.add(tb)
         kind, _, arg = tb.partition(":")
-        if tb in ("raw_mean", "raw_sum", "dropped_sum"):
-            continue
+        if tb in ("raw_mean", "raw_sum", "dropped_sum") or kind == "precise":
+            continue  # precise:N is checked against `decimals` (precise.precise_problems)
         if kind == "stage" and arg:
             if stage_keys is not None and arg not in stage_keys:
                 out.append((tplace, N_('unknown stage "%(stage)s"'), {"stage": arg}))
@@ -267,7 +291,8 @@ def _tie_break_problems(tie_breaks, groups, stage_keys, place):
                 out.append((tplace, N_('unknown panel group "%(group)s"'), {"group": arg}))
         else:
             out.append((tplace, N_('unknown tie-break "%(value)s"; use stage:KEY, raw_mean, '
-                                   'raw_sum, dropped_sum or group_mean:GROUP'), {"value": tb}))
+                                   'raw_sum, dropped_sum, group_mean:GROUP or precise:N'),
+                        {"value": tb}))
     return out
 
 

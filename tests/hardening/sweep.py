@@ -14,7 +14,17 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from scoring.extensions import db
-from scoring.models import Competition, Department, Judge, Recusal, ScoreSheet, Stage, Team, User
+from scoring.models import (
+    Competition,
+    Deduction,
+    Department,
+    Judge,
+    Recusal,
+    ScoreSheet,
+    Stage,
+    Team,
+    User,
+)
 from scoring.operations.tokens import new_token
 from tests.conftest import make_user
 from tests.judging.util import judge_link
@@ -95,13 +105,17 @@ def seed(app) -> dict:
         team, other = _first(Team, demo, key="T01"), _first(Judge, demo, key="N6")
         recusal = Recusal(judge=other, team=team, reason="role test")
         db.session.add(recusal)
+        deduction = Deduction(team=team, stage=_first(Stage, demo, key="presentation"),
+                              points=1, reason="role test", state="proposed", source="timer")
+        db.session.add(deduction)
         db.session.flush()
         sheet = db.session.scalars(db.select(ScoreSheet).where(
             ScoreSheet.team_id == team.id, ScoreSheet.status == "submitted")).first()
         values = {"key": demo.key, "team_id": team.id, "judge_id": other.id,
                   "stage_id": _first(Stage, demo, key="reflection").id,
                   "dept_id": _first(Department, demo).id, "recusal_id": recusal.id,
-                  "sheet_id": sheet.id, "stage_key": "presentation", "team_key": "T01",
+                  "deduction_id": deduction.id, "sheet_id": sheet.id,
+                  "stage_key": "presentation", "team_key": "T01",
                   "judge_key": "X2", "direction": "up", "target": "closed",
                   "kind": "ranking", "fmt": "csv", "code": "en", "filename": "css/app.css"}
         spare_values = {"key": spare.key, "stage_id": _first(Stage, spare).id,

@@ -58,11 +58,17 @@ def _ids(app, key):
             competition_id=comp.id)).first()
         recusal = Recusal(judge_id=judge.id, team_id=team.id, reason="csrf test")
         db.session.add(recusal)
+        from scoring.models import Deduction
+
+        deduction = Deduction(team_id=team.id, stage_id=stage.id, points=1, reason="csrf test",
+                              state="proposed", source="timer")
+        db.session.add(deduction)
         db.session.commit()
         user = db.session.scalars(sa.select(User)).first()
         values = {"key": key, "sheet_id": sheet.id, "team_id": team.id, "judge_id": judge.id,
                   "stage_id": stage.id, "dept_id": dept.id, "recusal_id": recusal.id,
-                  "user_id": user.id, "stage_key": "presentation", "team_key": team.key,
+                  "deduction_id": deduction.id, "user_id": user.id,
+                  "stage_key": "presentation", "team_key": team.key,
                   "judge_key": judge.key, "direction": "up", "target": "closed",
                   "kind": "ranking", "fmt": "csv", "link": f"{judge.id}.{judge.token}",
                   "code": "en"}

@@ -73,7 +73,16 @@ _VAR = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?([a-z_]+)>")
 
 def _good_values(app, demo):
     """A real value for each path variable name of the app's rules."""
-    from scoring.models import Department, Judge, Recusal, ScoreSheet, Stage, Team, User
+    from scoring.models import (
+        Deduction,
+        Department,
+        Judge,
+        Recusal,
+        ScoreSheet,
+        Stage,
+        Team,
+        User,
+    )
 
     with app.app_context():
         def first(model):
@@ -85,7 +94,8 @@ def _good_values(app, demo):
                 "direction": "up", "target": "open", "filename": "css/app.css",
                 "link": "1.nothing", "team_id": first(Team), "judge_id": first(Judge),
                 "stage_id": first(Stage), "dept_id": first(Department),
-                "recusal_id": first(Recusal), "sheet_id": first(ScoreSheet), "user_id": user}
+                "recusal_id": first(Recusal), "deduction_id": first(Deduction),
+                "sheet_id": first(ScoreSheet), "user_id": user}
 
 
 def _url(rule, values, hostile_name=None, hostile=None):

@@ -84,6 +84,9 @@ DECISIONS = {
     "admin.setup_audit": ADMIN,
     "admin.publish_results": ADMIN, "admin.setup_venue": ADMIN,
     "admin.setup_judge_import": ADMIN, "admin.setup_venue_ca_card": ADMIN,
+    # Deductions (rule 12): the organizer, for the chief judge.
+    "admin.deductions": ADMIN, "admin.deduction_confirm": ADMIN,
+    "admin.deduction_remove": ADMIN,
 }
 # The only answers that may hold a judge's private link (admins only, see DECISIONS).
 CREDENTIALS = {"admin.report_judge_links", "admin.setup_judge"}

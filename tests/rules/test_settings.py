@@ -105,8 +105,8 @@ def with_change(path, value):
     (with_change(["tie_breaks"], ["raw_mean", "group_mean:jury"]), "rules.tie_breaks[1]",
      'unknown panel group "jury"'),
     (with_change(["tie_breaks"], ["coin"]), "rules.tie_breaks[0]",
-     'unknown tie-break "coin"; use stage:KEY, raw_mean, raw_sum, dropped_sum or '
-     'group_mean:GROUP'),
+     'unknown tie-break "coin"; use stage:KEY, raw_mean, raw_sum, dropped_sum, '
+     'group_mean:GROUP or precise:N'),
     (with_change(["tie_breaks"], ["raw_sum", "raw_sum"]), "rules.tie_breaks[1]",
      '"raw_sum" is listed twice'),
     (with_change(["tie_breaks"], "raw_mean"), "rules.tie_breaks", "give a list of texts"),

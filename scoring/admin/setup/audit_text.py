@@ -76,6 +76,10 @@ ACTIONS = {
     "user.activate": _l("activated an organizer account"),
     "user.deactivate": _l("deactivated an organizer account"),
     "venue.public_url": _l("chose the address judges' links use"),
+    "deduction.record": _l("recorded a deduction for the chief judge"),
+    "deduction.propose": _l("proposed a deduction"),
+    "deduction.confirm": _l("confirmed a deduction"),
+    "deduction.remove": _l("withdrew a deduction"),
 }
 
 LABELS = {
@@ -89,7 +93,7 @@ LABELS = {
     "from": _l("copied from"), "order": _l("order"), "withdrawn": _l("withdrawn"),
     "reason": _l("reason"), "username": _l("user name"), "teams": _l("teams"),
     "default_stages": _l("default stages"), "source": _l("entered by"),
-    "public_url": _l("address"),
+    "public_url": _l("address"), "points": _l("points"),
 }
 
 VALUES = {
@@ -97,7 +101,8 @@ VALUES = {
     "published": _l("published"), "submitted": _l("submitted"), "external": _l("external"),
     "internal": _l("internal"), "admin": _l("administrator"), "staff": _l("staff"),
     "random": _l("random"), "manual": _l("by hand"), "judge": _l("judge"),
-    "paper": _l("paper"),
+    "paper": _l("paper"), "proposed": _l("proposed"), "confirmed": _l("confirmed"),
+    "timer": _l("timer"), "organizer": _l("organizer"),
 }
 
 

@@ -1,0 +1,229 @@
+"""Deductions (扣分, rule 12): the organizer records them for the chief judge, confirms the
+timer's proposals, or withdraws one; each change first shows what it does to the standings.
+"""
+from dataclasses import replace
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from .. import rules as R
+from ..extensions import db
+from ..models import Deduction, Stage, Team
+from ..operations import deductions as ops
+from ..operations.setup_base import SetupError
+from ..results.exports import number_text
+from ..results.standings import contest_input
+from ..web.lookups import competition_or_404
+from ..web.security import admin_required
+from . import bp, nav
+from .forms import SafeForm
+
+nav.register(27, "admin.deductions", _l("Deductions"), admin_only=True)
+
+
+class DeductionForm(SafeForm):
+    """A deduction recorded by the organizer for the chief judge."""
+
+    team = SelectField(_l("Team"), choices=[], validate_choice=False)
+    stage = SelectField(_l("Stage"), choices=[], validate_choice=False)
+    points = StringField(_l("Points to deduct"), validators=[DataRequired(), Length(max=24)],
+                         description=_l("Taken off the team's rounded stage score, never "
+                                        "below 0, e.g. 1 or 0.5"))
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
+                         description=_l("As the chief judge gave it, e.g. 超时 40 秒"))
+
+
+class ReasonForm(SafeForm):
+    """Confirm or withdraw: the CSRF token and a reason."""
+
+    reason = StringField(_l("Reason"), validators=[Length(max=2000)])
+
+
+def _owned(model, competition, raw):
+    """The team or stage of this competition picked in the form, or None."""
+    raw = str(raw or "")
+    # ASCII digits only, and few of them: a 40-digit id would overflow the database's
+    # integer (a 500), and "١" is a digit to str.isdigit.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+        return None
+    row = db.session.get(model, int(raw))
+    return row if row is not None and row.competition_id == competition.id else None
+
+
+def _effect(competition, change) -> list:
+    """Lines saying what a change of the deductions does to the standings, before saving.
+
+    `change` maps the current rules.Deduction records to the ones after the change.
+    """
+    contest = contest_input(competition)
+    before = R.compute_results(contest)
+    after = R.compute_results(replace(contest, deductions=tuple(change(contest.deductions))))
+    decimals = contest.rules.decimals
+    names = {t.key: t.name for t in contest.teams}
+    stage_names = {s.key: s.name for s in contest.stages}
+    lines = []
+    for t in after.teams:
+        old = before.team(t.team)
+        for k, r in t.stages.items():
+            if r.score != old.stages[k].score:
+                lines.append(_("%(team)s, %(stage)s: %(old)s → %(new)s", team=names[t.team],
+                               stage=stage_names[k], old=number_text(old.stages[k].score,
+                                                                      decimals) or "-",
+                               new=number_text(r.score, decimals) or "-"))
+        if (old.final, old.rank, old.award) != (t.final, t.rank, t.award):
+            lines.append(_("%(team)s: final %(old)s → %(new)s, rank %(old_rank)s → "
+                           "%(new_rank)s, award %(old_award)s → %(new_award)s",
+                           team=names[t.team], old=number_text(old.final, decimals) or "-",
+                           new=number_text(t.final, decimals) or "-",
+                           old_rank=old.rank or "-", new_rank=t.rank or "-",
+                           old_award=old.award or _("none"), new_award=t.award or _("none")))
+    return lines or [_("No score, rank or award changes (yet: a stage without a score "
+                       "takes the deduction once it has one).")]
+
+
+def _confirm_page(competition, title, consequence, details, action):
+    g.page_title = title
+    return render_template(
+        "admin/confirm.html", title=title, consequence=consequence, details=details,
+        action=action,
+        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
+        cancel=url_for("admin.deductions", key=competition.key))
+
+
+@bp.route("/c/<key>/deductions", methods=["GET", "POST"])
+@admin_required
+def deductions(key):
+    """Every deduction of the competition, and the form to record one (asked twice)."""
+    competition = competition_or_404(key)
+    form = DeductionForm()
+    teams = db.session.scalars(select(Team).where(Team.competition_id == competition.id)
+                               .order_by(Team.draw_position, Team.key)).all()
+    stages = db.session.scalars(select(Stage).where(Stage.competition_id == competition.id)
+                                .order_by(Stage.position, Stage.id)).all()
+    form.team.choices = [(str(t.id), f"{t.key} {t.name}") for t in teams]
+    form.stage.choices = [(str(s.id), s.name) for s in stages]
+    status = 200
+    if form.validate_on_submit():
+        team = _owned(Team, competition, form.team.data)
+        stage = _owned(Stage, competition, form.stage.data)
+        try:
+            if team is None or stage is None:
+                raise SetupError(R.N_("Choose a team and a stage of this competition."))
+            # Checked before asking, so the question never shows for a refused input.
+            points, reason = ops.check_deduction(competition, team, stage, form.points.data,
+                                        form.reason.data)
+        except SetupError as e:
+            db.session.rollback()
+            target = form._fields.get(e.field or "") or form.points
+            target.errors = list(target.errors or []) + [
+                _(e.message, **e.params) if e.params else _(e.message)]
+            status = 422
+        else:
+            if request.form.get("confirm") != "yes":
+                new = R.Deduction(team.key, stage.key, points, reason)
+                return _confirm_page(
+                    competition, _("Deduct %(points)s from %(team)s",
+                                   points=R.decimal_text(points), team=team.name),
+                    _("%(points)s points come off %(team)s's score in %(stage)s (never "
+                      "below 0); the change is recorded in the audit log.",
+                      points=R.decimal_text(points), team=team.name, stage=stage.name),
+                    _effect(competition, lambda ds: (*ds, new)),
+                    url_for("admin.deductions", key=key))
+            ops.record_deduction(competition, team, stage, points, reason)
+            db.session.commit()
+            flash(_("The deduction is recorded."), "success")
+            return redirect(url_for("admin.deductions", key=key))
+    elif form.is_submitted():
+        status = 422
+    rows = ops.deductions_of(competition)
+    g.page_title = _("Deductions")
+    return render_template("admin/results/deductions.html", competition=competition,
+                           form=form, rows=rows), status
+
+
+def _deduction_or_404(competition, deduction_id):
+    d = db.session.get(Deduction, deduction_id)
+    if d is None or d.team.competition_id != competition.id:
+        abort(404)
+    return d
+
+
+@bp.route("/c/<key>/deductions/<int:deduction_id>/confirm", methods=["POST"])
+@admin_required
+def deduction_confirm(key, deduction_id):
+    """Confirm a proposal (the timer's): asked once more, with what it changes."""
+    competition = competition_or_404(key)
+    d = _deduction_or_404(competition, deduction_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("The form has expired; please try again."), "error")
+        return redirect(url_for("admin.deductions", key=key))
+    if request.form.get("confirm") != "yes":
+        if d.state == "confirmed":
+            flash(_("This deduction is already confirmed."), "info")
+            return redirect(url_for("admin.deductions", key=key))
+        target = (d.team.key, d.stage.key, d.points, d.reason)
+        return _confirm_page(
+            competition, _("Confirm the deduction of %(team)s", team=d.team.name),
+            _("%(points)s points come off %(team)s's score in %(stage)s.",
+              points=R.decimal_text(d.points), team=d.team.name, stage=d.stage.name),
+            _effect(competition, lambda ds: [
+                replace(x, state="confirmed")
+                if (x.team, x.stage, x.points, x.reason, x.state) == (*target, "proposed")
+                else x for x in ds]),
+            url_for("admin.deduction_confirm", key=key, deduction_id=d.id))
+    try:
+        ops.confirm_deduction(competition, d.id, form.reason.data or "")
+    except SetupError as e:
+        db.session.rollback()
+        flash(_(e.message, **e.params) if e.params else _(e.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The deduction is confirmed."), "success")
+    return redirect(url_for("admin.deductions", key=key))
+
+
+@bp.route("/c/<key>/deductions/<int:deduction_id>/remove", methods=["POST"])
+@admin_required
+def deduction_remove(key, deduction_id):
+    """Withdraw a deduction or reject a proposal (with a reason), asked once more."""
+    competition = competition_or_404(key)
+    d = _deduction_or_404(competition, deduction_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("The form has expired; please try again."), "error")
+        return redirect(url_for("admin.deductions", key=key))
+    if not (form.reason.data or "").strip():
+        flash(_("Give a reason to withdraw a deduction."), "error")
+        return redirect(url_for("admin.deductions", key=key))
+    if request.form.get("confirm") != "yes":
+        target = (d.team.key, d.stage.key, d.points, d.reason, d.state)
+        removed = []
+
+        def without(ds):
+            out = []
+            for x in ds:
+                if not removed and (x.team, x.stage, x.points, x.reason, x.state) == target:
+                    removed.append(x)
+                    continue
+                out.append(x)
+            return out
+        return _confirm_page(
+            competition, _("Withdraw the deduction of %(team)s", team=d.team.name),
+            _("The deduction of %(points)s points in %(stage)s is removed; the audit log "
+              "keeps it.", points=R.decimal_text(d.points), stage=d.stage.name),
+            _effect(competition, without),
+            url_for("admin.deduction_remove", key=key, deduction_id=d.id))
+    try:
+        ops.remove_deduction(competition, d.id, form.reason.data)
+    except SetupError as e:
+        db.session.rollback()
+        flash(_(e.message, **e.params) if e.params else _(e.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The deduction is withdrawn."), "success")
+    return redirect(url_for("admin.deductions", key=key))
