@@ -65,6 +65,7 @@ from .settings import (
     with_default_tie_breaks,
 )
 from .validate import contest_problems, team_department_problems, validate_sheet
+from .judge_review import JudgeReview, average_ranks, judge_review, spearman
 from .variance import variance_flags, variance_limit
 
 # Re-export the public names, not the submodules that importing them binds here.
