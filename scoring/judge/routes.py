@@ -27,6 +27,7 @@ from ..web.security import (
     logout_judge,
 )
 from . import bp
+from .materials import material_config
 from .stage_data import home_rows, open_stages, stage_payload, teams_in_draw_order  # noqa: F401
 
 STATUS_LABELS = {
@@ -92,6 +93,13 @@ def _i18n() -> dict:
         "presenting": _("Presenting now: %(team)s"),
         "next": _("Next team: %(team)s ›"),
         "all_done": _("Every team of this stage is submitted."),
+        "mat_page": _("Page %(n)s / %(total)s"),
+        "mat_loading": _("Loading this page…"),
+        "mat_missing": _("This page was not loaded before the network dropped; it comes "
+                         "when the network is back."),
+        "mat_kept": _("Materials: %(done)s of %(total)s pages kept on this tablet"),
+        "mat_all": _("Materials: all %(total)s pages kept on this tablet (readable "
+                     "without network)"),
     }
 
 
@@ -109,7 +117,8 @@ def _stage_page(judge, initial=None):
     config = _config(judge, page="stages", version=version, stages=stage_payload(stages),
                      initial=initial, csrf_header="X-CSRFToken",
                      api=url_for("judge.api_sheet", stage_key="STAGE", team_key="TEAM"),
-                     comment_limit=sheet_reads.COMMENT_LIMIT)
+                     comment_limit=sheet_reads.COMMENT_LIMIT,
+                     materials=material_config(stages))
     return render_template("judge/home.html", judge=judge, stages=stages,
                            labels=STATUS_LABELS, config_json=_data_block(config))
 
