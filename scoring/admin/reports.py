@@ -45,6 +45,14 @@ KIND_INFO = (
      _l("Each judge signs their sheet.")),
     ("draw", _l("Draw results"), _l("Presentation order with the seed and how to "
                                     "re-derive it."), _l("Supervisor signs.")),
+    ("team-feedback", _l("Team feedback"), _l("Per team, over the published stages: its "
+                                              "scores against the field's mean and best, its "
+                                              "place per criterion, a chart, the comments "
+                                              "without names. One file for every team."), ""),
+    ("judge-review", _l("Judge review"), _l("Per judge and stage: mean deviation from the "
+                                            "panel mean, rank correlation with the panel, "
+                                            "variance flags, a chart."),
+     _l("For the chief judge.")),
     ("judge-links", _l("Judge login cards"), _l("One card per judge with the QR code of "
                                                 "their private link. Keep them safe."), ""),
 )

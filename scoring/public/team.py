@@ -85,13 +85,17 @@ def team_upload(link, stage_key):
 @bp.route("/t/<link>/feedback.pdf")
 def team_feedback(link):
     """The team's feedback report (its own scores against the field), once published."""
+    from ..reports import FontError, ReportError
     from ..reports.feedback import build_team_feedback
 
     team = _team_or_404(link)
     try:
         pdf = build_team_feedback(team.competition, team=team.key)
-    except RuleError:
-        abort(404)
+    except ReportError:
+        abort(404)  # nothing published yet
+    except (FontError, RuleError) as exc:
+        flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
+        return redirect(url_for("public.team_page", link=link))
     import io
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{team.competition.key}-{team.key}-feedback.pdf",

@@ -1,6 +1,7 @@
 // The teams' materials on the judge's stage page. As soon as the page loads, every page
-// image of every team the judge scores is fetched once and held in memory as a blob, so
-// that a judge reads any page with the network cut (plain HTTP has no service worker).
+// image of every team the judge scores is fetched once and held in memory (as a data:
+// URL: the page's CSP allows img-src 'self' data:, not blob:), so that a judge reads any
+// page with the network cut (plain HTTP has no service worker).
 // The viewer sits beside the rubric of the sheet on screen (#s=STAGE&t=TEAM).
 (function () {
   "use strict";
@@ -45,7 +46,14 @@
           if (!r.ok) { throw new Error(String(r.status)); }
           return r.blob();
         }).then(function (b) {
-          blobs[k] = URL.createObjectURL(b);
+          return new Promise(function (resolve, reject) {
+            var reader = new FileReader();
+            reader.onload = function () { resolve(reader.result); };
+            reader.onerror = reject;
+            reader.readAsDataURL(b);
+          });
+        }).then(function (url) {
+          blobs[k] = url;
           done++;
           if (view && view.id === item[0] && page === item[1]) { show(); }
         }, function () {
