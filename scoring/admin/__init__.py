@@ -4,4 +4,15 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__)
 
 # Each module registers its routes and menu entries on bp at import.
-from . import live, materials, paper, reports, results, review, routes, rules, setup  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    judge_review,
+    live,
+    materials,
+    paper,
+    reports,
+    results,
+    review,
+    routes,
+    rules,
+    setup,
+)

@@ -7,8 +7,17 @@ meanwhile; the row is written in a new transaction afterwards (DESIGN section 11
 """
 from datetime import datetime
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, send_file
-from flask import url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +26,14 @@ from wtforms import MultipleFileField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from ..extensions import db
-from ..imports.materials import MAX_BYTES, MAX_PAGES, MaterialError, render_upload, stored_path
+from ..imports.materials import (
+    MAX_BYTES,
+    MAX_PAGES,
+    MaterialError,
+    error_text,
+    render_files,
+    stored_path,
+)
 from ..models import Material, Stage, Team
 from ..operations import materials as ops
 from ..operations.setup_base import SetupError
@@ -43,22 +59,6 @@ class DeadlineForm(SafeForm):
 
     stage = SelectField(_l("Stage"))
     deadline = StringField(_l("Teams upload until"), validators=[Optional(), Length(max=20)])
-
-
-def material_error_text(error) -> str:
-    """A MaterialError in the current language, naming the file when there is one."""
-    text = message(error)
-    name = getattr(error, "file", "")
-    return _("%(file)s: %(problem)s", file=name, problem=text) if name else text
-
-
-def render_files(files):
-    """Render uploaded files (werkzeug FileStorage) outside any transaction.
-
-    The caller has ended the transaction; nothing here touches the database.
-    """
-    data = [(f.filename or "", f.stream.read(MAX_BYTES + 1)) for f in files if f]
-    return render_upload(current_app.instance_path, data)
 
 
 def _local_text(value) -> str:
@@ -125,9 +125,10 @@ def materials_upload(key):
     by = current_user.username
     db.session.commit()  # no transaction (no SQLite write lock) while rendering
     try:
-        rendered = render_files(request.files.getlist(upload.files.name))
+        rendered = render_files(current_app.instance_path,
+                                request.files.getlist(upload.files.name))
     except MaterialError as e:
-        flash(material_error_text(e), "error")
+        flash(error_text(e), "error")
         return back
     team, stage = db.session.get(Team, team_id), db.session.get(Stage, stage_id)
     try:
@@ -194,8 +195,10 @@ def material_page(key, material_id, page):
     pages = material.pages
     if not 1 <= page <= len(pages):
         abort(404)
-    return send_file(stored_path(current_app.instance_path, pages[page - 1], "webp"),
-                     mimetype="image/webp")
+    path = stored_path(current_app.instance_path, pages[page - 1], "webp")
+    if not path.is_file():  # the folder was not restored with the database
+        abort(404)
+    return send_file(path, mimetype="image/webp")
 
 
 @bp.route("/c/<key>/materials/<int:material_id>/delete", methods=["POST"])

@@ -157,7 +157,9 @@ def _pdf(key, kind):
     except ReportError:
         abort(404)
     except (FontError, RuleError) as exc:
-        flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
+        reason = (_(exc.message, **exc.params) if isinstance(exc, RuleError) and exc.params
+                  else _(exc.message) if isinstance(exc, RuleError) else str(exc))
+        flash(_("The report could not be made: %(reason)s", reason=reason), "error")
         return redirect(url_for("admin.reports", key=key))
     return _send(pdf, report_name(kind, comp, stage, team), PDF)
 
@@ -177,7 +179,9 @@ def report_sheets_xlsx(key):
     except ReportError:
         abort(404)
     except RuleError as exc:
-        flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
+        reason = (_(exc.message, **exc.params) if isinstance(exc, RuleError) and exc.params
+                  else _(exc.message) if isinstance(exc, RuleError) else str(exc))
+        flash(_("The report could not be made: %(reason)s", reason=reason), "error")
         return redirect(url_for("admin.reports", key=key))
     return _send(data, report_name("sheets", comp, stage, ext="xlsx"), XLSX)
 

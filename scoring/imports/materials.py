@@ -183,6 +183,24 @@ def render_upload(instance_path, files: list[tuple[str, bytes]]) -> Rendered:
                     "image", manifest, sum(len(d) for _, d in files), pages)
 
 
+def render_files(instance_path, files) -> Rendered:
+    """render_upload for uploaded files (werkzeug FileStorage, as request.files gives).
+
+    The caller has ended its transaction first; nothing here touches the database.
+    """
+    return render_upload(instance_path, [(f.filename or "", f.stream.read(MAX_BYTES + 1))
+                                         for f in files if f])
+
+
+def error_text(error) -> str:
+    """A MaterialError in the current language, naming the file when there is one."""
+    from flask_babel import gettext
+
+    text = gettext(error.message, **error.params) if error.params else gettext(error.message)
+    name = getattr(error, "file", "")
+    return gettext("%(file)s: %(problem)s", file=name, problem=text) if name else text
+
+
 def copy_folder(instance_path, target: Path) -> Path | None:
     """Copy the materials folder into target (a backup); None when there is none."""
     source = folder(instance_path)

@@ -1,10 +1,11 @@
 """Renders an uploaded material into page images, run as its own process.
 
-`python render_worker.py SOURCE OUTDIR KIND CPU_SECONDS MEMORY_BYTES` writes OUTDIR/NNN.webp and
-prints one JSON line: {"pages": [...names]} or {"error": CODE, ...params}. The parent
-(materials.py) runs it with a wall-clock timeout; the worker first limits its own CPU
-time and address space where the OS has such limits (POSIX), so a hostile file (a page bomb, a huge page, a decompression
-bomb) costs a bounded few seconds and megabytes, and never the server itself.
+`python render_worker.py SOURCE OUTDIR KIND CPU_SECONDS MEMORY_BYTES` writes
+OUTDIR/NNN.webp and prints one JSON line: {"pages": [...names]} or {"error": CODE,
+...params}. The parent (materials.py) runs it with a wall-clock timeout; the worker first
+limits its own CPU time and address space where the OS has such limits (POSIX), so a
+hostile file (a page bomb, a huge page, a decompression bomb) costs a bounded few
+seconds and megabytes, and never the server itself.
 """
 import json
 import sys

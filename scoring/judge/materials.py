@@ -46,5 +46,7 @@ def material_page(material_id, page):
     pages = material.pages
     if not 1 <= page <= len(pages):
         abort(404)
-    return send_file(stored_path(current_app.instance_path, pages[page - 1], "webp"),
-                     mimetype="image/webp")
+    path = stored_path(current_app.instance_path, pages[page - 1], "webp")
+    if not path.is_file():  # the folder was not restored with the database
+        abort(404)
+    return send_file(path, mimetype="image/webp")

@@ -1,8 +1,17 @@
 """A team's own page, opened from the private link on its team card (no account):
 its materials per stage, an upload until the stage's deadline, and its feedback report
 once results are published (DESIGN section 11). Another team's data never appears."""
-from flask import abort, flash, g, redirect, render_template, request, send_file
-from flask import url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -26,11 +35,10 @@ def _stages(team):
                                    .order_by(Stage.position, Stage.id)))
 
 
-@bp.route("/t/<link>")
-def team_page(link):
+@bp.route("/t/<team_link>")
+def team_page(team_link):
+    link = team_link
     """The team's page: materials per stage, upload while open, feedback when published."""
-    from ..admin.forms import SafeForm
-
     team = _team_or_404(link)
     stages = _stages(team)
     found = ops.stage_materials([s.id for s in stages])
@@ -38,26 +46,23 @@ def team_page(link):
     return render_template(
         "public/team.html", team=team, link=link, stages=stages,
         materials={s.id: found.get((team.id, s.id)) for s in stages},
-        open_now={s.id: ops.upload_open(s) for s in stages}, form=SafeForm(),
+        open_now={s.id: ops.upload_open(s) for s in stages},
         feedback=any(s.state == "published" for s in stages))
 
 
-@bp.route("/t/<link>/upload/<stage_key>", methods=["POST"])
-def team_upload(link, stage_key):
+@bp.route("/t/<team_link>/upload/<stage_key>", methods=["POST"])
+def team_upload(team_link, stage_key):
+    link = team_link
     """The team uploads its material for a stage (before the deadline)."""
-    from ..admin.forms import SafeForm
-    from ..admin.materials import material_error_text, render_files
-    from ..imports.materials import MaterialError
+    from ..imports.materials import MaterialError, error_text, render_files
 
     team = _team_or_404(link)
-    back = redirect(url_for("public.team_page", link=link))
+    back = redirect(url_for("public.team_page", team_link=link))
     stage = db.session.scalars(select(Stage).filter_by(competition_id=team.competition_id,
                                                        key=stage_key)).first()
     if stage is None:
         abort(404)
-    if not SafeForm().validate_on_submit():
-        flash(_("The form expired; try again."), "error")
-        return back
+    # The CSRF token is checked for every POST by CSRFProtect (extensions.csrf).
     if not ops.upload_open(stage):
         flash(_("The upload deadline of %(stage)s has passed; ask the organizer.",
                 stage=stage.name), "error")
@@ -65,9 +70,9 @@ def team_upload(link, stage_key):
     team_id, stage_id = team.id, stage.id
     db.session.commit()  # no transaction (no SQLite write lock) while rendering
     try:
-        rendered = render_files(request.files.getlist("files"))
+        rendered = render_files(current_app.instance_path, request.files.getlist("files"))
     except MaterialError as e:
-        flash(material_error_text(e), "error")
+        flash(error_text(e), "error")
         return back
     team, stage = db.session.get(Team, team_id), db.session.get(Stage, stage_id)
     try:
@@ -82,20 +87,22 @@ def team_upload(link, stage_key):
     return back
 
 
-@bp.route("/t/<link>/feedback.pdf")
-def team_feedback(link):
+@bp.route("/t/<team_link>/feedback.pdf")
+def team_feedback(team_link):
+    link = team_link
     """The team's feedback report (its own scores against the field), once published."""
-    from ..reports import FontError, ReportError
-    from ..reports.feedback import build_team_feedback
+    from ..reports import FontError
+    from ..reports.feedback import NotPublished, build_team_feedback
 
     team = _team_or_404(link)
     try:
         pdf = build_team_feedback(team.competition, team=team.key)
-    except ReportError:
-        abort(404)  # nothing published yet
+    except NotPublished:
+        flash(_("The feedback report comes once the results are published."), "info")
+        return redirect(url_for("public.team_page", team_link=link))
     except (FontError, RuleError) as exc:
         flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
-        return redirect(url_for("public.team_page", link=link))
+        return redirect(url_for("public.team_page", team_link=link))
     import io
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{team.competition.key}-{team.key}-feedback.pdf",

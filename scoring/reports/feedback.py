@@ -22,6 +22,12 @@ from .frame import Meta, frame_width, render
 from .table import grid_table
 from .text import Styles, configured_fonts, esc
 
+NOTHING_PUBLISHED = R.N_("No stage is published yet: the feedback report follows publishing.")
+
+
+class NotPublished(R.RuleError):
+    """No stage is published: there is no feedback to give yet."""
+
 
 def _mean(values):
     values = list(values)
@@ -31,6 +37,11 @@ def _mean(values):
 def _place(value, field) -> int | None:
     """1 + the number of teams strictly above value (shared places for equal values)."""
     return None if value is None else 1 + sum(1 for v in field if v > value)
+
+
+def _percent(value, maximum):
+    """value as a share of maximum, in percent (None stays None)."""
+    return None if value is None or not maximum else value / Fraction(maximum) * 100
 
 
 def _text(value, decimals) -> str:
@@ -110,8 +121,8 @@ def _team_story(st, contest, result, team, token, decimals, width):
                           st.cell_center)])
         widths = [width * f for f in (0.34, 0.11, 0.14, 0.14, 0.13, 0.14)]
         story.append(grid_table(header, body, widths))
-        pct = [[(r[k] / Fraction(r["criterion"].max) * 100) if r[k] is not None and r["criterion"].max
-                else None for r in rows] for k in ("own", "mean", "best")]
+        pct = [[_percent(r[k], r["criterion"].max) for r in rows]
+               for k in ("own", "mean", "best")]
         story.append(Spacer(1, 2 * mm))
         story.append(grouped_bars([r["criterion"].name for r in rows], pct,
                                   [_("Your team"), _("Field mean"), _("Best")],
@@ -129,12 +140,12 @@ def _team_story(st, contest, result, team, token, decimals, width):
 def build_team_feedback(competition, team=None) -> bytes:
     """The feedback PDF of one team (team=KEY) or of every team, over published stages.
 
-    ReportError when nothing is published yet or the team is unknown.
+    NotPublished when nothing is published yet; ReportError for an unknown team.
     """
     with gc_paused():
         contest = contest_input(competition, published_only=True)
         if not contest.stages:
-            raise ReportError("no stage is published yet: feedback follows publishing")
+            raise NotPublished(NOTHING_PUBLISHED)
         result = R.compute_results(contest)
     rows = {t.key: t for t in competition.teams}
     if team is not None and team not in rows:

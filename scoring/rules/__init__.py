@@ -21,6 +21,7 @@ from .draw import (
 )
 from .errors import N_, RuleError, ScoreError, SettingsError, format_problem
 from .fingerprint import fingerprint, fingerprint_rows
+from .judge_review import JudgeReview, average_ranks, judge_review, spearman
 from .model import (
     DRAFT,
     SUBMITTED,
@@ -65,7 +66,6 @@ from .settings import (
     with_default_tie_breaks,
 )
 from .validate import contest_problems, team_department_problems, validate_sheet
-from .judge_review import JudgeReview, average_ranks, judge_review, spearman
 from .variance import variance_flags, variance_limit
 
 # Re-export the public names, not the submodules that importing them binds here.

@@ -82,6 +82,14 @@ DECISIONS = {
     "admin.setup_audit": ADMIN,
     "admin.publish_results": ADMIN, "admin.setup_venue": ADMIN,
     "admin.setup_judge_import": ADMIN,
+    # Materials (issue 15): a team's private link is its credential (like a judge's);
+    # judges read the pages of the teams they score; team cards and uploads: admins.
+    "public.team_page": PUBLIC, "public.team_upload": PUBLIC, "public.team_feedback": PUBLIC,
+    "judge.material_page": JUDGE, "admin.judge_review": STAFF,
+    "admin.materials": ADMIN, "admin.materials_upload": ADMIN,
+    "admin.materials_deadline": ADMIN, "admin.material_view": ADMIN,
+    "admin.material_page": ADMIN, "admin.material_delete": ADMIN,
+    "admin.team_new_link": ADMIN, "admin.materials_team_cards": ADMIN,
 }
 # The only answers that may hold a judge's private link (admins only, see DECISIONS).
 CREDENTIALS = {"admin.report_judge_links", "admin.setup_judge"}

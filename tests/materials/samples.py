@@ -9,7 +9,9 @@ def pdf(pages: int = 30, size=(595.27, 841.89), encrypt: str | None = None) -> b
     from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
-    kwargs = {"encrypt": StandardEncryption(encrypt, ownerPassword=encrypt + "-owner")} if encrypt else {}
+    kwargs = {}
+    if encrypt:
+        kwargs["encrypt"] = StandardEncryption(encrypt, ownerPassword=encrypt + "-owner")
     c = canvas.Canvas(buf, pagesize=size, **kwargs)
     for n in range(1, pages + 1):
         c.setFont("Helvetica-Bold", 60)

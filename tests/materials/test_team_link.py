@@ -88,7 +88,7 @@ def _pdftext(data: bytes) -> str:
 def test_feedback_only_after_publishing_and_nothing_of_other_teams(app, demo):
     client = app.test_client()
     link = team_link(app, "T01")
-    assert client.get(link + "/feedback.pdf").status_code == 404  # nothing published
+    assert client.get(link + "/feedback.pdf").status_code == 302  # nothing published yet
     with app.app_context():
         comp = db.session.scalars(db.select(Competition).filter_by(key=DEMO)).one()
         for sheet in db.session.scalars(db.select(ScoreSheet).join(Stage).where(
@@ -104,7 +104,7 @@ def test_feedback_only_after_publishing_and_nothing_of_other_teams(app, demo):
     assert "方案设计" in text
     own = [f"评语-T01-{k}" for k, _n in judges]
     assert sum(c in text for c in own) >= 3  # its own comments are there, without names
-    for key, name in judges:
+    for _key, name in judges:
         assert name not in text
     for key, name in others:
         assert name not in text and f"评语-{key}-" not in text

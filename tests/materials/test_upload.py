@@ -9,7 +9,6 @@ import pytest
 
 from scoring.extensions import db
 from scoring.models import Material
-
 from tests.judging.util import GOOD, body, judge_client, post_submit
 from tests.materials import samples
 from tests.materials.util import DEMO, audit_count, materials, upload
@@ -126,7 +125,6 @@ def test_the_render_holds_no_lock_a_judge_submits_meanwhile(sqlite_app, monkeypa
     goes through: the upload request holds no transaction, so no SQLite write lock."""
     from scoring.imports import materials as store
     from scoring.operations.demo import load_demo
-
     from tests.conftest import make_user
 
     app = sqlite_app
