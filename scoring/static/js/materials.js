@@ -33,6 +33,8 @@
     var box = $("mat-status");
     if (!box || !total) { return; }
     box.hidden = false;
+    box.setAttribute("data-done", String(done));
+    box.setAttribute("data-total", String(total));
     box.textContent = done >= total ? fmt(T.mat_all, {total: total}) : fmt(T.mat_kept, {done: done, total: total});
   }
 
