@@ -96,7 +96,7 @@ def team_feedback(team_link):
 
     team = _team_or_404(link)
     try:
-        pdf = build_team_feedback(team.competition, team=team.key)
+        pdf = build_team_feedback(team.competition, team=team.key, require_published=True)
     except NotPublished:
         flash(_("The feedback report comes once the results are published."), "info")
         return redirect(url_for("public.team_page", team_link=link))

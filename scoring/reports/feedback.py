@@ -137,15 +137,20 @@ def _team_story(st, contest, result, team, token, decimals, width):
 
 
 @localized
-def build_team_feedback(competition, team=None) -> bytes:
+def build_team_feedback(competition, team=None, require_published=False) -> bytes:
     """The feedback PDF of one team (team=KEY) or of every team, over published stages.
 
-    NotPublished when nothing is published yet; ReportError for an unknown team.
+    Before anything is published: a page that says so, or NotPublished with
+    require_published (the team's link); ReportError for an unknown team.
     """
     with gc_paused():
         contest = contest_input(competition, published_only=True)
         if not contest.stages:
-            raise NotPublished(NOTHING_PUBLISHED)
+            if require_published:
+                raise NotPublished(NOTHING_PUBLISHED)
+            st = Styles(configured_fonts())
+            return render([st.p(_(NOTHING_PUBLISHED), st.big)],
+                          Meta(competition=competition.name, title=_("Team feedback")))
         result = R.compute_results(contest)
     rows = {t.key: t for t in competition.teams}
     if team is not None and team not in rows:
