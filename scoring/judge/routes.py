@@ -120,7 +120,8 @@ def _stage_page(judge, initial=None):
                      comment_limit=sheet_reads.COMMENT_LIMIT,
                      materials=material_config(stages))
     return render_template("judge/home.html", judge=judge, stages=stages,
-                           labels=STATUS_LABELS, config_json=_data_block(config))
+                           labels=STATUS_LABELS, config_json=_data_block(config),
+                           has_materials=bool(config["materials"]["teams"]))
 
 
 def _data_block(value) -> Markup:
