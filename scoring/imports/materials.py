@@ -33,6 +33,7 @@ _renders = threading.BoundedSemaphore(RENDERS_AT_ONCE)
 
 MESSAGES = {
     "empty": N_("The file is empty."),
+    "none": N_("Choose a PDF or images first."),
     "too_large": N_("The file is %(size)s MB; at most %(max)s MB are accepted."),
     "zip": N_("This file is a ZIP archive (a Word or PowerPoint file is one), not a PDF: "
               "save it as PDF and upload that."),
@@ -188,8 +189,11 @@ def render_files(instance_path, files) -> Rendered:
 
     The caller has ended its transaction first; nothing here touches the database.
     """
-    return render_upload(instance_path, [(f.filename or "", f.stream.read(MAX_BYTES + 1))
-                                         for f in files if f])
+    chosen = [f for f in files if f and f.filename]
+    if not chosen:
+        raise refused("none")
+    return render_upload(instance_path, [(f.filename, f.stream.read(MAX_BYTES + 1))
+                                         for f in chosen])
 
 
 def error_text(error) -> str:

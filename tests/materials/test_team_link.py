@@ -147,3 +147,11 @@ def test_judge_names_never_reach_the_feedback_even_in_english(app, demo):
         pdf = build("team-feedback", comp, lang="en")
     text = _pdftext(pdf)
     assert "Team feedback" in text and not any(n in text for n in names)
+
+
+def test_an_upload_without_a_file_says_so(app, demo):
+    _stage(app, materials_deadline=utcnow() + timedelta(hours=2))
+    client = app.test_client()
+    page = client.post(f"{team_link(app)}/upload/presentation", data={},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "请先选择 PDF 或图片" in page and materials(app) == []
