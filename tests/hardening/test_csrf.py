@@ -58,6 +58,12 @@ def _ids(app, key):
             competition_id=comp.id)).first()
         recusal = Recusal(judge_id=judge.id, team_id=team.id, reason="csrf test")
         db.session.add(recusal)
+        from scoring.models import Material
+
+        material = Material(team_id=team.id, stage_id=stage.id, filename="plan.pdf",
+                            kind="pdf", sha256="0" * 64, size=1, pages_json="[]",
+                            uploaded_by="csrf test")
+        db.session.add(material)
         db.session.commit()
         user = db.session.scalars(sa.select(User)).first()
         values = {"key": key, "sheet_id": sheet.id, "team_id": team.id, "judge_id": judge.id,
@@ -65,7 +71,8 @@ def _ids(app, key):
                   "user_id": user.id, "stage_key": "presentation", "team_key": team.key,
                   "judge_key": judge.key, "direction": "up", "target": "closed",
                   "kind": "ranking", "fmt": "csv", "link": f"{judge.id}.{judge.token}",
-                  "code": "en"}
+                  "code": "en", "material_id": material.id,
+                  "team_link": f"{team.id}.{team.upload_token}"}
         db.session.remove()
         return values
 
