@@ -90,14 +90,15 @@ def shuffled_comments(contest, stage_key, team_key, secret: str) -> list[str]:
     return texts
 
 
-def _team_story(st, contest, result, team, token, decimals, width):
+def _team_story(st, contest, result, team, token, decimals, width, show_final):
     story = [Section(team.key, team.name), st.p(team.name, st.h1)]
     story.append(st.p(_("Your team's scores per stage and criterion against the field of "
                         "%(n)s teams: the mean and the best of all teams, and your place. "
                         "Judges' comments are listed without names, in no particular order.",
                         n=len([t for t in contest.teams if not t.withdrawn])), st.small))
     line = result.team(team.key)
-    if line.final is not None and line.rank is not None:
+    # Only once every stage is published: over some stages it is no final score.
+    if show_final and line.final is not None and line.rank is not None:
         story.append(st.p(_("Final score %(final)s, place %(rank)s.",
                             final=R.decimal_text(line.final), rank=line.rank), st.big))
     for stage in contest.stages:
@@ -164,7 +165,8 @@ def build_team_feedback(competition, team=None, require_published=False) -> byte
         if story:
             story.append(PageBreak())
         story += _team_story(st, contest, result, rows[key], rows[key].upload_token or key,
-                             contest.rules.decimals, width)
+                             contest.rules.decimals, width,
+                             len(contest.stages) == len(competition.stages))
     if not story:
         story.append(st.p(_("No team yet."), st.body))
     return render(story, Meta(competition=competition.name, title=_("Team feedback")))
