@@ -2,6 +2,7 @@
 config), and the page images, fetched by the page as soon as it loads so that a judge
 reads them with the network cut (DESIGN sections 10 and 11)."""
 from flask import abort, current_app, send_file, url_for
+from flask_babel import gettext as _
 
 from ..extensions import db
 from ..imports.materials import stored_path
@@ -29,6 +30,20 @@ def material_config(stages_rows) -> dict:
                 teams.setdefault(stage.key, {})[r["team"].key] = [m.id, len(m.pages)]
     url = url_for("judge.material_page", **URL_PATTERN_ARGS)
     return {"url": url.replace("/0/0", "/MID/PAGE"), "teams": teams}
+
+
+def material_i18n() -> dict:
+    """The texts materials.js shows (sent only when a team has materials: the page
+    stays small without them)."""
+    return {
+        "mat_page": _("Page %(n)s / %(total)s"),
+        "mat_loading": _("Loading this page…"),
+        "mat_missing": _("This page was not loaded before the network dropped; it comes "
+                         "when the network is back."),
+        "mat_kept": _("Materials: %(done)s of %(total)s pages kept on this tablet"),
+        "mat_all": _("Materials: all %(total)s pages kept on this tablet (readable "
+                     "without network)"),
+    }
 
 
 @bp.route("/judge/m/<int:material_id>/<int:page>")

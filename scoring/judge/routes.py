@@ -27,7 +27,7 @@ from ..web.security import (
     logout_judge,
 )
 from . import bp
-from .materials import material_config
+from .materials import material_config, material_i18n
 from .stage_data import home_rows, open_stages, stage_payload, teams_in_draw_order  # noqa: F401
 
 STATUS_LABELS = {
@@ -93,13 +93,6 @@ def _i18n() -> dict:
         "presenting": _("Presenting now: %(team)s"),
         "next": _("Next team: %(team)s ›"),
         "all_done": _("Every team of this stage is submitted."),
-        "mat_page": _("Page %(n)s / %(total)s"),
-        "mat_loading": _("Loading this page…"),
-        "mat_missing": _("This page was not loaded before the network dropped; it comes "
-                         "when the network is back."),
-        "mat_kept": _("Materials: %(done)s of %(total)s pages kept on this tablet"),
-        "mat_all": _("Materials: all %(total)s pages kept on this tablet (readable "
-                     "without network)"),
     }
 
 
@@ -119,6 +112,8 @@ def _stage_page(judge, initial=None):
                      api=url_for("judge.api_sheet", stage_key="STAGE", team_key="TEAM"),
                      comment_limit=sheet_reads.COMMENT_LIMIT,
                      materials=material_config(stages))
+    if config["materials"]["teams"]:
+        config["i18n"].update(material_i18n())
     return render_template("judge/home.html", judge=judge, stages=stages,
                            labels=STATUS_LABELS, config_json=_data_block(config),
                            has_materials=bool(config["materials"]["teams"]))
@@ -170,7 +165,8 @@ def sheet(stage_key, team_key):
 def service_worker():
     """The service worker that keeps judge pages usable offline (scope /judge/)."""
     assets = [url_for("static", filename=f) for f in
-              ("css/app.css", "css/judge.css", "js/app.js", "js/judge.js", "favicon.svg")]
+              ("css/app.css", "css/judge.css", "css/materials.css", "js/app.js", "js/judge.js",
+               "js/materials.js", "favicon.svg")]
     body = render_template("judge/sw.js", assets=assets, home=url_for("judge.home"),
                            version=current_app.config.get("SCORING_SW_VERSION", "1"))
     response = make_response(body)
