@@ -6,7 +6,9 @@ bp = Blueprint("admin", __name__)
 # Each module registers its routes and menu entries on bp at import.
 from . import (  # noqa: E402,F401
     deductions,
+    judge_review,
     live,
+    materials,
     paper,
     reports,
     results,

@@ -87,6 +87,14 @@ DECISIONS = {
     # Deductions (rule 12): the organizer, for the chief judge.
     "admin.deductions": ADMIN, "admin.deduction_confirm": ADMIN,
     "admin.deduction_remove": ADMIN,
+    # Materials (issue 15): a team's private link is its credential (like a judge's);
+    # judges read the pages of the teams they score; team cards and uploads: admins.
+    "public.team_page": PUBLIC, "public.team_upload": PUBLIC, "public.team_feedback": PUBLIC,
+    "judge.material_page": JUDGE, "admin.judge_review": STAFF,
+    "admin.materials": ADMIN, "admin.materials_upload": ADMIN,
+    "admin.materials_deadline": ADMIN, "admin.material_view": ADMIN,
+    "admin.material_page": ADMIN, "admin.material_delete": ADMIN,
+    "admin.team_new_link": ADMIN, "admin.materials_team_cards": ADMIN,
 }
 # The only answers that may hold a judge's private link (admins only, see DECISIONS).
 CREDENTIALS = {"admin.report_judge_links", "admin.setup_judge"}
