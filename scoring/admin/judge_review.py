@@ -4,8 +4,8 @@ the panel, the variance flags, and bars of the deviations (DESIGN section 11).""
 from flask import g, render_template
 from flask_babel import gettext as _
 
-from ..reports.judge_review import fraction_text
 from ..results.judge_review import review_for
+from ..rules.judge_review import fraction_text
 from ..web.lookups import competition_or_404
 from ..web.security import staff_required
 from . import bp

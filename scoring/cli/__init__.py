@@ -23,7 +23,7 @@ HELP = {
     "db": "Perform database migrations.",
     "demo": "Load the demo contest (idempotent) and print the organizer login.",
     "report": "Write a printed report: ranking, sheets, team-detail, blank-sheets, draw, "
-              "judge-links.",
+              "judge-links, team-feedback, judge-review.",
     "results": "Print the ranking exactly as the printed ranking shows it (JSON or CSV).",
     "serve": "Run the production server (waitress; cheroot with --https) for the venue's tablets.",
     "venue-ca": "Make the venue's certificate authority and server certificate for HTTPS mode.",

@@ -5,21 +5,13 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from .. import rules as R
 from ..results.judge_review import review_for
+from ..rules.judge_review import fraction_text
 from .charts import signed_bars
 from .common import judge_label, localized
 from .frame import Meta, frame_width, render
 from .table import grid_table
 from .text import Styles, configured_fonts
-
-
-def fraction_text(value, places=2) -> str:
-    """An exact figure as printed, rounded half up, with its sign (+1.25, -0.50)."""
-    if value is None:
-        return "—"
-    text = f"{R.round_half_up(value, places):.{places}f}"
-    return text if text.startswith("-") or value == 0 else "+" + text
 
 
 @localized

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .numbers import round_half_up
+
 
 @dataclass(frozen=True)
 class JudgeReview:
@@ -81,3 +83,11 @@ def judge_review(totals: Mapping[tuple, object], flagged=frozenset()) -> list[Ju
             rank_correlation=spearman(own, panel),
             flags=sum(1 for t in own if (judge, t) in flagged)))
     return out
+
+
+def fraction_text(value, places=2) -> str:
+    """An exact figure as printed, rounded half up, with its sign (+1.25, -0.50)."""
+    if value is None:
+        return "—"
+    text = f"{round_half_up(value, places):.{places}f}"
+    return text if text.startswith("-") or value == 0 else "+" + text
