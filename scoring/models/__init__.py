@@ -2,6 +2,7 @@
 from .audit import AuditEntry
 from .base import Exact, utcnow
 from .contest import STAGE_STATES, Competition, Criterion, Department, Stage
+from .hall import TIMER_PHASES, Ceremony, Presentation, StageTimer
 from .people import PANEL_GROUPS, Absence, Judge, Member, Recusal, Team, User
 from .scores import PaperEntry, Reveal, Score, ScoreSheet, SheetVersion, SubmissionKey
 from .sessions import LoginSession, LoginSlot
@@ -10,5 +11,5 @@ __all__ = [
     "AuditEntry", "Exact", "utcnow", "STAGE_STATES", "Competition", "Criterion",
     "Department", "Stage", "PANEL_GROUPS", "Absence", "Judge", "Member", "Recusal", "Team",
     "User", "PaperEntry", "Reveal", "Score", "ScoreSheet", "SheetVersion", "SubmissionKey",
-    "LoginSession", "LoginSlot",
+    "LoginSession", "LoginSlot", "TIMER_PHASES", "Ceremony", "Presentation", "StageTimer",
 ]
