@@ -17,8 +17,8 @@ from ..operations.sheets import reopen
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required, staff_required
 from . import bp, nav
-from .hall import hall_context
 from .forms import SafeForm as FlaskForm  # text fields refuse control characters
+from .hall import hall_context
 
 nav.register(25, "admin.live", _l("Live"))
 
