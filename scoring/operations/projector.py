@@ -70,23 +70,36 @@ def shown_teams(draw_order, allowed, revealed, calibration: int) -> list:
     return out
 
 
-def _history(stage):
-    """{(judge key, team key): [(created_at, scores_json)]} of the stage's submitted versions,
-    and {(judge key, team key)} of the sheets now back in draft."""
-    history = defaultdict(list)
+def _settled(stage):
+    """{(judge key, team key): [(created_at, scores_json)]}: the values each sheet of the
+    stage was submitted with, in order, and {(judge, team)} of the sheets now in draft.
+
+    A submission leaves a submitted version; a reopening leaves a draft version holding
+    the values it reopened (the only trace of a sheet submitted without versions, as
+    imported or demo sheets are), recognised as a draft version that follows a submitted
+    one or a missing one.
+    """
+    settled = defaultdict(list)
     reopened = set()
     rows = db.session.execute(
-        select(Judge.key, Team.key, ScoreSheet.status, SheetVersion.created_at,
-               SheetVersion.scores_json)
+        select(Judge.key, Team.key, ScoreSheet.status, SheetVersion.version,
+               SheetVersion.status, SheetVersion.created_at, SheetVersion.scores_json)
         .join(ScoreSheet, ScoreSheet.id == SheetVersion.sheet_id)
         .join(Judge, Judge.id == ScoreSheet.judge_id).join(Team, Team.id == ScoreSheet.team_id)
-        .where(ScoreSheet.stage_id == stage.id, SheetVersion.status == "submitted")
+        .where(ScoreSheet.stage_id == stage.id)
         .order_by(SheetVersion.sheet_id, SheetVersion.version))
-    for jk, tk, status, created, scores in rows:
-        history[(jk, tk)].append((created, scores))
-        if status != "submitted":
-            reopened.add((jk, tk))
-    return history, reopened
+    previous = {}
+    for jk, tk, now_status, version, status, created, scores in rows:
+        pair = (jk, tk)
+        before = previous.get(pair)  # (version, status) of the row before, if any
+        follows_submission = version > 1 and (
+            before is None or before[0] != version - 1 or before[1] == "submitted")
+        if status == "submitted" or follows_submission:
+            settled[pair].append((created, scores))
+        previous[pair] = (version, status)
+        if now_status != "submitted":
+            reopened.add(pair)
+    return settled, reopened
 
 
 def kept_results(competition, stage):
@@ -96,26 +109,27 @@ def kept_results(competition, stage):
     """
     from ..results.standings import contest_input
 
-    history, reopened = _history(stage)
+    settled, reopened = _settled(stage)
     revealed_at = dict(db.session.execute(
         select(Team.key, Reveal.revealed_at).join(Team, Team.id == Reveal.team_id)
         .where(Reveal.stage_id == stage.id)).all())
     corrected = set()
-    for (jk, tk), versions in history.items():
+    for (jk, tk), values in settled.items():
         since = revealed_at.get(tk)
-        if since is None or len(versions) < 2:
+        if since is None or len(values) < 2:
             continue
-        before = [s for created, s in versions if created is not None and created < since]
-        after = [s for created, s in versions if created is not None and created >= since]
-        if before and after and after[-1] != before[-1]:
+        before = [v for created, v in values if created is not None and created < since]
+        # Nothing settled before the reveal: the first kept copy holds what was shown.
+        shown = before[-1] if before else values[0][1]
+        if values[-1][1] != shown:
             corrected.add((jk, tk))
     try:
         contest = contest_input(competition)
         sheets = []
         for sheet in contest.sheets:
             pair = (sheet.judge, sheet.team)
-            if sheet.stage == stage.key and pair in reopened and history.get(pair):
-                values = json.loads(history[pair][-1][1])
+            if sheet.stage == stage.key and pair in reopened and settled.get(pair):
+                values = json.loads(settled[pair][-1][1])
                 sheet = replace(sheet, status="submitted", scores={
                     k: Decimal(v) for k, v in values.items() if v is not None})
             sheets.append(sheet)
