@@ -41,7 +41,20 @@
     }
     list.style.setProperty("--cols", best.cols);
     list.style.setProperty("--rows", best.rows);
-    list.style.setProperty("--font", Math.floor(best.font) + "px");
+    // The estimate above is close; measured names decide. All items are shown while
+    // measuring (no paint happens before render() hides them again).
+    var font = Math.floor(best.font);
+    items.forEach(function (item) { item.hidden = false; });
+    for (var tries = 0; tries < 30 && font > 8; tries++) {
+      list.style.setProperty("--font", font + "px");
+      var cut = items.some(function (item) {
+        var name = item.querySelector(".pd-name");
+        return name.scrollWidth > name.clientWidth + 1;
+      });
+      if (!cut) { break; }
+      font = Math.floor(font * 0.95);
+    }
+    render();
   }
 
   function render() {
@@ -72,5 +85,4 @@
   document.addEventListener("click", next);
   window.addEventListener("resize", fit);
   fit();
-  render();
 })();
