@@ -1,6 +1,7 @@
 """Run the benchmarks of issue 7: `python -m bench [--only NAME ...] [--database ...]`.
 
-NAMES: results, submit (also gives the server's peak memory), pdf, page. Each prints
+NAMES: results, submit (also gives the server's peak memory), pdf, page, live (issue 14:
+sheet to board and projector). Each prints
 its figures and the ratio it is judged by; docs/performance.md records them. None of
 this is part of the test suite: timings depend on the machine and its load.
 """
@@ -9,7 +10,7 @@ import sys
 
 from . import common
 
-NAMES = ("results", "submit", "pdf", "page")
+NAMES = ("results", "submit", "pdf", "page", "live")
 
 
 def main(argv=None):
@@ -50,6 +51,11 @@ def main(argv=None):
             from . import page
 
             page.report(page.run())
+        elif name == "live":
+            from . import live
+
+            for kind in kinds:
+                live.report(live.run(kind))
         print(f"  [{common.machine()}]", flush=True)
 
 

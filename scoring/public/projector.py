@@ -1,7 +1,10 @@
 """The projector (现场亮分): draw order, team presenting with its clock, revealed scores, and
 the award ceremony after publishing; public, no login, no controls (the operator drives it
 from the live page)."""
-from flask import abort, jsonify, render_template, request
+import threading
+
+from flask import abort, current_app, jsonify, render_template, request
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from ..extensions import db
@@ -31,11 +34,35 @@ def _render(comp):
                            state=state, clock=clock)
 
 
+# Rendered bodies for the poll, by (competition, stage asked for, live version,
+# language): every projector and preview open in the hall asks for the same body after
+# each change, and one render serves them all. The version is in the key, so a body is
+# never stale; the clock in it carries the server time it was computed at, so the
+# browsers count right.
+# Kept per app (app.extensions), so two apps in one process never share bodies.
+_BODIES_LOCK = threading.Lock()
+
+
+def _body(comp, version):
+    bodies = current_app.extensions.setdefault("projector_bodies", {})
+    key = (comp.id, request.args.get("stage"), version, str(get_locale()))
+    with _BODIES_LOCK:
+        html = bodies.get(key)
+    if html is None:
+        html = _render(comp)
+        with _BODIES_LOCK:
+            if len(bodies) > 64:
+                bodies.clear()
+            bodies[key] = html
+    return html
+
+
 @bp.route("/projector/<key>")
 def projector(key):
     """The big screen: updates itself whenever the organizer reveals or a sheet arrives."""
     comp = competition_or_404(key, public=True)
-    return render_template("public/projector.html", competition=comp, body=_render(comp),
+    return render_template("public/projector.html", competition=comp,
+                           body=_render(comp),  # fresh: a reload shows every change
                            version=comp.live_version, now_ms=hall.epoch_ms(utcnow()))
 
 
@@ -53,5 +80,6 @@ def projector_state_json(key):
     if request.args.get("v") == str(version):
         return jsonify({"changed": False, "version": version, "now": now})
     comp = competition_or_404(key, public=True)
-    return jsonify({"changed": True, "version": version, "now": now, "html": _render(comp)})
+    return jsonify({"changed": True, "version": version, "now": now,
+                    "html": _body(comp, version)})
 
