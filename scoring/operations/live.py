@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from .. import rules as R
 from ..extensions import db
-from ..models import Absence, Judge, Reveal, ScoreSheet, Team
+from ..models import Absence, Judge, Reveal, Score, ScoreSheet, Team
 from .audit import bump_live, record
-from .sheet_reads import SheetRefused, sheet_scores
+from .sheet_reads import SheetRefused
 from .sheets import lock_competition, lock_for_change
 
 # The judge's absence row for a stage, read with a locking read: the newest committed row.
@@ -170,6 +170,12 @@ def board_state(competition, stage) -> dict:
     sheets = {(s.judge_id, s.team_id): s for s in db.session.scalars(
         select(ScoreSheet).where(ScoreSheet.stage_id == stage.id))}
     revealed = set(db.session.scalars(select(Reveal.team_id).where(Reveal.stage_id == stage.id)))
+    # Every sheet's values in one query (one per sheet made the board slow to follow).
+    values: dict = {}
+    for sheet_id, value in db.session.execute(
+            select(Score.sheet_id, Score.value).join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+            .where(ScoreSheet.stage_id == stage.id)):
+        values.setdefault(sheet_id, []).append(value)
     _result, by_team = _stage_result(competition, stage.key)
     rows = []
     for team in teams:
@@ -191,7 +197,7 @@ def board_state(competition, stage) -> dict:
             info = flags.get(judge.key)
             total = None
             if sheet is not None and status != "recused":
-                total = R.decimal_text(R.sheet_total(sheet_scores(sheet)))
+                total = R.decimal_text(R.sheet_total(dict(enumerate(values.get(sheet.id, ())))))
             cells.append({"judge": judge, "status": status, "sheet": sheet, "total": total,
                           "dropped": bool(info and info.dropped),
                           "flag": bool(info and info.variance_flag)})
