@@ -18,7 +18,9 @@ sheet that completed the team (the last one answered). Same machine, same clock.
 Target (issue 14): p95 <= 0.5 s for both, with nine tablets.
 """
 import json
+import os
 import random
+import statistics
 import tempfile
 import threading
 import time
@@ -153,6 +155,7 @@ def run(kind="sqlite", seed=14) -> dict:
             seen_board = {s: p.evaluate("window.__seen") for s, p in boards.items()}
             seen_cards = {s: p.evaluate("window.__seen") for s, p in projectors.items()}
             browser.close()
+            render = _render_costs(port, login.context.cookies())
     board, projector, missing = [], [], 0
     for (stage, team, judge), (start, _end) in sent.items():
         at = seen_board[stage].get(f"{team}|{judge}")
@@ -168,12 +171,33 @@ def run(kind="sqlite", seed=14) -> dict:
         else:
             projector.append(at / 1000 - last[0])
     return {"database": kind, "sheets": len(sent), "teams": len(plan), "missing": missing,
+            "load": os.getloadavg(), **render,
             "board_p50_ms": percentile(board, 50) * 1000,
             "board_p95_ms": percentile(board, 95) * 1000,
             "board_max_ms": max(board) * 1000,
             "projector_p50_ms": percentile(projector, 50) * 1000,
             "projector_p95_ms": percentile(projector, 95) * 1000,
             "projector_max_ms": max(projector) * 1000}
+
+
+def _render_costs(port, cookies, n=15) -> dict:
+    """Median ms of one render of the board's poll (?v=-1) and of the projector (its page,
+    always rendered; its poll shares one body per version), one request at a time: the
+    server's share of the latency, apart from the waits."""
+    client = Client(port)
+    client.cookies = {c["name"]: c["value"] for c in cookies}
+    out = {}
+    for name, path in (("board_render_ms",
+                        "/admin/c/demo-2024/live/state?stage=reflection&v=-1"),
+                       ("projector_render_ms", "/projector/demo-2024?stage=reflection")):
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            status, _ = client.request("GET", path)
+            assert status == 200, (path, status)
+            times.append(time.perf_counter() - start)
+        out[name] = statistics.median(times) * 1000
+    return out
 
 
 def report(r) -> None:
@@ -185,3 +209,7 @@ def report(r) -> None:
           f"p95 {r['projector_p95_ms']:.0f} ms, max {r['projector_max_ms']:.0f} ms; "
           f"never shown: {r['missing']}; target p95 <= 500 ms: {'met' if ok else 'NOT met'}",
           flush=True)
+    print(f"  one poll that renders (server, one at a time): board {r['board_render_ms']:.0f} ms,"
+          f" projector {r['projector_render_ms']:.0f} ms; load average during the run "
+          f"{r['load'][0]:.1f} / {r['load'][1]:.1f} / {r['load'][2]:.1f} on "
+          f"{os.cpu_count()} CPUs", flush=True)
