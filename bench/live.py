@@ -154,8 +154,9 @@ def run(kind="sqlite", seed=14) -> dict:
             time.sleep(1.5)
             seen_board = {s: p.evaluate("window.__seen") for s, p in boards.items()}
             seen_cards = {s: p.evaluate("window.__seen") for s, p in projectors.items()}
+            cookies = admin.cookies()
             browser.close()
-            render = _render_costs(port, login.context.cookies())
+            render = _render_costs(port, cookies)
     board, projector, missing = [], [], 0
     for (stage, team, judge), (start, _end) in sent.items():
         at = seen_board[stage].get(f"{team}|{judge}")
