@@ -3,6 +3,7 @@ from .audit import AuditEntry
 from .base import Exact, utcnow
 from .contest import STAGE_STATES, Competition, Criterion, Department, Stage
 from .deductions import Deduction
+from .hall import TIMER_PHASES, Ceremony, Presentation, StageTimer
 from .materials import Material
 from .people import PANEL_GROUPS, Absence, Judge, Member, Recusal, Team, User
 from .scores import PaperEntry, Reveal, Score, ScoreSheet, SheetVersion, SubmissionKey
@@ -13,4 +14,5 @@ __all__ = [
     "Department", "Stage", "PANEL_GROUPS", "Absence", "Judge", "Member", "Recusal", "Team",
     "User", "PaperEntry", "Reveal", "Score", "ScoreSheet", "SheetVersion", "SubmissionKey",
     "LoginSession", "LoginSlot", "Deduction", "Material",
+    "TIMER_PHASES", "Ceremony", "Presentation", "StageTimer",
 ]

@@ -95,6 +95,8 @@ DECISIONS = {
     "admin.materials_deadline": ADMIN, "admin.material_view": ADMIN,
     "admin.material_page": ADMIN, "admin.material_delete": ADMIN,
     "admin.team_new_link": ADMIN, "admin.materials_team_cards": ADMIN,
+    # The hall (issue 14): staff drive the clock and the ceremony; admins set the lengths.
+    "admin.live_timer": STAFF, "admin.live_ceremony": STAFF, "admin.live_timer_lengths": ADMIN,
 }
 # The only answers that may hold a judge's private link (admins only, see DECISIONS).
 CREDENTIALS = {"admin.report_judge_links", "admin.setup_judge"}
@@ -114,7 +116,10 @@ VARIANTS = {
 }
 # Minimal form bodies where an empty one cannot name the row the route acts on.
 BODIES = {"admin.live_presenting": {"stage": "presentation", "team": "T01"},
-          "admin.live_reveal": {"stage": "presentation", "team": "T01"}}
+          "admin.live_reveal": {"stage": "presentation", "team": "T01"},
+          "admin.live_timer": {"stage": "presentation", "action": "pause"},
+          "admin.live_timer_lengths": {"stage": "presentation", "talk": "8", "questions": "2",
+                                       "warning": "1"}}
 PLAN = Plan(spare=frozenset(SPARE), variants=VARIANTS, bodies=BODIES)
 
 
