@@ -132,6 +132,9 @@ class Contest:
     recusals: tuple[Recusal, ...] = ()
     absences: tuple[Absence, ...] = ()
     sheets: tuple[Sheet, ...] = ()
+    # DESIGN section 12 (divisions, rooms, advancement): a rules.layout.Layout, or None
+    # for a competition that uses none of it.
+    layout: object = None
 
 
 def sheet_total(sheet_or_scores) -> Decimal:
