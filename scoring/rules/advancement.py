@@ -18,8 +18,14 @@ from .fingerprint import fingerprint
 from .layout import Layout, layout_problems
 from .model import ContestResult, StageResult, TeamResult
 from .normalize import Normalization, normalize_stage
-from .ranking import Placement, RankEntry, assign_awards, final_score, rank_teams, \
-    tie_break_value
+from .ranking import (
+    Placement,
+    RankEntry,
+    assign_awards,
+    final_score,
+    rank_teams,
+    tie_break_value,
+)
 from .recusal import recusal_matrix
 from .validate import contest_problems
 

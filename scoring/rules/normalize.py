@@ -68,9 +68,34 @@ def population_sd(values) -> Decimal:
     return round_half_up(root, STAT_DECIMALS)
 
 
+def room_coefficient(big_m, m_r, coefficient_decimals=3) -> Decimal:
+    """room_mean: c_r = M / m_r from the printed figures, half-up; 1 when m_r is 0."""
+    if m_r == 0:
+        return Decimal(1)
+    return round_half_up(to_fraction(big_m) / to_fraction(m_r), coefficient_decimals)
+
+
+def room_mean_adjusted(score, c_r, decimals=2) -> Decimal:
+    """room_mean: the rounded stage score x c_r, rounded half-up at `decimals`."""
+    return round_half_up(to_fraction(score) * to_fraction(c_r), decimals)
+
+
+def z_adjusted(score, big_m, big_s, m_r, s_r, decimals=2) -> Decimal:
+    """z_score: M + S x (x - m_r) / s_r from the printed figures, half-up (away from zero);
+    M itself when the printed s_r is 0."""
+    if s_r == 0:
+        return round_half_up(big_m, decimals)
+    x = to_fraction(score)
+    return round_half_up(
+        to_fraction(big_m) + to_fraction(big_s) * (x - to_fraction(m_r)) / to_fraction(s_r),
+        decimals)
+
+
 def normalize_stage(method, scores, rooms, room_order=None, decimals=2,
                     coefficient_decimals=3) -> Normalization:
-    """Section 12 normalization of one stage (see the module docstring)."""
+    """Section 12 normalization of one stage: scores {team: rounded score or None}, rooms
+    {team: room key}; room_order lists the stage's rooms. Teams without a score or a
+    room take no part and count in no mean."""
     teams = [t for t in scores if scores[t] is not None and rooms.get(t) is not None]
     order = list(room_order) if room_order is not None else []
     for t in teams:
@@ -94,25 +119,16 @@ def normalize_stage(method, scores, rooms, room_order=None, decimals=2,
         m_r = round_half_up(exact_mean(values), STAT_DECIMALS)
         if method == "room_mean":
             zero = m_r == 0
-            c_r = Decimal(1) if zero else round_half_up(
-                to_fraction(big_m) / to_fraction(m_r), coefficient_decimals)
+            c_r = room_coefficient(big_m, m_r, coefficient_decimals)
             for t in members:
-                adjusted[t] = round_half_up(to_fraction(scores[t]) * to_fraction(c_r),
-                                            decimals)
+                adjusted[t] = room_mean_adjusted(scores[t], c_r, decimals)
             stats.append(RoomStats(r, len(members), m_r, coefficient=c_r, zero_mean=zero,
                                    few_teams=few))
         elif method == "z_score":
             s_r = population_sd(values)
             zero = s_r == 0
             for t in members:
-                if zero:
-                    adjusted[t] = round_half_up(big_m, decimals)
-                else:
-                    x = to_fraction(scores[t])
-                    adjusted[t] = round_half_up(
-                        to_fraction(big_m)
-                        + to_fraction(big_s) * (x - to_fraction(m_r)) / to_fraction(s_r),
-                        decimals)
+                adjusted[t] = z_adjusted(scores[t], big_m, big_s, m_r, s_r, decimals)
             stats.append(RoomStats(r, len(members), m_r, spread=s_r, zero_spread=zero,
                                    few_teams=few))
         else:
