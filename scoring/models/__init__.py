@@ -3,6 +3,17 @@ from .audit import AuditEntry
 from .base import Exact, utcnow
 from .contest import STAGE_STATES, Competition, Criterion, Department, Stage
 from .people import PANEL_GROUPS, Absence, Judge, Member, Recusal, Team, User
+from .rooms import (
+    Division,
+    LayoutSetting,
+    Room,
+    RoomJudge,
+    StagePanel,
+    StagePlan,
+    TeamDivision,
+    TeamRoom,
+    TeamStageDraw,
+)
 from .scores import PaperEntry, Reveal, Score, ScoreSheet, SheetVersion, SubmissionKey
 from .sessions import LoginSession, LoginSlot
 
@@ -11,4 +22,6 @@ __all__ = [
     "Department", "Stage", "PANEL_GROUPS", "Absence", "Judge", "Member", "Recusal", "Team",
     "User", "PaperEntry", "Reveal", "Score", "ScoreSheet", "SheetVersion", "SubmissionKey",
     "LoginSession", "LoginSlot",
+    "Division", "LayoutSetting", "Room", "RoomJudge", "StagePanel", "StagePlan",
+    "TeamDivision", "TeamRoom", "TeamStageDraw",
 ]

@@ -27,6 +27,7 @@ from ..models import (
     Stage,
     Team,
 )
+from .layout import load_layout
 
 PUBLISHED = "published"
 _SHEET_ORDER = attrgetter("stage", "team", "judge")
@@ -148,8 +149,9 @@ def _contest_input(competition, published_only):
             if stage_ids else ()))
 
     sheets = _sheets(stage_ids, judge_key, team_key, stage_key, crit_key)
+    layout = load_layout(cid, stage_key, judge_key, team_key)  # section 12, None if unused
     return R.Contest(rules=rules, stages=stages, judges=judges, teams=teams,
-                     recusals=recusals, absences=absences, sheets=sheets)
+                     recusals=recusals, absences=absences, sheets=sheets, layout=layout)
 
 
 def _plain_batches(stmt):
