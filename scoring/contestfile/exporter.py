@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..rules import Rules, SettingsError, decimal_text, with_default_tie_breaks
 from ..rules.text import MULTILINE_FIELDS, clean_text
+from .layout_write import add_layout
 from .schema import FORMAT, VERSION
 
 
@@ -134,12 +135,12 @@ def export_competition(competition) -> dict:
     absences.sort(key=lambda a: (stage_pos[a["stage"]], a["judge"]))
 
     sheets = _sheets(stage_ids, judge_key, team_key, stage_key, stage_pos, crit_info)
-    return _importable({
+    return add_layout(competition, _importable({
         "format": FORMAT, "version": VERSION, "competition": comp,
         "departments": sorted(dept_name.values()),
         "stages": stages, "judges": judges, "teams": teams,
         "recusals": recusals, "absences": absences, "sheets": sheets,
-    })
+    }))  # version 2 only when the competition uses section 12 (layout_write.py)
 
 
 def _importable(value, multiline=False):

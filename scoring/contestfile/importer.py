@@ -22,6 +22,7 @@ from ..models import (
 from ..operations.audit import record
 from ..operations.tokens import new_token
 from ..rules import N_, decimal_text
+from .layout_write import fill_layout
 from .schema import ContestFileError, parse_document, parse_json_text
 
 SOURCE = "import"
@@ -63,6 +64,7 @@ def import_document(doc, *, replace=False, actor=None) -> Competition:
     comp.draw_at = draw.get("at")
     db.session.flush()
     _fill(comp, parsed, old_tokens)
+    fill_layout(comp, parsed.contest.layout)  # section 12 (version 2), if any
     contest = parsed.contest
     summary = (f"{len(contest.stages)} stages, {len(contest.teams)} teams, "
                f"{len(contest.judges)} judges, {len(contest.sheets)} sheets")
