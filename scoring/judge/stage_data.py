@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Criterion, Score, ScoreSheet, Stage, Team
-from ..operations import sheet_access, sheet_reads
+from ..operations import panels, sheet_access, sheet_reads
 from ..rules import decimal_text, sheet_total
 
 
@@ -72,7 +72,8 @@ def home_rows(judge, with_sheets: bool = False) -> list:
         own = own_sheets.get(stage.id, {})
         absent = sheet_access.is_absent(judge, stage)
         rows = []
-        for team in teams:
+        # Section 12: only the teams of the judge's room or panel, in the stage's order.
+        for team in panels.visible_teams(judge, stage, teams):
             sheet = own.get(team.id)
             recused = recusals[team.id].recused
             status = _status(recused, team.withdrawn, absent, sheet)
