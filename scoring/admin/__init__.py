@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__)
 
 # Each module registers its routes and menu entries on bp at import.
-from . import live, paper, reports, results, review, routes, rules, setup  # noqa: E402,F401
+from . import live, paper, reports, results, review, room_board, routes, rules, setup  # noqa: E402,F401
