@@ -15,12 +15,12 @@ from ..web.security import staff_required
 from . import bp
 
 
-@bp.route("/c/<key>/rooms/<stage_key>/<room_key>/board")
+@bp.route("/c/<key>/rooms/<room_stage>/<room_key>/board")
 @staff_required
-def rooms_board(key, stage_key, room_key):
+def rooms_board(key, room_stage, room_key):
     """Who has submitted what in this room; the page reloads itself."""
     competition = competition_or_404(key)
-    stage = next((s for s in competition.stages if s.key == stage_key), None)
+    stage = next((s for s in competition.stages if s.key == room_stage), None)
     if stage is None:
         abort(404)
     room = db.session.scalar(select(Room).where(Room.stage_id == stage.id,

@@ -10,11 +10,11 @@ from ..web.lookups import competition_or_404
 from . import bp
 
 
-@bp.route("/projector/<key>/<stage_key>/room/<room_key>")
-def room_projector(key, stage_key, room_key):
+@bp.route("/projector/<key>/<room_stage>/room/<room_key>")
+def room_projector(key, room_stage, room_key):
     """The big screen of one room; it reloads itself every few seconds."""
     comp = competition_or_404(key, public=True)
-    stage = next((s for s in comp.stages if s.key == stage_key), None)
+    stage = next((s for s in comp.stages if s.key == room_stage), None)
     if stage is None:
         abort(404)
     room = db.session.scalar(select(Room).where(Room.stage_id == stage.id,

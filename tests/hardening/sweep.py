@@ -14,7 +14,17 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from scoring.extensions import db
-from scoring.models import Competition, Department, Judge, Recusal, ScoreSheet, Stage, Team, User
+from scoring.models import (
+    Competition,
+    Department,
+    Judge,
+    Recusal,
+    Room,
+    ScoreSheet,
+    Stage,
+    Team,
+    User,
+)
 from scoring.operations.tokens import new_token
 from tests.conftest import make_user
 from tests.judging.util import judge_link
@@ -95,6 +105,9 @@ def seed(app) -> dict:
         team, other = _first(Team, demo, key="T01"), _first(Judge, demo, key="N6")
         recusal = Recusal(judge=other, team=team, reason="role test")
         db.session.add(recusal)
+        # DESIGN section 12: a room (no panel, no team yet) in the stage nobody scores here.
+        db.session.add(Room(stage_id=_first(Stage, demo, key="reflection").id, key="R1",
+                            name="第一会场"))
         db.session.flush()
         sheet = db.session.scalars(db.select(ScoreSheet).where(
             ScoreSheet.team_id == team.id, ScoreSheet.status == "submitted")).first()
@@ -102,7 +115,8 @@ def seed(app) -> dict:
                   "stage_id": _first(Stage, demo, key="reflection").id,
                   "dept_id": _first(Department, demo).id, "recusal_id": recusal.id,
                   "sheet_id": sheet.id, "stage_key": "presentation", "team_key": "T01",
-                  "judge_key": "X2", "direction": "up", "target": "closed",
+                  "judge_key": "X2", "room_stage": "reflection", "room_key": "R1",
+                  "direction": "up", "target": "closed",
                   "kind": "ranking", "fmt": "csv", "code": "en", "filename": "css/app.css"}
         spare_values = {"key": spare.key, "stage_id": _first(Stage, spare).id,
                         "team_id": spare_team.id, "dept_id": _first(Department, spare).id,

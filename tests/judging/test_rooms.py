@@ -3,8 +3,8 @@ the final only the qualifiers, and only the final's panel."""
 import pytest
 
 from scoring.extensions import db
-
 from tests.results.rooms_doc import document
+
 from .util import body, judge_client, post_submit, put_draft
 
 COMP = "city-2026"
