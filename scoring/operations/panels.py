@@ -21,6 +21,14 @@ from ..models import (
 from ..rules import RuleError
 
 
+def _uses_plans(stage) -> bool:
+    """One query: whether any stage of the competition has section 12 settings (rooms,
+    a named panel, qualification); without any, nothing here applies."""
+    return db.session.scalar(
+        select(StagePlan.stage_id).join(Stage, Stage.id == StagePlan.stage_id)
+        .where(Stage.competition_id == stage.competition_id).limit(1)) is not None
+
+
 def _plan(stage):
     return db.session.get(StagePlan, stage.id)
 
@@ -53,6 +61,8 @@ def _cut_teams(stage) -> set:
 
 def panel_team_ids(judge, stage):
     """The ids of the teams this judge may score in this stage; None: every team."""
+    if not _uses_plans(stage):
+        return None
     plan = _plan(stage)
     rooms = _has_rooms(stage)
     if plan is None and not rooms:
@@ -74,6 +84,8 @@ def panel_team_ids(judge, stage):
 def visible_teams(judge, stage, teams) -> list:
     """The teams (from `teams`, in draw order) this judge scores in the stage, in the
     stage's presentation order (its own draw where a team has one)."""
+    if not _uses_plans(stage):
+        return teams
     ids = panel_team_ids(judge, stage)
     if ids is not None and not ids:
         return []  # not on this stage's panel
@@ -88,6 +100,8 @@ def visible_teams(judge, stage, teams) -> list:
 
 def panel_refusal(judge, stage, team):
     """A translated reason why this judge may not score this team here, else None."""
+    if not _uses_plans(stage):
+        return None  # the common case: one query
     ids = panel_team_ids(judge, stage)
     if ids is not None and team.id not in ids:
         return _("You are not on the panel of the team %(team)s in this stage.",
