@@ -48,7 +48,8 @@ def test_rooms_divisions_and_a_stratified_draw(app, admin):
     assert r.status_code == 302
     with app.app_context():
         rows = db.session.execute(
-            sa.select(Room.key, TeamDivision.division_id).join(TeamRoom, TeamRoom.room_id == Room.id)
+            sa.select(Room.key, TeamDivision.division_id)
+            .join(TeamRoom, TeamRoom.room_id == Room.id)
             .join(TeamDivision, TeamDivision.team_id == TeamRoom.team_id)).all()
     sizes = Counter(room for room, _d in rows)
     assert sorted(sizes.values()) == [5, 5, 5]
