@@ -98,6 +98,20 @@ def visible_teams(judge, stage, teams) -> list:
                                          order[t.id]))
 
 
+def off_panel(judge, stage) -> bool:
+    """Whether the judge sits on no panel of this stage (not in any room, not named)."""
+    return panel_team_ids(judge, stage) == set()
+
+
+def stage_positions(stage) -> dict:
+    """{team id: the team's own draw position in this stage} (empty without a stage draw)."""
+    if not _uses_plans(stage) and db.session.scalar(
+            select(TeamStageDraw.id).where(TeamStageDraw.stage_id == stage.id).limit(1)) is None:
+        return {}
+    return dict(db.session.execute(select(TeamStageDraw.team_id, TeamStageDraw.position)
+                                   .where(TeamStageDraw.stage_id == stage.id)).all())
+
+
 def panel_refusal(judge, stage, team):
     """A translated reason why this judge may not score this team here, else None."""
     if not _uses_plans(stage):

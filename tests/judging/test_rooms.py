@@ -35,6 +35,8 @@ def test_a_room_judge_sees_only_the_teams_of_the_room(city):
         assert team in page
     for team in ("W3队", "W4队", "L3队", "L4队"):
         assert team not in page
+    # A1 sits on no panel of the final: the stage is not on the page at all
+    assert 'data-stage="prelim"' in page and 'data-stage="final"' not in page
     assert post_submit(c, "W1", body(SCORE), stage="prelim").status_code == 200
     r = post_submit(c, "W3", body(SCORE), stage="prelim")
     assert r.status_code == 403
@@ -46,9 +48,11 @@ def test_a_room_judge_sees_only_the_teams_of_the_room(city):
 def test_the_final_panel_sees_only_the_qualifiers_in_their_own_draw(city):
     c = judge_client(city, "F1", COMP)
     page = c.get("/judge/").get_data(as_text=True)
-    final = page[page.index("决赛"):] if "决赛" in page else page
+    assert 'data-stage="final"' in page and 'data-stage="prelim"' not in page
     for team in ("W2队", "L2队", "L3队"):   # cut after the preliminaries
-        assert team not in final
+        assert team not in page
+    # numbered by the final's own draw (W1 drew 1, W4 drew 3)
+    assert '<span class="draw">3</span>' in page
     assert post_submit(c, "W3", body(SCORE), stage="final").status_code == 200
     r = post_submit(c, "W2", body(SCORE), stage="final")
     assert r.status_code == 403 and "未晋级" in r.get_json()["error"]
