@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401
     reports,
     results,
     review,
+    room_board,
     routes,
     rules,
     setup,

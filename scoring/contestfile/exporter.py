@@ -25,6 +25,7 @@ from ..models import (
 from ..rules import Rules, SettingsError, decimal_text, with_default_tie_breaks
 from ..rules.text import MULTILINE_FIELDS, clean_text
 from .deductions import export_deductions
+from .layout_write import add_layout
 from .schema import FORMAT, VERSION
 
 
@@ -144,7 +145,8 @@ def export_competition(competition) -> dict:
     deductions = export_deductions(cid)
     if deductions:  # optional in version 1: a file without any reads as before
         doc["deductions"] = deductions
-    return _importable(doc)
+    # version 2 only when the competition uses section 12 (layout_write.py)
+    return add_layout(competition, _importable(doc))
 
 
 def _importable(value, multiline=False):

@@ -24,6 +24,7 @@ from ..operations.audit import record
 from ..operations.tokens import new_token
 from ..rules import N_, decimal_text
 from .deductions import write_deductions
+from .layout_write import fill_layout
 from .schema import ContestFileError, parse_document, parse_json_text
 
 SOURCE = "import"
@@ -65,6 +66,7 @@ def import_document(doc, *, replace=False, actor=None) -> Competition:
     comp.draw_at = draw.get("at")
     db.session.flush()
     _fill(comp, parsed, old_tokens)
+    fill_layout(comp, parsed.contest.layout)  # section 12 (version 2), if any
     contest = parsed.contest
     summary = (f"{len(contest.stages)} stages, {len(contest.teams)} teams, "
                f"{len(contest.judges)} judges, {len(contest.sheets)} sheets")

@@ -6,6 +6,17 @@ from .deductions import Deduction
 from .hall import TIMER_PHASES, Ceremony, Presentation, StageTimer
 from .materials import Material
 from .people import PANEL_GROUPS, Absence, Judge, Member, Recusal, Team, User
+from .rooms import (
+    Division,
+    LayoutSetting,
+    Room,
+    RoomJudge,
+    StagePanel,
+    StagePlan,
+    TeamDivision,
+    TeamRoom,
+    TeamStageDraw,
+)
 from .scores import PaperEntry, Reveal, Score, ScoreSheet, SheetVersion, SubmissionKey
 from .sessions import LoginSession, LoginSlot
 
@@ -15,4 +26,6 @@ __all__ = [
     "User", "PaperEntry", "Reveal", "Score", "ScoreSheet", "SheetVersion", "SubmissionKey",
     "LoginSession", "LoginSlot", "Deduction", "Material",
     "TIMER_PHASES", "Ceremony", "Presentation", "StageTimer",
+    "Division", "LayoutSetting", "Room", "RoomJudge", "StagePanel", "StagePlan",
+    "TeamDivision", "TeamRoom", "TeamStageDraw",
 ]

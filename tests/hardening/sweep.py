@@ -20,6 +20,7 @@ from scoring.models import (
     Department,
     Judge,
     Recusal,
+    Room,
     ScoreSheet,
     Stage,
     Team,
@@ -108,6 +109,9 @@ def seed(app) -> dict:
         deduction = Deduction(team=team, stage=_first(Stage, demo, key="presentation"),
                               points=1, reason="role test", state="proposed", source="timer")
         db.session.add(deduction)
+        # DESIGN section 12: a room (no panel, no team yet) in the stage nobody scores here.
+        db.session.add(Room(stage_id=_first(Stage, demo, key="reflection").id, key="R1",
+                            name="第一会场"))
         db.session.flush()
         sheet = db.session.scalars(db.select(ScoreSheet).where(
             ScoreSheet.team_id == team.id, ScoreSheet.status == "submitted")).first()
@@ -116,7 +120,8 @@ def seed(app) -> dict:
                   "dept_id": _first(Department, demo).id, "recusal_id": recusal.id,
                   "deduction_id": deduction.id, "sheet_id": sheet.id,
                   "stage_key": "presentation", "team_key": "T01",
-                  "judge_key": "X2", "direction": "up", "target": "closed",
+                  "judge_key": "X2", "room_stage": "reflection", "room_key": "R1",
+                  "direction": "up", "target": "closed",
                   "kind": "ranking", "fmt": "csv", "code": "en", "filename": "css/app.css"}
         spare_values = {"key": spare.key, "stage_id": _first(Stage, spare).id,
                         "team_id": spare_team.id, "dept_id": _first(Department, spare).id,

@@ -44,6 +44,7 @@ DECISIONS = {
     "static": PUBLIC, "public.index": PUBLIC, "public.set_language": PUBLIC,
     "public.draw": PUBLIC, "public.projector": PUBLIC, "public.projector_state": PUBLIC,
     "public.results_index": PUBLIC, "public.results": PUBLIC,
+    "public.room_projector": PUBLIC,
     "admin.login": PUBLIC, "admin.logout": PUBLIC,
     # The private link itself is the credential; the service worker holds no secret.
     "judge.enter": PUBLIC, "judge.service_worker": PUBLIC,
@@ -59,6 +60,12 @@ DECISIONS = {
     "admin.setup_teams": STAFF, "admin.setup_team_template": STAFF,
     "admin.live": STAFF, "admin.live_state": STAFF, "admin.live_presenting": STAFF,
     "admin.live_reveal": STAFF, "admin.paper": STAFF, "admin.paper_entry": STAFF,
+    # Section 12: every room on the day (staff watch); the setup of rooms (admins).
+    "admin.rooms_overview": STAFF, "admin.rooms_board": STAFF,
+    "admin.setup_rooms": ADMIN, "admin.setup_rooms_division": ADMIN,
+    "admin.setup_rooms_team_divisions": ADMIN, "admin.setup_rooms_plan": ADMIN,
+    "admin.setup_rooms_add_room": ADMIN, "admin.setup_rooms_draw": ADMIN,
+    "admin.setup_rooms_assign": ADMIN,
     "admin.results": STAFF, "admin.results_download": STAFF, "admin.team_result": STAFF,
     "admin.reports": STAFF, "admin.report_pdf": STAFF, "admin.report_sheets_xlsx": STAFF,
     "admin.contest_file": STAFF,

@@ -1,7 +1,7 @@
 """The hall: presentation timer per stage, each team's presentation, the award ceremony.
 
-Revision ID: 0007_hall
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-30
 
 `stage_timer`: one row per stage with the talk and questions lengths and the clock's
@@ -13,8 +13,8 @@ the projector, with the number of tiers shown.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007_hall'
-down_revision = '0009_materials'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Materials (参赛材料) per team and stage, the team's private link, the upload deadline.
 
-Revision ID: 0009_materials
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30
 
 `material`: one row per team and stage, the uploaded file's SHA-256 and its page images'
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
-revision = '0009_materials'
-down_revision = '0008_deductions'
+revision = '0008'
+down_revision = '0007'
 # Compared byte for byte on MariaDB/MySQL, like every key and token (0003).
 KEY64 = sa.String(length=64).with_variant(
     mysql.VARCHAR(64, charset='utf8mb4', collation='utf8mb4_bin'), 'mysql', 'mariadb')
