@@ -2,8 +2,8 @@
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Stage, Team
-from ..rules import Rules, SettingsError, validate_awards_fit
+from ..models import Stage, StagePlan, Team
+from ..rules import N_, Rules, SettingsError, validate_awards_fit
 from .audit import bump_live, record
 
 
@@ -19,10 +19,18 @@ def check_rules(competition, settings: dict) -> Rules:
     ranked = db.session.scalar(
         select(func.count()).select_from(Team)
         .where(Team.competition_id == competition.id, Team.withdrawn.is_(False)))
-    if ranked:
-        problems = validate_awards_fit(rules, ranked)
-        if problems:
-            raise SettingsError(problems)
+    problems = validate_awards_fit(rules, ranked) if ranked else []
+    normalized = db.session.scalar(
+        select(Stage.key).join(StagePlan, StagePlan.stage_id == Stage.id)
+        .where(Stage.competition_id == competition.id, StagePlan.normalization != "none")
+        .limit(1))
+    if normalized:  # the same refusal as the contest file's (rules/layout.py)
+        problems += [(f"rules.tie_breaks[{i}]",
+                      N_("%(value)s cannot be used with a stage normalized across rooms "
+                         "(stage %(stage)s)"), {"value": tb, "stage": normalized})
+                     for i, tb in enumerate(rules.tie_breaks) if tb.startswith("precise:")]
+    if problems:
+        raise SettingsError(problems)
     return rules
 
 

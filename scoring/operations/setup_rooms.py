@@ -87,6 +87,12 @@ def set_stage_plan(competition, stage, *, normalization, qualify, qualify_value,
     if normalization != "none" and rooms < 2:
         raise SetupError(N_("normalization needs a stage with two rooms or more"), {},
                          "normalization")
+    precise = [tb for tb in (competition.rules or {}).get("tie_breaks") or ()
+               if isinstance(tb, str) and tb.startswith("precise:")]
+    if normalization != "none" and precise:  # as rules/layout.py refuses it in a file
+        raise SetupError(N_("%(value)s cannot be used with a stage normalized across rooms "
+                            "(stage %(stage)s)"), {"value": precise[0], "stage": stage.key},
+                         "normalization")
     top = share = None
     if qualify != "none":
         if _stage_index(competition, stage) == 0:

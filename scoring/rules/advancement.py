@@ -13,6 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .aggregate import stage_result
+from .awards_ties import assign_awards_by
+from .deductions import apply_deduction, deduction_totals
 from .errors import N_, SettingsError
 from .fingerprint import fingerprint
 from .layout import Layout, layout_problems
@@ -21,7 +23,6 @@ from .normalize import Normalization, normalize_stage
 from .ranking import (
     Placement,
     RankEntry,
-    assign_awards,
     final_score,
     rank_teams,
     tie_break_value,
@@ -124,6 +125,7 @@ def compute_layout_results(contest) -> LayoutResult:
     q = layout.qualifying_stage(stages)
     qualified, qual_scores, qual_ties, qual_chain = {}, {}, {}, ()
     normalizations = {}
+    deductions = deduction_totals(contest.deductions)
     for i, st in enumerate(stages):
         if q is not None and i == q:
             qual_chain = qualification_chain(rules.tie_breaks, stages, q)
@@ -149,6 +151,12 @@ def compute_layout_results(contest) -> LayoutResult:
                 if not t.withdrawn:
                     r = run.raw[(t.key, st.key)]
                     run.adjusted[(t.key, st.key)] = replace(r, score=norm.adjusted.get(t.key))
+        if deductions:  # rule 12: off the adjusted score (after normalization), never below 0
+            for t in teams:
+                if not t.withdrawn:
+                    run.adjusted[(t.key, st.key)] = apply_deduction(
+                        run.adjusted[(t.key, st.key)], deductions.get((t.key, st.key)),
+                        rules.decimals)
     rows = _rows(run, q, qualified, qual_scores, qual_ties, qual_chain)
     division_keys = tuple(d.key for d in layout.divisions) or (None,)
     ordered = []
@@ -165,7 +173,8 @@ def compute_layout_results(contest) -> LayoutResult:
         draw_order=draw_order, calibration_reveal=rules.calibration_reveal, layout=layout,
         divisions=division_keys, normalizations=normalizations,
         qualifying_stage=stages[q].key if q is not None else None,
-        division_fingerprints=fingerprints)
+        division_fingerprints=fingerprints,
+        has_deductions=any(d.counts for d in contest.deductions))
 
 
 def _qualify(run, q, chain, qualified, qual_scores, qual_ties):
@@ -178,9 +187,11 @@ def _qualify(run, q, chain, qualified, qual_scores, qual_ties):
         if team.withdrawn:
             continue
         results = {s.key: run.adjusted[(team.key, s.key)] for s in prior}
-        score = final_score(prior, {k: r.score for k, r in results.items()}, rules.decimals)
+        score = final_score(prior, {k: r.score for k, r in results.items()}, rules.decimals,
+                            rules.final_rounding)
         qual_scores[team.key] = score
-        qual_ties[team.key] = {k: tie_break_value(k, prior, results, rules.decimals)
+        qual_ties[team.key] = {k: tie_break_value(k, prior, results, rules.decimals,
+                                                  rules.final_rounding)
                                for k in chain}
         by_division.setdefault(layout.team_divisions.get(team.key), []).append(team)
     for members in by_division.values():
@@ -207,8 +218,8 @@ def _rows(run, q, qualified, qual_scores, qual_ties, qual_chain):
             final, ties = None, dict(qual_ties[team.key])
         else:
             final = final_score(stages, {k: r.score for k, r in results.items()},
-                                rules.decimals)
-            ties = {k: tie_break_value(k, stages, results, rules.decimals)
+                                rules.decimals, rules.final_rounding)
+            ties = {k: tie_break_value(k, stages, results, rules.decimals, rules.final_rounding)
                     for k in rules.tie_breaks}
         info[team.key] = (results, final, ties, status)
         by_division.setdefault(layout.team_divisions.get(team.key), []).append(team)
@@ -225,8 +236,9 @@ def _rows(run, q, qualified, qual_scores, qual_ties, qual_chain):
                  for t in active if info[t.key][3] is False], qual_chain)
             for key, p in losers.items():
                 placements[key] = Placement(n_qualified + p.rank, p.tied, p.tie_note)
-        awards = assign_awards({t.key: (placements[t.key].rank if t.key in placements
-                                        else None) for t in members}, rules.awards)
+        awards = assign_awards_by({t.key: (placements[t.key].rank if t.key in placements
+                                           else None) for t in members},
+                                  rules.awards, rules.award_ties)
         cut_open = q is not None and any(info[t.key][3] is None for t in active)
         for team in members:
             out.append(_row(run, team, info[team.key], placements.get(team.key),

@@ -145,6 +145,14 @@ def layout_problems(contest) -> list:
             qualifying.append(i)
             if i == 0:
                 out.append((f"{place}.qualify", N_("the first stage cannot carry qualify"), {}))
+    normalizing = [s.key for s in contest.stages if layout.plan(s.key).normalizes]
+    for i, tb in enumerate(contest.rules.tie_breaks):
+        if normalizing and tb.startswith("precise:"):
+            # precise:N recomputes stage scores from the sheets at N decimals; an adjusted
+            # score has no such exact value, so the two are refused together, not guessed.
+            out.append((f"competition.rules.tie_breaks[{i}]",
+                        N_("%(value)s cannot be used with a stage normalized across rooms "
+                           "(stage %(stage)s)"), {"value": tb, "stage": normalizing[0]}))
     if len(qualifying) > 1:
         for i in qualifying[1:]:
             out.append((f"stages[{i}].qualify",
