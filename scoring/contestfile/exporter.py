@@ -37,7 +37,8 @@ def export_competition(competition) -> dict:
         select(Department.id, Department.name).where(Department.competition_id == cid)).all())
 
     stage_rows = session.execute(
-        select(Stage.id, Stage.key, Stage.name, Stage.weight, Stage.state, Stage.position)
+        select(Stage.id, Stage.key, Stage.name, Stage.weight, Stage.state, Stage.position,
+               Stage.comment_required)
         .where(Stage.competition_id == cid)).all()
     stage_rows.sort(key=lambda r: (r.position, r.key))
     stage_ids = [r.id for r in stage_rows]
@@ -79,8 +80,12 @@ def export_competition(competition) -> dict:
             item["max"] = decimal_text(c.max)
             item["step"] = decimal_text(c.step)
             crits.append(item)
-        stages.append({"key": s.key, "name": s.name, "weight": decimal_text(s.weight),
-                       "state": s.state, "criteria": crits})
+        stage = {"key": s.key, "name": s.name, "weight": decimal_text(s.weight),
+                 "state": s.state}
+        if s.comment_required:  # optional: a file without it reads as before
+            stage["comment_required"] = True
+        stage["criteria"] = crits
+        stages.append(stage)
 
     judge_rows = sorted(session.execute(
         select(Judge.id, Judge.key, Judge.name, Judge.panel_group, Judge.department_id,

@@ -85,7 +85,8 @@ def _fill(comp, parsed, old_tokens):
     stages, criteria = {}, {}
     for pos, (s, extra) in enumerate(zip(contest.stages, parsed.stage_extra, strict=True)):
         stage = Stage(competition_id=comp.id, key=s.key, name=s.name, position=pos,
-                      weight=s.weight, state=extra["state"])
+                      weight=s.weight, state=extra["state"],
+                      comment_required=extra.get("comment_required", False))
         stages[s.key] = stage
         for cpos, (c, desc) in enumerate(zip(s.criteria, extra["descriptions"], strict=True)):
             crit = Criterion(key=c.key, name=c.name, description=desc, position=cpos,
