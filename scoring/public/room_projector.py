@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Room, TeamRoom
-from ..operations import live as ops
+from ..operations.projector import projector_state
 from ..web.lookups import competition_or_404
 from . import bp
 
@@ -23,7 +23,7 @@ def room_projector(key, room_stage, room_key):
         abort(404)
     team_ids = set(db.session.scalars(select(TeamRoom.team_id).where(
         TeamRoom.room_id == room.id)))
-    state = ops.projector_state(comp, stage)
+    state = projector_state(comp, stage)
     order = [o for o in state["order"] if o["team"].id in team_ids]
     featured = [c for c in state["featured"] if c["team"].id in team_ids]
     return render_template("public/room_projector.html", competition=comp, stage=stage,

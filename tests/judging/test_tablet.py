@@ -126,8 +126,10 @@ def _score_three_offline(page, context, server, teams):
     page.locator("#back-btn").click()
     expect(page.locator("#list-view")).to_be_visible()
     # Moving between teams and scoring three of them needed nothing from the server. (The
-    # browser itself retries the tab's icon after each move; the page needs none of it.)
-    assert [u for u in seen if not u.endswith("/static/favicon.svg")] == [], seen
+    # browser itself retries the tab's icon after each move, and the state poll keeps
+    # trying, which is how the page learns the network is back; the page needs neither.)
+    assert [u for u in seen if not u.endswith("/static/favicon.svg")
+            and "/judge/api/state" not in u] == [], seen
     for team in teams:
         assert ("X1", team, STAGE) not in snapshot(server.app)
 

@@ -89,7 +89,13 @@ def test_admin_reaches_every_setup_page(app, demo, login, client):
         if method != "GET":
             continue
         url = _url(app, rule, values)
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        if rule.endpoint == "admin.setup_venue_ca_card":
+            # No venue CA made here: back to the venue page, which says how to make one.
+            assert response.status_code == 302, url
+            assert response.headers["Location"].endswith("/admin/venue"), url
+            continue
+        assert response.status_code == 200, url
 
 
 @pytest.mark.parametrize("kind", ["sqlite"])
