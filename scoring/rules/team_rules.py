@@ -94,3 +94,27 @@ def team_settings_of(stored) -> tuple[int, bool]:
     if team_settings_problems(size, distinct, "rules"):
         size = TEAM_SIZE_DEFAULT
     return size, distinct
+
+
+def team_violations(teams, team_size, distinct, place="rules") -> list:
+    """Problems of a team-settings change: the teams it would break, by name.
+
+    `teams` is (team name, [department of each member, None when not given]); any
+    hashable stands for a department.
+    """
+    wrong_size = [name for name, depts in teams if len(depts) != team_size]
+    out = []
+    if wrong_size:
+        out.append((f"{place}.team_size",
+                    N_("%(count)s teams do not have %(size)s members: %(teams)s"),
+                    {"count": len(wrong_size), "size": team_size,
+                     "teams": ", ".join(wrong_size)}))
+    if departments_required(team_size, distinct):
+        bad = [name for name, depts in teams if len(depts) == team_size and (
+            None in depts or len(set(depts)) != len(depts))]
+        if bad:
+            out.append((f"{place}.distinct_departments",
+                        N_("%(count)s teams have members from the same department or "
+                           "without one: %(teams)s"),
+                        {"count": len(bad), "teams": ", ".join(bad)}))
+    return out
