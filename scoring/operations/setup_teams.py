@@ -8,7 +8,6 @@ from .setup_base import SetupError, check_key, check_text, sheet_count
 from .sheets import lock_competition
 
 
-
 def find_department(competition, name: str):
     """The competition's department of that name, or None."""
     return next((d for d in competition.departments if d.name == name), None)

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...extensions import db
