@@ -67,9 +67,9 @@ class RulesForm(FlaskForm):
                        "\"each\"."), default="sum", validate_choice=False)
     team_size = IntegerField(
         _l("Members per team"), validators=[Optional()],
-        description=_l("How many members each team has, 1 to 10: 3 in the article's "
-                       "contest, 1 for solo singers or skaters. Existing teams must already "
-                       "have that many members."))
+        description=_l("How many members each team has, 1 to 10: 3 by default, 1 for "
+                       "solo singers or skaters. Existing teams must already have that many "
+                       "members."))
     distinct_departments = SelectField(_l("Members from different departments"), choices=[
         SelectChoice("yes", _l("Yes: each member of a team comes from a different "
                                "department")),
