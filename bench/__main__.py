@@ -1,7 +1,8 @@
 """Run the benchmarks of issues 7 and 17: `python -m bench [--only NAME ...] [--database ...]`.
 
 NAMES: startup, results, submit (also gives the server's peak memory and the submit
-floor), burst (SQLite), scaleout (gunicorn on PostgreSQL), pdf, page. Each prints
+floor), burst (SQLite), scaleout (gunicorn on PostgreSQL), pdf, page, live (issue 14:
+sheet to board and projector). Each prints
 its figures and the ratio it is judged by; docs/performance.md records them. None of
 this is part of the test suite: timings depend on the machine and its load.
 """
@@ -10,7 +11,7 @@ import sys
 
 from . import common
 
-NAMES = ("startup", "results", "submit", "burst", "scaleout", "pdf", "page")
+NAMES = ("startup", "results", "submit", "burst", "scaleout", "pdf", "page", "live")
 
 
 def main(argv=None):
@@ -68,6 +69,11 @@ def main(argv=None):
             from . import page
 
             page.report(page.run())
+        elif name == "live":
+            from . import live
+
+            for kind in kinds:
+                live.report(live.run(kind))
         print(f"  [{common.machine()}]", flush=True)
 
 

@@ -84,11 +84,11 @@ class Client:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return r.status, data
 
-    def login(self, judge_id, token, team):
+    def login(self, judge_id, token, team, stage="s0"):
         """Open the private link, then a sheet page for the CSRF token, as a tablet does."""
         status, _ = self.request("GET", f"/j/{judge_id}.{token}")
         assert status == 302, f"judge login answered {status}"
-        status, page = self.request("GET", f"/judge/s/s0/{team}")
+        status, page = self.request("GET", f"/judge/s/{stage}/{team}")
         assert status == 200, f"sheet page answered {status}"
         self.csrf = CSRF_META.search(page).group(1).decode()
 

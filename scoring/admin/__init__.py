@@ -6,11 +6,15 @@ bp = Blueprint("admin", __name__)
 # Each module registers its routes and menu entries on bp at import.
 from . import (  # noqa: E402,F401
     deductions,
+    hall,
+    judge_review,
     live,
+    materials,
     paper,
     reports,
     results,
     review,
+    room_board,
     routes,
     rules,
     setup,

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 
 from .. import rules as R
 from ..extensions import db
-from ..models import Deduction, Stage, Team
+from ..models import Deduction, Presentation, Stage, Team
 from ..operations import deductions as ops
 from ..operations.setup_base import SetupError
 from ..results.exports import number_text
@@ -99,6 +99,8 @@ def _confirm_page(competition, title, consequence, details, action):
 def deductions(key):
     """Every deduction of the competition, and the form to record one (asked twice)."""
     competition = competition_or_404(key)
+    if request.method == "POST" and "presentation" in request.form:
+        return _propose_overtime(competition)
     form = DeductionForm()
     teams = db.session.scalars(select(Team).where(Team.competition_id == competition.id)
                                .order_by(Team.draw_position, Team.key)).all()
@@ -142,7 +144,51 @@ def deductions(key):
     rows = ops.deductions_of(competition)
     g.page_title = _("Deductions")
     return render_template("admin/results/deductions.html", competition=competition,
-                           form=form, rows=rows), status
+                           form=form, rows=rows, overtime=_overtime_rows(competition, rows),
+                           overtime_form=ReasonForm()), status
+
+
+def _overtime_rows(competition, rows) -> list:
+    """Presentations the timer saw run over, without a timer proposal yet (oldest first)."""
+    proposed = {(d.team_id, d.stage_id) for d in rows if d.source == "timer"}
+    found = db.session.scalars(
+        select(Presentation).join(Stage, Stage.id == Presentation.stage_id)
+        .where(Stage.competition_id == competition.id,
+               (Presentation.talk_overtime_seconds > 0)
+               | (Presentation.questions_overtime_seconds > 0))
+        .order_by(Presentation.started_at, Presentation.id)).all()
+    stages = {s.id: s for s in competition.stages}
+    return [{"presentation": p, "stage": stages.get(p.stage_id)} for p in found
+            if (p.team_id, p.stage_id) not in proposed]
+
+
+def _propose_overtime(competition):
+    """The timer's overtime becomes a proposal: the organizer gives the points the contest's
+    rule sets (e.g. 1 per started 30 s); it counts once confirmed."""
+    form = ReasonForm()
+    raw = request.form.get("presentation", "")
+    presentation = None
+    if form.validate_on_submit() and raw.isascii() and raw.isdigit() and len(raw) < 10:
+        presentation = db.session.get(Presentation, int(raw))
+    stage = presentation and db.session.get(Stage, presentation.stage_id)
+    if stage is None or stage.competition_id != competition.id:
+        flash(_("This overtime is not one of this competition's presentations."), "error")
+        return redirect(url_for("admin.deductions", key=competition.key)), 303
+    talk = presentation.talk_overtime_seconds or 0
+    questions = presentation.questions_overtime_seconds or 0
+    reason = _("Overtime: talk %(talk)s s, questions %(questions)s s (presentation timer)",
+               talk=talk, questions=questions)
+    try:
+        ops.propose_deduction(competition, presentation.team, stage,
+                              request.form.get("points", ""), reason, source="timer")
+    except SetupError as e:
+        db.session.rollback()
+        flash(_("%(team)s: %(problem)s", team=presentation.team.name,
+                problem=_(e.message, **e.params) if e.params else _(e.message)), "error")
+        return redirect(url_for("admin.deductions", key=competition.key)), 303
+    db.session.commit()
+    flash(_("The timer's overtime is proposed as a deduction: confirm it to count."), "success")
+    return redirect(url_for("admin.deductions", key=competition.key))
 
 
 def _deduction_or_404(competition, deduction_id):

@@ -8,14 +8,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
-from ..models import Competition, Judge, ScoreSheet, Stage, Team
+from ..models import Competition, Judge, ScoreSheet, Stage, Team, utcnow
 from ..operations import live as ops
+from ..operations.hall import epoch_ms
+from ..operations.projector import projector_state
 from ..operations.sheet_reads import SheetRefused, criteria_of, sheet_scores, text_scores
 from ..operations.sheets import reopen
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required, staff_required
 from . import bp, nav
 from .forms import SafeForm as FlaskForm  # text fields refuse control characters
+from .hall import hall_context
 
 nav.register(25, "admin.live", _l("Live"))
 
@@ -92,7 +95,8 @@ def live(key):
     withdraw, absence = _forms(comp, stage)
     return render_template("admin/live/board.html", competition=comp, stage=stage,
                            stages=stages, state=state, version=comp.live_version,
-                           withdraw_form=withdraw, absence_form=absence)
+                           withdraw_form=withdraw, absence_form=absence,
+                           hall=hall_context(comp, stage), now_ms=epoch_ms(utcnow()))
 
 
 @bp.route("/c/<key>/live/state")
@@ -102,16 +106,18 @@ def live_state(key):
     version = db.session.scalar(select(Competition.live_version).filter_by(key=key))
     if version is None:
         abort(404)
+    now = epoch_ms(utcnow())
     if request.args.get("v") == str(version):
-        return jsonify({"changed": False, "version": version})
+        return jsonify({"changed": False, "version": version, "now": now})
     comp = competition_or_404(key)
     stage, _stages = _board_stage(comp, request.args.get("stage"))
     if stage is None:
-        return jsonify({"changed": True, "version": version, "html": ""})
+        return jsonify({"changed": True, "version": version, "html": "", "now": now})
     state = ops.board_state(comp, stage)
-    html = render_template("admin/live/_grid.html", competition=comp, stage=stage, state=state)
+    html = render_template("admin/live/_grid.html", competition=comp, stage=stage, state=state,
+                           hall=hall_context(comp, stage))
     body = ops.board_json(state)
-    body.update({"changed": True, "version": version, "html": html})
+    body.update({"changed": True, "version": version, "html": html, "now": now})
     return jsonify(body)
 
 
@@ -144,7 +150,7 @@ def live_reveal(key):
         flash(_("%(team)s is no longer shown on the projector.", team=team.name), "info")
     else:
         ops.reveal(stage, team)
-        state = ops.projector_state(comp, stage)
+        state = projector_state(comp, stage)
         if team.key in state["shown"]:
             flash(_("%(team)s is now shown on the projector.", team=team.name), "success")
         else:

@@ -45,6 +45,14 @@ KIND_INFO = (
      _l("Each judge signs their sheet.")),
     ("draw", _l("Draw results"), _l("Presentation order with the seed and how to "
                                     "re-derive it."), _l("Supervisor signs.")),
+    ("team-feedback", _l("Team feedback"), _l("Per team, over the published stages: its "
+                                              "scores against the field's mean and best, its "
+                                              "place per criterion, a chart, the comments "
+                                              "without names. One file for every team."), ""),
+    ("judge-review", _l("Judge review"), _l("Per judge and stage: mean deviation from the "
+                                            "panel mean, rank correlation with the panel, "
+                                            "variance flags, a chart."),
+     _l("For the chief judge.")),
     ("judge-links", _l("Judge login cards"), _l("One card per judge with the QR code of "
                                                 "their private link. Keep them safe."), ""),
 )
@@ -149,7 +157,9 @@ def _pdf(key, kind):
     except ReportError:
         abort(404)
     except (FontError, RuleError) as exc:
-        flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
+        reason = (_(exc.message, **exc.params) if isinstance(exc, RuleError) and exc.params
+                  else _(exc.message) if isinstance(exc, RuleError) else str(exc))
+        flash(_("The report could not be made: %(reason)s", reason=reason), "error")
         return redirect(url_for("admin.reports", key=key))
     return _send(pdf, report_name(kind, comp, stage, team), PDF)
 
@@ -169,7 +179,9 @@ def report_sheets_xlsx(key):
     except ReportError:
         abort(404)
     except RuleError as exc:
-        flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
+        reason = (_(exc.message, **exc.params) if isinstance(exc, RuleError) and exc.params
+                  else _(exc.message) if isinstance(exc, RuleError) else str(exc))
+        flash(_("The report could not be made: %(reason)s", reason=reason), "error")
         return redirect(url_for("admin.reports", key=key))
     return _send(data, report_name("sheets", comp, stage, ext="xlsx"), XLSX)
 

@@ -23,7 +23,7 @@ HELP = {
     "db": "Perform database migrations.",
     "demo": "Load the demo contest (idempotent) and print the organizer login.",
     "report": "Write a printed report: ranking, sheets, team-detail, blank-sheets, draw, "
-              "judge-links.",
+              "judge-links, team-feedback, judge-review.",
     "results": "Print the ranking exactly as the printed ranking shows it (JSON or CSV).",
     "serve": "Run the production server (waitress; cheroot with --https) for the venue's tablets.",
     "venue-ca": "Make the venue's certificate authority and server certificate for HTTPS mode.",
@@ -127,8 +127,12 @@ def create_admin(username, password, name, role):
 @command("demo")
 @click.option("--port", default=5000, show_default=True, type=int, envvar="SCORING_PORT",
               help="The port `scoring serve` uses, for the login address printed.")
+@click.option("--edition", type=click.Choice(["campus", "municipal"]), default="campus",
+              show_default=True,
+              help="campus: 15 teams, 3 stages; municipal: 120 teams, two divisions, four "
+                   "preliminary rooms, a final of 12 (DESIGN section 12).")
 @with_appcontext
-def demo(port):
+def demo(port, edition):
     """Load the demo contest (idempotent) and print the organizer login."""
     from ..database.check import check_database
     from ..extensions import db
@@ -136,6 +140,10 @@ def demo(port):
 
     check_database(current_app._get_current_object())
     info = load_demo(port)
+    if edition == "municipal":
+        from .municipal import load_municipal
+
+        info = load_municipal() + "\n" + info.splitlines()[-1]
     db.session.commit()
     click.echo(info)
 

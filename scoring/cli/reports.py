@@ -15,7 +15,7 @@ from . import command
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False),
               help="The PDF file to write.")
 @click.option("--stage", default=None, help="Only this stage (sheets, blank-sheets).")
-@click.option("--team", default=None, help="Only this team (team-detail).")
+@click.option("--team", default=None, help="Only this team (team-detail, team-feedback).")
 @click.option("--base-url", default=None,
               help="Start of the judges' links on judge-links cards "
                    "(default: the public address, SCORING_PUBLIC_URL or the one chosen "
@@ -24,7 +24,8 @@ from . import command
               help="Language of the printed labels.")
 @with_appcontext
 def report(kind, key, output, stage, team, base_url, lang):
-    """Write a printed report: ranking, sheets, team-detail, blank-sheets, draw, judge-links."""
+    """Write a printed report: ranking, sheets, team-detail, blank-sheets, draw, judge-links,
+    team-feedback, judge-review."""
     from ..extensions import db
     from ..models import Competition
     from ..reports import KINDS, FontError, ReportError, build

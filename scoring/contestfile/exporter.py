@@ -25,6 +25,7 @@ from ..models import (
 from ..rules import Rules, SettingsError, decimal_text, with_default_tie_breaks
 from ..rules.text import MULTILINE_FIELDS, clean_text
 from .deductions import export_deductions
+from .layout_write import add_layout
 from .schema import FORMAT, VERSION
 
 
@@ -36,7 +37,8 @@ def export_competition(competition) -> dict:
         select(Department.id, Department.name).where(Department.competition_id == cid)).all())
 
     stage_rows = session.execute(
-        select(Stage.id, Stage.key, Stage.name, Stage.weight, Stage.state, Stage.position)
+        select(Stage.id, Stage.key, Stage.name, Stage.weight, Stage.state, Stage.position,
+               Stage.comment_required)
         .where(Stage.competition_id == cid)).all()
     stage_rows.sort(key=lambda r: (r.position, r.key))
     stage_ids = [r.id for r in stage_rows]
@@ -78,8 +80,12 @@ def export_competition(competition) -> dict:
             item["max"] = decimal_text(c.max)
             item["step"] = decimal_text(c.step)
             crits.append(item)
-        stages.append({"key": s.key, "name": s.name, "weight": decimal_text(s.weight),
-                       "state": s.state, "criteria": crits})
+        stage = {"key": s.key, "name": s.name, "weight": decimal_text(s.weight),
+                 "state": s.state}
+        if s.comment_required:  # optional: a file without it reads as before
+            stage["comment_required"] = True
+        stage["criteria"] = crits
+        stages.append(stage)
 
     judge_rows = sorted(session.execute(
         select(Judge.id, Judge.key, Judge.name, Judge.panel_group, Judge.department_id,
@@ -144,7 +150,8 @@ def export_competition(competition) -> dict:
     deductions = export_deductions(cid)
     if deductions:  # optional in version 1: a file without any reads as before
         doc["deductions"] = deductions
-    return _importable(doc)
+    # version 2 only when the competition uses section 12 (layout_write.py)
+    return add_layout(competition, _importable(doc))
 
 
 def _importable(value, multiline=False):

@@ -24,6 +24,7 @@ from ..operations.audit import record
 from ..operations.tokens import new_token
 from ..rules import N_, decimal_text
 from .deductions import write_deductions
+from .layout_write import fill_layout
 from .schema import ContestFileError, parse_document, parse_json_text
 
 SOURCE = "import"
@@ -65,6 +66,7 @@ def import_document(doc, *, replace=False, actor=None) -> Competition:
     comp.draw_at = draw.get("at")
     db.session.flush()
     _fill(comp, parsed, old_tokens)
+    fill_layout(comp, parsed.contest.layout)  # section 12 (version 2), if any
     contest = parsed.contest
     summary = (f"{len(contest.stages)} stages, {len(contest.teams)} teams, "
                f"{len(contest.judges)} judges, {len(contest.sheets)} sheets")
@@ -83,7 +85,8 @@ def _fill(comp, parsed, old_tokens):
     stages, criteria = {}, {}
     for pos, (s, extra) in enumerate(zip(contest.stages, parsed.stage_extra, strict=True)):
         stage = Stage(competition_id=comp.id, key=s.key, name=s.name, position=pos,
-                      weight=s.weight, state=extra["state"])
+                      weight=s.weight, state=extra["state"],
+                      comment_required=extra.get("comment_required", False))
         stages[s.key] = stage
         for cpos, (c, desc) in enumerate(zip(s.criteria, extra["descriptions"], strict=True)):
             crit = Criterion(key=c.key, name=c.name, description=desc, position=cpos,

@@ -16,7 +16,7 @@ the package offers are re-exported here (__all__).
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import rules as R
 from ..rules import N_, SettingsError
@@ -25,6 +25,7 @@ from .checker import Checker
 from .deductions import deduction_problems, read_deductions
 from .errors import ContestFileError
 from .jsontext import JsonNumber, parse_json_text
+from .layout_read import build_layout, layout_meaning_problems, split_layout
 from .limits import NAME_LENGTH
 from .sections import (
     read_absences,
@@ -42,6 +43,7 @@ __all__ = ["FORMAT", "VERSION", "ContestFileError", "Parsed", "parse_document",
 
 FORMAT = "scoring-contest"
 VERSION = 1
+VERSIONS = (1, 2)  # version 2 adds DESIGN section 12 (layout_read.py)
 
 
 @dataclass
@@ -97,10 +99,14 @@ def parse_document(doc) -> Parsed:
               format=FORMAT)
         raise ContestFileError(c.problems)
     version = doc.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if version not in VERSIONS or isinstance(version, bool):
         c.add("version", N_("this file is version %(version)s; this system reads version "
-                            "%(supported)s"), version=json.dumps(version), supported=VERSION)
+                            "%(supported)s"), version=json.dumps(version),
+              supported=" / ".join(str(v) for v in VERSIONS))
         raise ContestFileError(c.problems)
+    layout_parts = None
+    if version == 2:
+        doc, layout_parts = split_layout(c, doc)
     c.fields(doc, "", ("format", "version", "competition", "departments", "stages",
                        "judges", "teams"),
              ("recusals", "absences", "sheets", "deductions"))
@@ -146,6 +152,8 @@ def parse_document(doc) -> Parsed:
                         teams=tuple(teams), recusals=tuple(recusals),
                         absences=tuple(absences), sheets=tuple(sheets),
                         deductions=tuple(deductions))
+    if layout_parts is not None:
+        contest = replace(contest, layout=build_layout(layout_parts, stages, teams))
     shape_places = {p for p, _, _ in c.problems}
     c.problems.extend(deduction_problems(contest, shape_places))
     broken_stages = {s.key for s, extra in zip(stages, stage_extra, strict=True)
@@ -159,6 +167,9 @@ def parse_document(doc) -> Parsed:
                   or int(m.group(1)) in broken_scores):
             continue
         c.problems.append(problem)
+    if contest.layout is not None:
+        c.problems.extend(p for p in layout_meaning_problems(contest, c.problems)
+                          if not _covered(p[0], shape_places))
     if c.problems:
         raise ContestFileError(c.problems)
     return Parsed(key=key, name=name, rules=rules, contest=contest, departments=departments,

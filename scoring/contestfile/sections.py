@@ -67,7 +67,9 @@ def read_stages(c, value):
     for i, s in enumerate(c.lst(value, "stages")):
         place = f"stages[{i}]"
         d = c.obj(s, place) or {}
-        c.fields(d, place, ("key", "name", "weight", "criteria"), ("state",))
+        c.fields(d, place, ("key", "name", "weight", "criteria"), ("state", "comment_required"))
+        comment_required = (c.boolean(d["comment_required"], f"{place}.comment_required")
+                            if "comment_required" in d else False)
         key = c.key(d.get("key"), f"{place}.key") if "key" in d else None
         if "name" in d:
             c.text(d["name"], f"{place}.name", NAME_LENGTH["stage"])
@@ -100,6 +102,7 @@ def read_stages(c, value):
                               tuple(criteria), d.get("name") if isinstance(d.get("name"), str)
                               else ""))
         extras.append({"state": state, "descriptions": descriptions,
+                       "comment_required": bool(comment_required),
                        "broken": len(c.problems) > before})
     return stages, extras
 

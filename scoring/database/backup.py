@@ -3,7 +3,8 @@
 SQLite: the online backup API copies the database page by page under SQLite's own
 locking, so a copy taken during scoring is consistent. Every database: each
 competition is also written as a contest file (DESIGN section 6), which restores on
-any database with `scoring contest import`.
+any database with `scoring contest import`. The teams' materials (page images and the
+files as uploaded, in the instance folder) are copied alongside (`materials/`).
 """
 import sqlite3
 from datetime import datetime
@@ -56,4 +57,12 @@ def run_backup(folder: Path) -> list[Path]:
     if url.get_backend_name() == "sqlite" and url.database:
         written.append(backup_sqlite(url.database, target / "scoring.sqlite"))
     written.extend(backup_contest_files(target / "contests"))
+    # After the database: every file a copied row names was written before its row was
+    # committed, and no file is ever changed or removed (named by SHA-256), so the copy
+    # holds them all.
+    from ..imports.materials import copy_folder
+
+    materials = copy_folder(current_app.instance_path, target / "materials")
+    if materials is not None:
+        written.append(materials)
     return written

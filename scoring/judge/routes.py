@@ -27,6 +27,7 @@ from ..web.security import (
     logout_judge,
 )
 from . import bp
+from .materials import material_config, material_i18n
 from .stage_data import home_rows, open_stages, stage_payload, teams_in_draw_order  # noqa: F401
 
 STATUS_LABELS = {
@@ -109,9 +110,13 @@ def _stage_page(judge, initial=None):
     config = _config(judge, page="stages", version=version, stages=stage_payload(stages),
                      initial=initial, csrf_header="X-CSRFToken",
                      api=url_for("judge.api_sheet", stage_key="STAGE", team_key="TEAM"),
-                     comment_limit=sheet_reads.COMMENT_LIMIT)
+                     comment_limit=sheet_reads.COMMENT_LIMIT,
+                     materials=material_config(stages))
+    if config["materials"]["teams"]:
+        config["i18n"].update(material_i18n())
     return render_template("judge/home.html", judge=judge, stages=stages,
-                           labels=STATUS_LABELS, config_json=_data_block(config))
+                           labels=STATUS_LABELS, config_json=_data_block(config),
+                           has_materials=bool(config["materials"]["teams"]))
 
 
 def _data_block(value) -> Markup:
@@ -160,7 +165,8 @@ def sheet(stage_key, team_key):
 def service_worker():
     """The service worker that keeps judge pages usable offline (scope /judge/)."""
     assets = [url_for("static", filename=f) for f in
-              ("css/app.css", "css/judge.css", "js/app.js", "js/judge.js", "favicon.svg")]
+              ("css/app.css", "css/judge.css", "css/materials.css", "js/app.js", "js/judge.js",
+               "js/materials.js", "favicon.svg")]
     body = render_template("judge/sw.js", assets=assets, home=url_for("judge.home"),
                            logout=url_for("judge.logout"),
                            version=current_app.config.get("SCORING_SW_VERSION", "1"))

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Criterion, Score, ScoreSheet, Stage, Team
-from ..operations import sheet_access, sheet_reads
+from ..operations import panels, sheet_access, sheet_reads
 from ..rules import decimal_text, sheet_total
 
 
@@ -72,7 +72,13 @@ def home_rows(judge, with_sheets: bool = False) -> list:
         own = own_sheets.get(stage.id, {})
         absent = sheet_access.is_absent(judge, stage)
         rows = []
-        for team in teams:
+        # Section 12: only the teams of the judge's room or panel, in the stage's order,
+        # numbered by the stage's own draw where it has one; no stage off the judge's panel.
+        visible = panels.visible_teams(judge, stage, teams)
+        if not visible and panels.off_panel(judge, stage):
+            continue
+        positions = panels.stage_positions(stage)
+        for team in visible:
             sheet = own.get(team.id)
             recused = recusals[team.id].recused
             status = _status(recused, team.withdrawn, absent, sheet)
@@ -82,7 +88,8 @@ def home_rows(judge, with_sheets: bool = False) -> list:
                 if with_sheets:
                     state = sheet_reads.sheet_state(sheet, scores.get(sheet.id, {}))
             rows.append({"team": team, "status": status, "total": total, "sheet": state,
-                         "current": stage.current_team_id == team.id})
+                         "current": stage.current_team_id == team.id,
+                         "draw": positions.get(team.id, team.draw_position)})
         out.append((stage, rows))
     return out
 
@@ -110,7 +117,7 @@ def stage_payload(stages_rows) -> list:
                           "max": decimal_text(c.max), "step": decimal_text(c.step)}
                          for c in crits[stage.id]],
             "teams": [{"key": r["team"].key, "name": r["team"].name,
-                       "draw": r["team"].draw_position, "status": r["status"],
+                       "draw": r["draw"], "status": r["status"],
                        "sheet": r["sheet"]} for r in rows],
         })
     return out

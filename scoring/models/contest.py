@@ -83,6 +83,9 @@ class Stage(Model):
     # Judges must write a comment (评语) on each sheet of this stage before submitting.
     comment_required: Mapped[bool] = mapped_column(Boolean, default=False,
                                                    server_default=sa_false())
+    # Teams upload their materials (参赛材料) through their link until then (UTC); NULL:
+    # no team upload (the organizer still may).
+    materials_deadline = mapped_column(DateTime, nullable=True)
     # The team now presenting, highlighted on every judge's page.
     current_team_id: Mapped[int | None] = mapped_column(
         ForeignKey("team.id", ondelete="SET NULL"))

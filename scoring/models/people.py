@@ -18,6 +18,13 @@ from .base import Key, Model, utcnow
 PANEL_GROUPS = ("external", "internal")
 
 
+def _new_team_token() -> str:
+    """256 random bits, URL-safe: the secret of a new team's private link."""
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
 class Team(Model):
     """A team of three; `draw_position` is its place in the presentation order."""
 
@@ -34,6 +41,10 @@ class Team(Model):
     draw_position: Mapped[int | None] = mapped_column(Integer)
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
+    # The secret half of the team's private link /t/<id>.<token> (materials upload,
+    # feedback); like a judge's token, kept to reprint the team card.
+    upload_token: Mapped[str | None] = mapped_column(Key(64), unique=True,
+                                                     default=_new_team_token)
     competition = relationship("Competition", back_populates="teams")
     members = relationship("Member", back_populates="team", order_by="Member.position",
                            cascade="all, delete-orphan")

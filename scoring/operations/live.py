@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from .. import rules as R
 from ..extensions import db
-from ..models import Absence, Judge, Reveal, ScoreSheet, Stage, Team
+from ..models import Absence, Judge, Reveal, Score, ScoreSheet, Team
 from .audit import bump_live, record
-from .sheet_reads import SheetRefused, sheet_scores
+from .sheet_reads import SheetRefused
 from .sheets import lock_competition, lock_for_change
 
 # The judge's absence row for a stage, read with a locking read: the newest committed row.
@@ -141,11 +141,6 @@ def ordered_judges(competition_id) -> list:
     return sorted(judges, key=lambda j: (j.panel_group != "external", j.key))
 
 
-def judge_codes(competition_id) -> dict:
-    """{judge key: 1..n}: the projector names judges by number, never by name."""
-    return {j.key: i for i, j in enumerate(ordered_judges(competition_id), start=1)}
-
-
 def teams_in_order(competition_id) -> list:
     """Teams in draw order (undrawn last)."""
     teams = db.session.scalars(select(Team).where(Team.competition_id == competition_id)).all()
@@ -175,6 +170,12 @@ def board_state(competition, stage) -> dict:
     sheets = {(s.judge_id, s.team_id): s for s in db.session.scalars(
         select(ScoreSheet).where(ScoreSheet.stage_id == stage.id))}
     revealed = set(db.session.scalars(select(Reveal.team_id).where(Reveal.stage_id == stage.id)))
+    # Every sheet's values in one query (one per sheet made the board slow to follow).
+    values: dict = {}
+    for sheet_id, value in db.session.execute(
+            select(Score.sheet_id, Score.value).join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+            .where(ScoreSheet.stage_id == stage.id)):
+        values.setdefault(sheet_id, []).append(value)
     _result, by_team = _stage_result(competition, stage.key)
     rows = []
     for team in teams:
@@ -196,7 +197,7 @@ def board_state(competition, stage) -> dict:
             info = flags.get(judge.key)
             total = None
             if sheet is not None and status != "recused":
-                total = R.decimal_text(R.sheet_total(sheet_scores(sheet)))
+                total = R.decimal_text(R.sheet_total(dict(enumerate(values.get(sheet.id, ())))))
             cells.append({"judge": judge, "status": status, "sheet": sheet, "total": total,
                           "dropped": bool(info and info.dropped),
                           "flag": bool(info and info.variance_flag)})
@@ -223,76 +224,5 @@ def board_json(state) -> dict:
     }
 
 
-def projector_stage(competition, stage_key=None):
-    """The stage the projector shows: the one asked for, else the open one, else the latest
-    revealed."""
-    stages = list(db.session.scalars(select(Stage).where(
-        Stage.competition_id == competition.id).order_by(Stage.position, Stage.id)))
-    if stage_key:
-        return next((s for s in stages if s.key == stage_key), None)
-    open_ = [s for s in stages if s.state == "open"]
-    if open_:
-        return open_[0]
-    with_reveals = set(db.session.scalars(select(Reveal.stage_id).join(Stage).where(
-        Stage.competition_id == competition.id)))
-    shown = [s for s in stages if s.id in with_reveals]
-    return shown[-1] if shown else (stages[0] if stages else None)
-
-
-def shown_teams(draw_order, allowed, revealed, calibration: int) -> list:
-    """Rule 9 with the organizer's clicks: team keys the projector shows, in draw order.
-
-    A team shows once revealed and complete; the first `calibration` teams show together,
-    only once all of them are complete and the last of them has been revealed.
-    """
-    head = list(draw_order[:max(0, calibration)])
-    out = []
-    for key in draw_order:
-        if key not in allowed:
-            continue
-        if key in head:
-            if head[-1] in revealed:
-                out.append(key)
-        elif key in revealed:
-            out.append(key)
-    return out
-
-
-def projector_state(competition, stage) -> dict:
-    """What the projector shows: the draw list, and the latest revealed team(s) with sheets."""
-    result, by_team = _stage_result(competition, stage.key)
-    teams = {t.key: t for t in teams_in_order(competition.id)}
-    reveals = list(db.session.execute(
-        select(Team.key, Reveal.id).join(Team, Team.id == Reveal.team_id)
-        .where(Reveal.stage_id == stage.id).order_by(Reveal.revealed_at, Reveal.id)))
-    revealed = [k for k, _id in reveals]
-    draw_order = list(result.draw_order) if result else []
-    calibration = result.calibration_reveal if result else 0
-    allowed = set(result.revealable(stage.key)) if result else set()
-    shown = shown_teams(draw_order, allowed, set(revealed), calibration)
-    codes = judge_codes(competition.id)
-    head = draw_order[:calibration]
-    latest = next((k for k in reversed(revealed) if k in shown), None)
-    featured = (head if latest in head else [latest]) if latest else []
-
-    def card(key):
-        sr = by_team[key]
-        sheets = sorted(sr.sheets, key=lambda s: codes.get(s.judge, 0))
-        return {"team": teams[key], "score": str(sr.score),
-                # Rule 12: shown beside the stage score (the score already has it off).
-                "deduction": R.decimal_text(sr.deduction) if sr.deduction else None,
-                "before": str(sr.before_deduction) if sr.deduction else None,
-                "sheets": [{"code": codes.get(s.judge), "total": R.decimal_text(s.total),
-                            "dropped": s.dropped} for s in sheets]}
-
-    held = [k for k in revealed if k not in shown and k in draw_order]
-    order = [{"team": teams[k], "presenting": stage.current_team_id == teams[k].id,
-              "score": str(by_team[k].score) if k in shown else None}
-             for k in draw_order]
-    return {"stage": stage, "order": order, "featured": [card(k) for k in featured],
-            "held": held, "calibration": calibration, "shown": shown}
-
-
-__all__ = ["LiveError", "SheetRefused", "board_json", "board_state", "hide", "judge_codes",
-           "mark_absent", "mark_present", "projector_stage", "projector_state", "restore",
-           "reveal", "set_presenting", "shown_teams", "withdraw"]
+__all__ = ["LiveError", "SheetRefused", "board_json", "board_state", "hide", "mark_absent",
+           "mark_present", "restore", "reveal", "set_presenting", "withdraw"]

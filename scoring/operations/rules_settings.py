@@ -2,8 +2,8 @@
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Member, Stage, Team
-from ..rules import Rules, SettingsError, team_settings_of, validate_awards_fit
+from ..models import Member, Stage, StagePlan, Team
+from ..rules import N_, Rules, SettingsError, team_settings_of, validate_awards_fit
 from ..rules.team_rules import team_violations
 from .audit import bump_live, record
 from .sheets import lock_competition
@@ -22,17 +22,23 @@ def check_rules(competition, settings: dict) -> Rules:
     ranked = db.session.scalar(
         select(func.count()).select_from(Team)
         .where(Team.competition_id == competition.id, Team.withdrawn.is_(False)))
-    if ranked:
-        problems = validate_awards_fit(rules, ranked)
-        if problems:
-            raise SettingsError(problems)
+    problems = validate_awards_fit(rules, ranked) if ranked else []
+    normalized = db.session.scalar(
+        select(Stage.key).join(StagePlan, StagePlan.stage_id == Stage.id)
+        .where(Stage.competition_id == competition.id, StagePlan.normalization != "none")
+        .limit(1))
+    if normalized:  # the same refusal as the contest file's (rules/layout.py)
+        problems += [(f"rules.tie_breaks[{i}]",
+                      N_("%(value)s cannot be used with a stage normalized across rooms "
+                         "(stage %(stage)s)"), {"value": tb, "stage": normalized})
+                     for i, tb in enumerate(rules.tie_breaks) if tb.startswith("precise:")]
     new = (rules.team_size, rules.distinct_departments)
     # Only a change is checked: teams that already break the stored settings are the
     # checklist's business, and must not block an unrelated change (the decimals).
     if new != team_settings_of(competition.rules):
-        problems = team_violations(_team_departments(competition.id), *new)
-        if problems:
-            raise SettingsError(problems)
+        problems += team_violations(_team_departments(competition.id), *new)
+    if problems:
+        raise SettingsError(problems)
     return rules
 
 

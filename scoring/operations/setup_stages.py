@@ -28,6 +28,7 @@ def weight_sum(competition) -> Decimal:
 def _stage_snapshot(stage) -> dict:
     """A stage and its rubric as plain values for the audit log."""
     return {"key": stage.key, "name": stage.name, "weight": decimal_text(stage.weight),
+            "comment_required": bool(stage.comment_required),
             "criteria": [{"key": c.key, "name": c.name, "max": decimal_text(c.max),
                           "step": decimal_text(c.step)} for c in stage.criteria]}
 
@@ -77,11 +78,14 @@ def _rubric_changes(stage, criteria) -> bool:
     return sorted(now) != sorted(new)
 
 
-def save_stage(competition, stage, *, key, name, weight, criteria) -> Stage:
+def save_stage(competition, stage, *, key, name, weight, criteria,
+               comment_required=None) -> Stage:
     """Create (stage None) or update a stage and its whole rubric at once.
 
     Refused with SetupError when the stage already has score sheets and the change would
     alter what they were scored against (keys, maxima, steps); names may still be fixed.
+    `comment_required` (None: unchanged) is whether judges must write a comment (评语) on
+    every sheet of the stage; it is audited with the rest.
     """
     key = check_key(key, "key")
     name = check_text(name, "name", 200)
@@ -115,6 +119,8 @@ def save_stage(competition, stage, *, key, name, weight, criteria) -> Stage:
         crit.max, crit.step, crit.position = data["max"], data["step"], position
     for crit in by_key.values():
         stage.criteria.remove(crit)
+    if comment_required is not None:
+        stage.comment_required = bool(comment_required)
     db.session.flush()
     record("stage.create" if before is None else "stage.update", competition=competition,
            obj=stage, summary=f"{stage.key} {stage.name}", before=before,

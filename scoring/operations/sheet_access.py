@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager
 from .. import rules as R
 from ..extensions import db
 from ..models import Absence, Competition, Judge, Member, Recusal, Stage, Team
+from .panels import panel_refusal
 from .sheet_reads import SheetRefused
 
 _ABSENT = select(Absence.id).where(Absence.judge_id == bindparam("judge_id"),
@@ -162,6 +163,9 @@ def check_judge_access(judge, stage, team, write: bool, absent=None) -> None:
     if is_recused(judge, team):
         raise SheetRefused(403, _("You do not score the team %(team)s (recusal).",
                                   team=team.name))
+    refusal = panel_refusal(judge, stage, team)  # section 12: rooms, panels, the cut
+    if refusal is not None:
+        raise SheetRefused(403, refusal)
     if write and team.withdrawn:
         raise SheetRefused(409, _("The team %(team)s has withdrawn; it is not scored.",
                                   team=team.name))

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import draw, projector, results, routes, venue_ca  # noqa: E402,F401
+from . import draw, projector, results, room_projector, routes, team, venue_ca  # noqa: E402,F401,I001

@@ -1,5 +1,8 @@
 """Published results for everyone (no login): only stages whose state is 'published' count."""
-from flask import abort, g, render_template
+import base64
+import io
+
+from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -8,7 +11,32 @@ from ..extensions import db
 from ..models import Competition, Stage, Team
 from ..results.exports import number_text
 from ..results.standings import contest_input
+from ..web.venue import VenueError, chosen_public_url, clean_public_url
 from . import bp
+
+
+def share_link(key) -> str:
+    """The address to share: under the organizer's public address when one is set, else
+    the address this page was opened at (a visitor reached it, so others can)."""
+    base = current_app.config.get("SCORING_PUBLIC_URL") or chosen_public_url(current_app)
+    try:
+        base = clean_public_url(base) if base else None
+    except (VenueError, ValueError):
+        base = None
+    path = url_for("public.results", key=key)
+    return (base.rstrip("/") if base else request.host_url.rstrip("/")) + path
+
+
+def qr_svg_uri(text: str) -> str:
+    """An SVG QR code of text as a data: URI (made here: no image from another host)."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
+    image = qrcode.make(text, image_factory=SvgPathImage, border=2,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    out = io.BytesIO()
+    image.save(out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 @bp.route("/results/")
@@ -53,6 +81,8 @@ def results(key):
         "final": number_text(t.final, decimals),
         "award": t.award if complete else None,
     } for t in result.teams]
+    link = share_link(competition.key)
     return render_template("public/results.html", competition=competition,
                            stages=contest.stages, rows=rows, complete=complete,
-                           fingerprint=result.fingerprint if complete else None)
+                           fingerprint=result.fingerprint if complete else None,
+                           share_link=link, share_qr=qr_svg_uri(link))

@@ -1,14 +1,17 @@
 """Printed reports (DESIGN section 7): reportlab builders, each returning PDF bytes.
 
-Kinds: ranking, sheets, team-detail, blank-sheets, draw, judge-links. `build(kind, ...)`
+Kinds: ranking, sheets, team-detail, blank-sheets, draw, judge-links, team-feedback,
+judge-review. `build(kind, ...)`
 picks the builder and checks the options; every builder also runs on its own
 (`build_ranking(competition, lang="zh_CN")`).
 """
 from .blank_sheets import build_blank_sheets
 from .data import ReportError
 from .draw import build_draw
+from .feedback import build_team_feedback
 from .fonts import FontError
 from .judge_links import build_judge_links, judge_link
+from .judge_review import build_judge_review
 from .ranking import build_ranking
 from .sheets import build_sheets
 from .team_detail import build_team_detail
@@ -20,10 +23,12 @@ BUILDERS = {
     "blank-sheets": build_blank_sheets,
     "draw": build_draw,
     "judge-links": build_judge_links,
+    "team-feedback": build_team_feedback,
+    "judge-review": build_judge_review,
 }
 KINDS = tuple(BUILDERS)
 STAGE_KINDS = ("sheets", "blank-sheets")   # take stage=KEY (default: every stage)
-TEAM_KINDS = ("team-detail",)              # take team=KEY (default: every team)
+TEAM_KINDS = ("team-detail", "team-feedback")              # take team=KEY (default: every team)
 
 
 def build(kind, competition, *, stage=None, team=None, base_url=None, lang="zh_CN") -> bytes:

@@ -9,6 +9,7 @@ from reportlab.platypus import KeepTogether, Spacer
 from .. import rules as R
 from .common import localized
 from .data import load
+from .draw_rooms import room_draw_blocks
 from .flowables import signature_block
 from .frame import Meta, frame_width, render
 from .table import grid_table
@@ -81,6 +82,7 @@ def build_draw(competition) -> bytes:
         rows.append(row)
     sig = signature_block(st, [_("Supervisor signature")], min(width, 120 * mm))
     story.append(grid_table(head, rows, widths, signature=sig))
+    story.extend(room_draw_blocks(st, data, width))  # section 12: each room's order
 
     if random:
         story.append(Spacer(1, 5 * mm))

@@ -63,8 +63,9 @@ class CardSheet(Flowable):
             Paragraph(esc(self.competition_name), st.cell_small),
             Paragraph(esc(card["name"]), st.big),
             Paragraph(esc(card["group"]), st.cell),
-            Paragraph(esc(_("Scan the code with the tablet to log in. Keep this card to "
-                            "yourself: the link is your signature.")), st.cell_small),
+            Paragraph(esc(card.get("note") or _(
+                "Scan the code with the tablet to log in. Keep this card to yourself: the "
+                "link is your signature.")), st.cell_small),
         ):
             _w, ph = para.wrap(tw, h)
             top -= ph

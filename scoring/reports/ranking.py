@@ -51,6 +51,10 @@ def build_ranking(competition) -> bytes:
     """The ranking PDF: stage scores, final, rank, ties, awards, fingerprint, signatures."""
     data = load(competition)
     result = data.result
+    if getattr(result, "layout", None) is not None:  # DESIGN section 12
+        from .ranking_rooms import layout_ranking
+
+        return layout_ranking(competition, data)
     wide = len(data.stages) > 3
     width = frame_width(wide)
     st = Styles(configured_fonts())

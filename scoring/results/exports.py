@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Stage, Team
 from ..rules.text import clean_text
+from .layout_exports import add_row_fields, extra_cells, extra_columns, is_layout_result
 from .standings import results_for, rules_of
 
 # A cell starting with one of these is a formula (or becomes one) in Excel/LibreOffice.
@@ -72,7 +73,7 @@ def ranking_document(competition, result=None, *, published_only=False) -> dict:
     names = team_names(competition)
     rows = []
     for t in result.teams:
-        rows.append({
+        rows.append(add_row_fields({
             "team": t.team,
             "rank": t.rank,
             "tied": t.tied,
@@ -84,7 +85,7 @@ def ranking_document(competition, result=None, *, published_only=False) -> dict:
             "provisional": t.provisional,
             "withdrawn": t.withdrawn,
             "tie_note": t.tie_note,
-        })
+        }, result, t, decimals, number_text))  # section 12's keys, only where used
         if result.has_deductions:  # rule 12: stage key -> confirmed points taken off
             rows[-1]["deductions"] = deduction_cells(t, stages, decimals)
     return {"competition": competition.key, "results": rows,
@@ -105,7 +106,10 @@ def ranking_table(competition, result=None, *, published_only=False):
     stages = stage_columns(competition, published_only=published_only)
     names = team_names(competition)
     header = [_("Rank"), _("Team key"), _("Team"), *[n for _k, n in stages], _("Final"),
-              _("Award"), _("Tied"), _("Provisional")]
+              _("Award"), _("Tied"), _("Provisional"),
+              *extra_columns(result, dict(stages))]
+    division_names = {d.key: d.name for d in getattr(result.layout, "divisions", ())} \
+        if is_layout_result(result) else {}
     rows = []
     for t in result.teams:
         rows.append([
@@ -115,6 +119,7 @@ def ranking_table(competition, result=None, *, published_only=False):
               for k, _n in stages],
             number_text(t.final, decimals), t.award or "",
             _("Yes") if t.tied else "", _("Yes") if t.provisional else "",
+            *extra_cells(result, t, decimals, number_text, division_names),
         ])
     if result.has_deductions:
         # Rule 12: one column per stage, after the others (the stage scores already
@@ -155,9 +160,8 @@ def ranking_xlsx(competition, result=None, *, published_only=False) -> bytes:
         cell.font = Font(bold=True)
     decimals = rules_of(competition).decimals
     score_format = "0" if decimals == 0 else "0." + "0" * decimals
-    # The stage columns and the final (1-based); deduction columns may follow the rest.
-    first = 4
-    last = first + len(stage_columns(competition, published_only=published_only))
+    # the stage columns and the final (1-based); section 12's columns come after them
+    first, last = 4, header.index(_("Final")) + 1
     for row in rows:
         cells = [safe_cell("" if v is None else v) for v in row]
         for i in range(first - 1, last):

@@ -28,6 +28,7 @@ from ..models import (
     Team,
 )
 from .deductions import deduction_records
+from .layout import load_layout
 
 PUBLISHED = "published"
 _SHEET_ORDER = attrgetter("stage", "team", "judge")
@@ -149,9 +150,11 @@ def _contest_input(competition, published_only):
             if stage_ids else ()))
 
     sheets = _sheets(stage_ids, judge_key, team_key, stage_key, crit_key)
+    layout = load_layout(cid, stage_key, judge_key, team_key)  # section 12, None if unused
     return R.Contest(rules=rules, stages=stages, judges=judges, teams=teams,
                      recusals=recusals, absences=absences, sheets=sheets,
-                     deductions=deduction_records(stage_ids, team_key, stage_key))
+                     deductions=deduction_records(stage_ids, team_key, stage_key),
+                     layout=layout)
 
 
 def _plain_batches(stmt):

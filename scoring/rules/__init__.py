@@ -31,6 +31,7 @@ from .draw import (
 )
 from .errors import N_, RuleError, ScoreError, SettingsError, format_problem
 from .fingerprint import fingerprint, fingerprint_rows
+from .judge_review import JudgeReview, average_ranks, judge_review, spearman
 from .model import (
     DRAFT,
     SUBMITTED,

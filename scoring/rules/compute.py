@@ -17,6 +17,10 @@ def _draw_key(team):
 
 def compute_results(contest) -> ContestResult:
     """Rules 2-11: stage scores, finals, ranks, awards and flags of every team."""
+    if contest.layout is not None:
+        from .advancement import compute_layout_results  # section 12
+
+        return compute_layout_results(contest)
     problems = contest_problems(contest, strict=False)
     if problems:
         raise SettingsError(problems)

@@ -133,6 +133,9 @@ class Contest:
     absences: tuple[Absence, ...] = ()
     sheets: tuple[Sheet, ...] = ()
     deductions: tuple = ()  # rules.deductions.Deduction records (rule 12)
+    # DESIGN section 12 (divisions, rooms, advancement): a rules.layout.Layout, or None
+    # for a competition that uses none of it.
+    layout: object = None
 
 
 def sheet_total(sheet_or_scores) -> Decimal:

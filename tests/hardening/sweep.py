@@ -20,6 +20,7 @@ from scoring.models import (
     Department,
     Judge,
     Recusal,
+    Room,
     ScoreSheet,
     Stage,
     Team,
@@ -108,6 +109,9 @@ def seed(app) -> dict:
         deduction = Deduction(team=team, stage=_first(Stage, demo, key="presentation"),
                               points=1, reason="role test", state="proposed", source="timer")
         db.session.add(deduction)
+        # DESIGN section 12: a room (no panel, no team yet) in the stage nobody scores here.
+        db.session.add(Room(stage_id=_first(Stage, demo, key="reflection").id, key="R1",
+                            name="第一会场"))
         db.session.flush()
         sheet = db.session.scalars(db.select(ScoreSheet).where(
             ScoreSheet.team_id == team.id, ScoreSheet.status == "submitted")).first()
@@ -116,7 +120,8 @@ def seed(app) -> dict:
                   "dept_id": _first(Department, demo).id, "recusal_id": recusal.id,
                   "deduction_id": deduction.id, "sheet_id": sheet.id,
                   "stage_key": "presentation", "team_key": "T01",
-                  "judge_key": "X2", "direction": "up", "target": "closed",
+                  "judge_key": "X2", "room_stage": "reflection", "room_key": "R1",
+                  "direction": "up", "target": "closed",
                   "kind": "ranking", "fmt": "csv", "code": "en", "filename": "css/app.css"}
         spare_values = {"key": spare.key, "stage_id": _first(Stage, spare).id,
                         "team_id": spare_team.id, "dept_id": _first(Department, spare).id,
@@ -130,6 +135,7 @@ def seed(app) -> dict:
     with app.app_context():
         values["user_id"] = db.session.scalar(db.select(User.id).filter_by(username="victim"))
     values["link"] = judge_link(app, "X1").removeprefix("/j/")
+    values.update(_material_values(app))
     return {"values": values, "spare": spare_values, "tokens": tokens}
 
 
@@ -176,6 +182,32 @@ def as_text(response) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
     return data.decode("utf-8", "replace")
+
+
+def _material_values(app) -> dict:
+    """A material of T01 in the presentation stage (one real page image), its team link."""
+    import io
+
+    from PIL import Image
+
+    from scoring.imports.materials import _store
+    from scoring.models import Material
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 60), (255, 255, 255)).save(buf, "WEBP")
+    with app.app_context():
+        demo = db.session.scalars(db.select(Competition).filter_by(key="demo-2024")).one()
+        team = _first(Team, demo, key="T01")
+        sha = _store(app.instance_path, buf.getvalue(), "webp")
+        material = Material(team_id=team.id, stage_id=_first(Stage, demo, key="presentation").id,
+                            filename="plan.pdf", kind="pdf", sha256=sha, size=1,
+                            pages_json=f'["{sha}"]', uploaded_by="admin")
+        db.session.add(material)
+        db.session.commit()
+        values = {"material_id": material.id, "page": 1,
+                  "team_link": f"{team.id}.{team.upload_token}"}
+        db.session.remove()
+    return values
 
 
 def requests_of(app, seeded, plan: Plan) -> list:

@@ -63,6 +63,12 @@ def _ids(app, key):
         deduction = Deduction(team_id=team.id, stage_id=stage.id, points=1, reason="csrf test",
                               state="proposed", source="timer")
         db.session.add(deduction)
+        from scoring.models import Material
+
+        material = Material(team_id=team.id, stage_id=stage.id, filename="plan.pdf",
+                            kind="pdf", sha256="0" * 64, size=1, pages_json="[]",
+                            uploaded_by="csrf test")
+        db.session.add(material)
         db.session.commit()
         user = db.session.scalars(sa.select(User)).first()
         values = {"key": key, "sheet_id": sheet.id, "team_id": team.id, "judge_id": judge.id,
@@ -71,7 +77,8 @@ def _ids(app, key):
                   "stage_key": "presentation", "team_key": team.key,
                   "judge_key": judge.key, "direction": "up", "target": "closed",
                   "kind": "ranking", "fmt": "csv", "link": f"{judge.id}.{judge.token}",
-                  "code": "en"}
+                  "code": "en", "material_id": material.id,
+                  "team_link": f"{team.id}.{team.upload_token}"}
         db.session.remove()
         return values
 

@@ -44,6 +44,7 @@ DECISIONS = {
     "static": PUBLIC, "public.index": PUBLIC, "public.set_language": PUBLIC,
     "public.draw": PUBLIC, "public.projector": PUBLIC, "public.projector_state": PUBLIC,
     "public.results_index": PUBLIC, "public.results": PUBLIC,
+    "public.room_projector": PUBLIC,
     "admin.login": PUBLIC, "admin.logout": PUBLIC,
     # The private link itself is the credential; the service worker holds no secret.
     "judge.enter": PUBLIC, "judge.service_worker": PUBLIC,
@@ -59,6 +60,12 @@ DECISIONS = {
     "admin.setup_teams": STAFF, "admin.setup_team_template": STAFF,
     "admin.live": STAFF, "admin.live_state": STAFF, "admin.live_presenting": STAFF,
     "admin.live_reveal": STAFF, "admin.paper": STAFF, "admin.paper_entry": STAFF,
+    # Section 12: every room on the day (staff watch); the setup of rooms (admins).
+    "admin.rooms_overview": STAFF, "admin.rooms_board": STAFF,
+    "admin.setup_rooms": ADMIN, "admin.setup_rooms_division": ADMIN,
+    "admin.setup_rooms_team_divisions": ADMIN, "admin.setup_rooms_plan": ADMIN,
+    "admin.setup_rooms_add_room": ADMIN, "admin.setup_rooms_draw": ADMIN,
+    "admin.setup_rooms_assign": ADMIN,
     "admin.results": STAFF, "admin.results_download": STAFF, "admin.team_result": STAFF,
     "admin.reports": STAFF, "admin.report_pdf": STAFF, "admin.report_sheets_xlsx": STAFF,
     "admin.contest_file": STAFF,
@@ -87,6 +94,16 @@ DECISIONS = {
     # Deductions (rule 12): the organizer, for the chief judge.
     "admin.deductions": ADMIN, "admin.deduction_confirm": ADMIN,
     "admin.deduction_remove": ADMIN,
+    # Materials (issue 15): a team's private link is its credential (like a judge's);
+    # judges read the pages of the teams they score; team cards and uploads: admins.
+    "public.team_page": PUBLIC, "public.team_upload": PUBLIC, "public.team_feedback": PUBLIC,
+    "judge.material_page": JUDGE, "admin.judge_review": STAFF,
+    "admin.materials": ADMIN, "admin.materials_upload": ADMIN,
+    "admin.materials_deadline": ADMIN, "admin.material_view": ADMIN,
+    "admin.material_page": ADMIN, "admin.material_delete": ADMIN,
+    "admin.team_new_link": ADMIN, "admin.materials_team_cards": ADMIN,
+    # The hall (issue 14): staff drive the clock and the ceremony; admins set the lengths.
+    "admin.live_timer": STAFF, "admin.live_ceremony": STAFF, "admin.live_timer_lengths": ADMIN,
 }
 # The only answers that may hold a judge's private link (admins only, see DECISIONS).
 CREDENTIALS = {"admin.report_judge_links", "admin.setup_judge"}
@@ -106,7 +123,10 @@ VARIANTS = {
 }
 # Minimal form bodies where an empty one cannot name the row the route acts on.
 BODIES = {"admin.live_presenting": {"stage": "presentation", "team": "T01"},
-          "admin.live_reveal": {"stage": "presentation", "team": "T01"}}
+          "admin.live_reveal": {"stage": "presentation", "team": "T01"},
+          "admin.live_timer": {"stage": "presentation", "action": "pause"},
+          "admin.live_timer_lengths": {"stage": "presentation", "talk": "8", "questions": "2",
+                                       "warning": "1"}}
 PLAN = Plan(spare=frozenset(SPARE), variants=VARIANTS, bodies=BODIES)
 
 

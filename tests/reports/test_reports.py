@@ -33,9 +33,12 @@ SIGNATURES = {
     "blank-sheets": ["评委签字", "日期"],
     "draw": ["监审签字"],
     "judge-links": [],
+    "team-feedback": [],
+    "judge-review": [],
 }
 TITLES = {"ranking": "成绩排名表", "sheets": "评分表", "team-detail": "队伍成绩明细",
-          "blank-sheets": "纸质评分表", "draw": "抽签结果", "judge-links": "评委登录卡"}
+          "blank-sheets": "纸质评分表", "draw": "抽签结果", "judge-links": "评委登录卡",
+          "team-feedback": "参赛队反馈报告", "judge-review": "评委评分分析"}
 
 
 def _competition(key):
@@ -163,7 +166,9 @@ def test_300_teams_every_kind(sqlite_app, tmp_path):
             assert f"共 {pages} 页" in whole
             for label in SIGNATURES[kind]:
                 assert label in whole, (kind, label)
-            if kind != "judge-links":
+            # (judge-review names judges only; team-feedback, before publishing, no team:
+            # both are checked on this contest published in tests/materials/test_reports.)
+            if kind not in ("judge-links", "judge-review", "team-feedback"):
                 # Long names wrap, never cut off; markup in names prints literally.
                 assert squeeze(bigcontest.LONG_NAME) in flat, kind
                 for nasty in bigcontest.NASTY_NAMES:

@@ -189,8 +189,8 @@ def test_refused_file_names_every_problem_and_changes_nothing(app):
 
 
 @pytest.mark.parametrize("change, expected", [
-    (lambda d: d.update(version=2), "version: this file is version 2; this system reads "
-                                    "version 1"),
+    (lambda d: d.update(version=3), "version: this file is version 3; this system reads "
+                                    "version 1 / 2"),
     (lambda d: d.update(format="other"), 'format: this is not a contest file'),
     (lambda d: d["sheets"][0]["scores"].pop("b"),
      "sheets[0].scores.b: not scored; a submitted sheet needs every score"),

@@ -27,6 +27,7 @@ def _objects(app, key):
             "recusal_id": recusal.id,
             "user_id": db.session.scalar(db.select(User.id).limit(1)),
             "direction": "up", "target": "closed",
+            "stage_key": "reflection",  # the section 12 setup routes (admin/setup/rooms.py)
         }, f"/j/{judge.id}.{judge.token}"
 
 

@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     draw,
     judges,
     recusals,
+    rooms,
     stages,
     teams,
     users,

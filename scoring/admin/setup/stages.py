@@ -149,9 +149,8 @@ def _edit(competition, stage):
     elif form.validate_on_submit():
         try:
             saved = ops.save_stage(competition, stage, key=form.key.data, name=form.name.data,
-                                   weight=form.weight.data, criteria=_criteria_rows(form))
-            # Whether judges must write a comment (评语): a plain setting of the stage.
-            saved.comment_required = bool(form.comment_required.data)
+                                   weight=form.weight.data, criteria=_criteria_rows(form),
+                                   comment_required=bool(form.comment_required.data))
             total = ops.weight_sum(competition)
             db.session.commit()
         except SetupError as e:

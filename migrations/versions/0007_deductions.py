@@ -1,6 +1,6 @@
 """Deductions (扣分) per team and stage, recorded or proposed by the timer and confirmed.
 
-Revision ID: 0008_deductions
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30
 
@@ -11,7 +11,7 @@ organizer) and its source. Only confirmed rows count in results.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_deductions'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None

@@ -1,0 +1,271 @@
+"""Organizer page "Materials" (参赛材料): who uploaded what and when, what is missing, an
+upload for any team, the teams' upload deadline per stage, the teams' private links.
+
+Rendering an upload takes seconds: the request's transaction ends before it (on SQLite
+every transaction holds the write lock from its start), so judges' scores go through
+meanwhile; the row is written in a new transaction afterwards (DESIGN section 11).
+"""
+from datetime import datetime
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import MultipleFileField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from ..extensions import db
+from ..imports.materials import (
+    MAX_BYTES,
+    MAX_PAGES,
+    MaterialError,
+    error_text,
+    render_files,
+    stored_path,
+)
+from ..models import Material, Stage, Team
+from ..operations import materials as ops
+from ..operations.setup_base import SetupError
+from ..web.lookups import competition_or_404
+from ..web.security import admin_required
+from . import bp, nav
+from .forms import SafeForm
+from .setup.common import message
+
+nav.register(47, "admin.materials", _l("Materials"), admin_only=True)
+
+
+class UploadForm(SafeForm):
+    """A material for one team and stage: one PDF or images."""
+
+    team = SelectField(_l("Team"))
+    stage = SelectField(_l("Stage"))
+    files = MultipleFileField(_l("PDF or images"))
+
+
+class DeadlineForm(SafeForm):
+    """The teams' upload deadline of a stage, in the venue's time; empty: no team upload."""
+
+    stage = SelectField(_l("Stage"))
+    deadline = StringField(_l("Teams upload until"), validators=[Optional(), Length(max=20)])
+
+
+def _local_text(value) -> str:
+    if value is None:
+        return ""
+    from datetime import UTC
+    return value.replace(tzinfo=UTC).astimezone(get_timezone()).strftime("%Y-%m-%dT%H:%M")
+
+
+def _parse_local(text: str):
+    """A venue-time "YYYY-MM-DDTHH:MM" as naive UTC; ValueError if it is not one."""
+    from datetime import UTC
+    local = datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M")
+    tz = get_timezone()
+    aware = local.replace(tzinfo=tz) if hasattr(tz, "key") else tz.localize(local)
+    return aware.astimezone(UTC).replace(tzinfo=None)
+
+
+def _forms(competition):
+    upload, deadline = UploadForm(prefix="up"), DeadlineForm(prefix="dl")
+    upload.team.choices = [(str(t.id), f"{t.key} {t.name}") for t in competition.teams]
+    stages = [(str(s.id), s.name) for s in competition.stages]
+    upload.stage.choices = deadline.stage.choices = stages
+    return upload, deadline
+
+
+@bp.route("/c/<key>/materials")
+@admin_required
+def materials(key):
+    """Every team x stage: the material (file, pages, who, when) or "missing"."""
+    competition = competition_or_404(key)
+    g.page_title = _("Materials")
+    upload, deadline = _forms(competition)
+    found = ops.stage_materials([s.id for s in competition.stages])
+    missing = {s.id: sum(1 for t in competition.teams if not t.withdrawn
+                         and (t.id, s.id) not in found) for s in competition.stages}
+    deadlines = {s.id: _local_text(s.materials_deadline) for s in competition.stages}
+    return render_template("admin/materials/index.html", competition=competition,
+                           found=found, missing=missing, upload=upload, deadline=deadline,
+                           deadlines=deadlines, open_now={s.id: ops.upload_open(s)
+                                                          for s in competition.stages},
+                           max_pages=MAX_PAGES, max_mb=MAX_BYTES // 1048576)
+
+
+def _pick(model, value, competition):
+    obj = db.session.get(model, int(value)) if str(value or "").isdigit() else None
+    if obj is None or obj.competition_id != competition.id:
+        abort(404)
+    return obj
+
+
+@bp.route("/c/<key>/materials/upload", methods=["POST"])
+@admin_required
+def materials_upload(key):
+    """Upload a team's material for a stage (replacing any); pages rendered at once."""
+    competition = competition_or_404(key)
+    upload, _deadline = _forms(competition)
+    back = redirect(url_for("admin.materials", key=key))
+    if not upload.validate_on_submit():
+        flash(_("The form expired; try again."), "error")
+        return back
+    team_id = _pick(Team, upload.team.data, competition).id
+    stage_id = _pick(Stage, upload.stage.data, competition).id
+    by = current_user.username
+    db.session.commit()  # no transaction (no SQLite write lock) while rendering
+    try:
+        rendered = render_files(current_app.instance_path,
+                                request.files.getlist(upload.files.name))
+    except MaterialError as e:
+        flash(error_text(e), "error")
+        return back
+    team, stage = db.session.get(Team, team_id), db.session.get(Stage, stage_id)
+    try:
+        ops.save_material(team, stage, rendered, by)
+    except SetupError as e:
+        db.session.rollback()
+        flash(message(e), "error")
+        return back
+    db.session.commit()
+    flash(_("%(team)s, %(stage)s: %(n)s pages uploaded.", team=team.name, stage=stage.name,
+            n=len(rendered.pages)), "success")
+    return back
+
+
+@bp.route("/c/<key>/materials/deadline", methods=["POST"])
+@admin_required
+def materials_deadline(key):
+    """Set or clear a stage's upload deadline for the teams."""
+    competition = competition_or_404(key)
+    _upload, form = _forms(competition)
+    back = redirect(url_for("admin.materials", key=key))
+    if not form.validate_on_submit():
+        flash(_("The form expired; try again."), "error")
+        return back
+    stage = _pick(Stage, form.stage.data, competition)
+    text = (form.deadline.data or "").strip()
+    try:
+        value = _parse_local(text) if text else None
+    except ValueError:
+        flash(_("Deadline: \"%(value)s\" is not a date and time like 2026-05-20T18:00.",
+                value=text[:20]), "error")
+        return back
+    ops.set_deadline(stage, value)
+    db.session.commit()
+    flash(_("Teams upload for %(stage)s until %(time)s.", stage=stage.name, time=text)
+          if value else _("Teams no longer upload for %(stage)s.", stage=stage.name), "success")
+    return back
+
+
+def _material_or_404(competition, material_id):
+    material = db.session.get(Material, material_id)
+    if material is None or material.team.competition_id != competition.id:
+        abort(404)
+    return material
+
+
+@bp.route("/c/<key>/materials/<int:material_id>")
+@admin_required
+def material_view(key, material_id):
+    """The material's pages as the judges see them."""
+    competition = competition_or_404(key)
+    material = _material_or_404(competition, material_id)
+    g.page_title = f"{material.team.name} · {material.stage.name}"
+    return render_template("admin/materials/view.html", competition=competition,
+                           material=material)
+
+
+@bp.route("/c/<key>/materials/<int:material_id>/<int:page>.webp")
+@admin_required
+def material_page(key, material_id, page):
+    """One page image of a material."""
+    competition = competition_or_404(key)
+    material = _material_or_404(competition, material_id)
+    pages = material.pages
+    if not 1 <= page <= len(pages):
+        abort(404)
+    path = stored_path(current_app.instance_path, pages[page - 1], "webp")
+    if not path.is_file():  # the folder was not restored with the database
+        abort(404)
+    return send_file(path, mimetype="image/webp")
+
+
+@bp.route("/c/<key>/materials/<int:material_id>/delete", methods=["POST"])
+@admin_required
+def material_delete(key, material_id):
+    """Remove a material: a first POST asks, the second (confirm=yes) removes."""
+    competition = competition_or_404(key)
+    material = _material_or_404(competition, material_id)
+    form = SafeForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired; try again."), "error")
+        return redirect(url_for("admin.materials", key=key))
+    if request.form.get("confirm") != "yes":
+        title = _("Remove the material of %(team)s", team=material.team.name)
+        g.page_title = title
+        return render_template(
+            "admin/confirm.html", title=title, details=[material.filename],
+            consequence=_("Judges no longer see it in %(stage)s; the team can upload again "
+                          "until the deadline.", stage=material.stage.name),
+            action=url_for("admin.material_delete", key=key, material_id=material.id),
+            fields=[("csrf_token", request.form.get("csrf_token", ""))],
+            cancel=url_for("admin.materials", key=key))
+    ops.delete_material(material)
+    db.session.commit()
+    flash(_("Material removed."), "success")
+    return redirect(url_for("admin.materials", key=key))
+
+
+@bp.route("/c/<key>/teams/<int:team_id>/new-link", methods=["POST"])
+@admin_required
+def team_new_link(key, team_id):
+    """A new private link for a team (a lost card): asks first, then the old one stops."""
+    competition = competition_or_404(key)
+    team = _pick(Team, str(team_id), competition)
+    form = SafeForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired; try again."), "error")
+        return redirect(url_for("admin.materials", key=key))
+    if request.form.get("confirm") != "yes":
+        title = _("New link for %(team)s", team=team.name)
+        g.page_title = title
+        return render_template(
+            "admin/confirm.html", title=title, details=[],
+            consequence=_("The team's old link and card stop working at once; print its "
+                          "new card."),
+            action=url_for("admin.team_new_link", key=key, team_id=team.id),
+            fields=[("csrf_token", request.form.get("csrf_token", ""))],
+            cancel=url_for("admin.materials", key=key))
+    ops.regenerate_team_link(team)
+    db.session.commit()
+    flash(_("%(team)s has a new link; print its card again.", team=team.name), "success")
+    return redirect(url_for("admin.materials", key=key))
+
+
+@bp.route("/c/<key>/materials/team-cards.pdf")
+@admin_required
+def materials_team_cards(key):
+    """The team cards (every team's private link and QR code): admins only."""
+    from ..reports.team_cards import build_team_cards
+    from ..web.venue import VenueError, public_base_url
+    from .reports import _lang, _send
+
+    competition = competition_or_404(key)
+    try:
+        base_url = public_base_url(current_app._get_current_object())
+    except VenueError as exc:
+        flash(str(exc.message), "error")
+        return redirect(url_for("admin.setup_venue"))
+    pdf = build_team_cards(competition, base_url=base_url, lang=_lang())
+    return _send(pdf, f"{competition.key}-team-cards.pdf", "application/pdf")

@@ -1,0 +1,287 @@
+"""Divisions, rooms and advancement (DESIGN section 12): the setup page and its forms,
+and the organizer's overview of every room on the day."""
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ...extensions import db
+from ...models import (
+    Division,
+    Room,
+    RoomJudge,
+    ScoreSheet,
+    Stage,
+    StagePanel,
+    StagePlan,
+    TeamDivision,
+    TeamRoom,
+    TeamStageDraw,
+)
+from ...operations import setup_rooms as ops
+from ...operations.setup_base import SetupError
+from ...rules import new_seed
+from ...rules.errors import N_
+from ...rules.layout import NORMALIZATIONS
+from ...rules.room_draw import ROOM_DRAW_EN, ROOM_DRAW_ZH
+from .. import bp, nav
+from ..forms import SafeForm
+from .common import admin_only, competition_or_404, fail, staff_only
+
+nav.register(36, "admin.setup_rooms", _l("Divisions & rooms"), admin_only=True)
+nav.register(61, "admin.rooms_overview", _l("Rooms overview"))
+
+
+def _stage_or_404(competition, stage_key):
+    for s in competition.stages:
+        if s.key == stage_key:
+            return s
+    abort(404)
+
+
+def _ids(values, field):
+    """Integer ids from form values; a hostile value is a clear error, never a 500."""
+    out = []
+    for v in values:
+        if not str(v).isdigit() or len(str(v)) > 12:
+            raise SetupError(N_("There is no such judge.") if field == "judges"
+                             else N_("There is no such room."), {}, field)
+        out.append(int(v))
+    return out
+
+
+def _stage_rows(competition):
+    """Per stage: its plan, rooms with judges and team counts, the panel, stage draws."""
+    out = []
+    judges = {j.id: j for j in competition.judges}
+    for stage in competition.stages:
+        plan = db.session.get(StagePlan, stage.id)
+        rooms = db.session.scalars(select(Room).where(Room.stage_id == stage.id)
+                                   .order_by(Room.position, Room.id)).all()
+        seats = {}
+        for room_id, judge_id in db.session.execute(
+                select(RoomJudge.room_id, RoomJudge.judge_id)
+                .where(RoomJudge.stage_id == stage.id).order_by(RoomJudge.position)):
+            seats.setdefault(room_id, []).append(judges[judge_id])
+        counts = dict(db.session.execute(
+            select(TeamRoom.room_id, func.count()).where(TeamRoom.stage_id == stage.id)
+            .group_by(TeamRoom.room_id)).all())
+        team_room = dict(db.session.execute(select(TeamRoom.team_id, TeamRoom.room_id)
+                                            .where(TeamRoom.stage_id == stage.id)).all())
+        panel = [judges[j] for j in db.session.scalars(
+            select(StagePanel.judge_id).where(StagePanel.stage_id == stage.id)
+            .order_by(StagePanel.position))]
+        positions = dict(db.session.execute(
+            select(TeamStageDraw.team_id, TeamStageDraw.position)
+            .where(TeamStageDraw.stage_id == stage.id)).all())
+        out.append({"stage": stage, "plan": plan, "rooms": rooms, "seats": seats,
+                    "counts": counts, "team_room": team_room, "panel": panel,
+                    "positions": positions})
+    return out
+
+
+def _page(competition, status=200):
+    divisions = db.session.scalars(select(Division).where(
+        Division.competition_id == competition.id).order_by(Division.position)).all()
+    team_division = dict(db.session.execute(
+        select(TeamDivision.team_id, TeamDivision.division_id)
+        .where(TeamDivision.team_id.in_([t.id for t in competition.teams]))).all()) \
+        if competition.teams else {}
+    g.page_title = _("Divisions & rooms")
+    algorithm = ROOM_DRAW_ZH if str(get_locale()).startswith("zh") else ROOM_DRAW_EN
+    return render_template(
+        "admin/setup/rooms.html", competition=competition, divisions=divisions,
+        team_division=team_division, stages=_stage_rows(competition),
+        normalizations=NORMALIZATIONS, seed=request.args.get("seed") or new_seed(),
+        algorithm=algorithm, form=SafeForm()), status
+
+
+def _done(competition, message):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("admin.setup_rooms", key=competition.key))
+
+
+def _checked(competition):
+    """The CSRF check of every POST here; a failed one shows the page again."""
+    if not SafeForm().validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+        return False
+    return True
+
+
+@bp.route("/c/<key>/rooms")
+@admin_only
+def setup_rooms(key):
+    """Divisions, each stage's panel or rooms, normalization, qualification and draws."""
+    return _page(competition_or_404(key))
+
+
+@bp.route("/c/<key>/rooms/divisions", methods=["POST"])
+@admin_only
+def setup_rooms_division(key):
+    """Add a division."""
+    competition = competition_or_404(key)
+    if not _checked(competition):
+        return _page(competition, 400)
+    try:
+        ops.add_division(competition, request.form.get("key"), request.form.get("name"))
+    except SetupError as e:
+        fail(e)
+        return _page(competition, 422)
+    return _done(competition, _("Division added."))
+
+
+@bp.route("/c/<key>/rooms/team-divisions", methods=["POST"])
+@admin_only
+def setup_rooms_team_divisions(key):
+    """Each team's division, from one select per team."""
+    competition = competition_or_404(key)
+    if not _checked(competition):
+        return _page(competition, 400)
+    chosen = {}
+    try:
+        for team in competition.teams:
+            raw = request.form.get(f"division-{team.id}", "")
+            chosen[team.id] = _ids([raw], "division")[0] if raw else None
+        changed = ops.set_team_divisions(competition, chosen)
+    except SetupError as e:
+        fail(e)
+        return _page(competition, 422)
+    return _done(competition, _("Divisions saved (%(count)s teams changed).", count=changed))
+
+
+@bp.route("/c/<key>/rooms/<stage_key>/plan", methods=["POST"])
+@admin_only
+def setup_rooms_plan(key, stage_key):
+    """A stage's panel, normalization and qualification."""
+    competition = competition_or_404(key)
+    stage = _stage_or_404(competition, stage_key)
+    if not _checked(competition):
+        return _page(competition, 400)
+    try:
+        panel = None
+        if request.form.get("panel_mode") == "named":
+            panel = _ids(request.form.getlist("panel"), "judges")
+        ops.set_stage_plan(competition, stage,
+                           normalization=request.form.get("normalization", "none"),
+                           qualify=request.form.get("qualify", "none")
+                           if request.form.get("qualify") in ("none", "top", "share")
+                           else "none",
+                           qualify_value=request.form.get("qualify_value", ""),
+                           panel_judge_ids=panel)
+    except SetupError as e:
+        fail(e)
+        return _page(competition, 422)
+    return _done(competition, _("Stage %(stage)s saved.", stage=stage.name))
+
+
+@bp.route("/c/<key>/rooms/<stage_key>/room", methods=["POST"])
+@admin_only
+def setup_rooms_add_room(key, stage_key):
+    """Add a room to a stage, with its panel."""
+    competition = competition_or_404(key)
+    stage = _stage_or_404(competition, stage_key)
+    if not _checked(competition):
+        return _page(competition, 400)
+    try:
+        ops.add_room(competition, stage, request.form.get("key"), request.form.get("name"),
+                     _ids(request.form.getlist("judges"), "judges"))
+    except SetupError as e:
+        fail(e)
+        return _page(competition, 422)
+    return _done(competition, _("Room added."))
+
+
+def _confirm(competition, stage, action):
+    """Before a draw of a stage that has sheets: the confirmation page."""
+    g.page_title = _("Change the draw")
+    return render_template(
+        "admin/confirm.html", title=_("Change the draw"),
+        consequence=_("Scoring has started in %(stage)s. Teams may move to other rooms or "
+                      "positions; the judges' lists and the projectors follow.",
+                      stage=stage.name),
+        details=[], action=action,
+        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
+        cancel=url_for("admin.setup_rooms", key=competition.key))
+
+
+def _needs_confirm(stage):
+    return (request.form.get("override") and request.form.get("confirm") != "yes"
+            and db.session.scalar(select(ScoreSheet.id).where(
+                ScoreSheet.stage_id == stage.id).limit(1)) is not None)
+
+
+@bp.route("/c/<key>/rooms/<stage_key>/draw", methods=["POST"])
+@admin_only
+def setup_rooms_draw(key, stage_key):
+    """The room draw from the printed seed (or the stage's own draw without rooms)."""
+    competition = competition_or_404(key)
+    stage = _stage_or_404(competition, stage_key)
+    if not _checked(competition):
+        return _page(competition, 400)
+    if _needs_confirm(stage) and (request.form.get("reason") or "").strip():
+        return _confirm(competition, stage, url_for("admin.setup_rooms_draw", key=key,
+                                                    stage_key=stage_key))
+    has_rooms = db.session.scalar(select(Room.id).where(Room.stage_id == stage.id)
+                                  .limit(1)) is not None
+    seed = request.form.get("seed", "")
+    try:
+        kw = {"override": bool(request.form.get("override")),
+              "reason": request.form.get("reason", "")}
+        if has_rooms:
+            ops.draw_rooms(competition, stage, seed,
+                           stratify=bool(request.form.get("stratify")), **kw)
+        else:
+            ops.draw_stage(competition, stage, seed, **kw)
+    except SetupError as e:
+        fail(e)
+        return _page(competition, 422)
+    return _done(competition, _("Draw of %(stage)s made with the seed %(seed)s.",
+                                stage=stage.name, seed=seed.strip()))
+
+
+@bp.route("/c/<key>/rooms/<stage_key>/assign", methods=["POST"])
+@admin_only
+def setup_rooms_assign(key, stage_key):
+    """Rooms by hand: one select per team."""
+    competition = competition_or_404(key)
+    stage = _stage_or_404(competition, stage_key)
+    if not _checked(competition):
+        return _page(competition, 400)
+    if _needs_confirm(stage) and (request.form.get("reason") or "").strip():
+        return _confirm(competition, stage, url_for("admin.setup_rooms_assign", key=key,
+                                                    stage_key=stage_key))
+    try:
+        chosen = {}
+        for team in competition.teams:
+            raw = request.form.get(f"room-{team.id}", "")
+            chosen[team.id] = _ids([raw], "rooms")[0] if raw else None
+        ops.assign_rooms(competition, stage, chosen,
+                         override=bool(request.form.get("override")),
+                         reason=request.form.get("reason", ""))
+    except SetupError as e:
+        fail(e)
+        return _page(competition, 422)
+    return _done(competition, _("Rooms of %(stage)s saved.", stage=stage.name))
+
+
+@bp.route("/c/<key>/rooms/overview")
+@staff_only
+def rooms_overview(key):
+    """The day: every room of every stage, its panel, teams and sheets submitted."""
+    competition = competition_or_404(key)
+    rows = _stage_rows(competition)
+    submitted = {}
+    for room_id, count in db.session.execute(
+            select(TeamRoom.room_id, func.count(ScoreSheet.id))
+            .join(ScoreSheet, (ScoreSheet.team_id == TeamRoom.team_id)
+                  & (ScoreSheet.stage_id == TeamRoom.stage_id))
+            .join(Stage, Stage.id == TeamRoom.stage_id)
+            .where(Stage.competition_id == competition.id, ScoreSheet.status == "submitted")
+            .group_by(TeamRoom.room_id)):
+        submitted[room_id] = count
+    g.page_title = _("Rooms overview")
+    return render_template("admin/setup/rooms_overview.html", competition=competition,
+                           stages=[r for r in rows if r["rooms"]], submitted=submitted)

@@ -1,0 +1,120 @@
+"""Materials (参赛材料) writes: record an upload, remove one, the teams' upload deadline and
+their private links (DESIGN section 11). The files themselves are written before, outside
+any transaction (imports/materials.py); a row only names them."""
+import hmac
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Material, Team, utcnow
+from ..rules import N_
+from .audit import record
+from .setup_base import SetupError
+from .sheets import lock_competition
+from .tokens import new_token
+
+
+def team_link_path(team) -> str:
+    """The private part of the team's link, "<id>.<secret>" (like a judge's)."""
+    return f"{team.id}.{team.upload_token}"
+
+
+def find_team_by_link(link: str):
+    """The team whose private link this is, or None; compared in constant time."""
+    team_id, _, secret = (link or "").partition(".")
+    if not team_id.isdigit() or len(team_id) > 12 or not secret or len(secret) > 64:
+        return None
+    team = db.session.get(Team, int(team_id))
+    if team is None or not team.upload_token:
+        return None
+    if not hmac.compare_digest(team.upload_token.encode(), secret.encode()):
+        return None
+    return team
+
+
+def regenerate_team_link(team, reason: str = "") -> None:
+    """Give the team a new private link; the old one stops working at once."""
+    team.upload_token = new_token()
+    record("team.regenerate_link", competition=team.competition_id, obj=team,
+           summary=team.name, reason=reason)
+    db.session.flush()
+
+
+def upload_open(stage, now: datetime | None = None) -> bool:
+    """Whether teams may upload for stage now: before its deadline, and never once
+    the stage is closed or published."""
+    if stage.materials_deadline is None or stage.state in ("closed", "published"):
+        return False
+    return (now or utcnow()) < stage.materials_deadline
+
+
+def set_deadline(stage, deadline: datetime | None) -> None:
+    """Set (or clear, with None) the stage's deadline for team uploads (UTC)."""
+    lock_competition(stage.competition_id)
+    before = stage.materials_deadline
+    stage.materials_deadline = deadline
+    record("stage.materials_deadline", competition=stage.competition_id, obj=stage,
+           summary=stage.name, before=before and before.isoformat(timespec="minutes"),
+           after=deadline and deadline.isoformat(timespec="minutes"))
+    db.session.flush()
+
+
+def material_of(team, stage):
+    """The team's material for stage, or None."""
+    return db.session.scalars(select(Material).filter_by(team_id=team.id,
+                                                         stage_id=stage.id)).first()
+
+
+def save_material(team, stage, rendered, by: str, *, as_team: bool = False) -> Material:
+    """Record a rendered upload as the team's material for stage (replacing any).
+
+    A team's own upload is checked again after the competition lock: the deadline may
+    have passed, or the stage closed, while the file was rendering.
+    """
+    lock_competition(team.competition_id, fresh=True)
+    db.session.refresh(stage)
+    if as_team and not upload_open(stage):
+        raise SetupError(N_("The upload deadline of %(stage)s has passed; ask the organizer."),
+                         {"stage": stage.name})
+    material = material_of(team, stage)
+    before = None
+    if material is None:
+        material = Material(team_id=team.id, stage_id=stage.id)
+        db.session.add(material)
+    else:
+        before = {"file": material.filename, "sha256": material.sha256,
+                  "pages": len(material.pages)}
+    material.filename = rendered.filename[:200]
+    material.kind = rendered.kind
+    material.sha256 = rendered.sha256
+    material.size = rendered.size
+    material.pages = rendered.pages
+    material.uploaded_by = by[:100]
+    material.uploaded_at = utcnow()
+    record("material.upload", competition=team.competition_id, obj=team,
+           actor=f"team:{team.key}" if as_team else None,
+           summary=f"{team.name} · {stage.name}", before=before,
+           after={"file": material.filename, "sha256": material.sha256,
+                  "pages": len(rendered.pages), "by": material.uploaded_by})
+    db.session.flush()
+    return material
+
+
+def delete_material(material, reason: str = "") -> None:
+    """Remove a team's material (its files stay in the folder, named by SHA-256)."""
+    lock_competition(material.team.competition_id)
+    record("material.delete", competition=material.team.competition_id, obj=material.team,
+           summary=f"{material.team.name} · {material.stage.name}",
+           before={"file": material.filename, "sha256": material.sha256}, reason=reason)
+    db.session.delete(material)
+    db.session.flush()
+
+
+def stage_materials(stage_ids) -> dict:
+    """{(team id, stage id): Material} for these stages, one query."""
+    if not stage_ids:
+        return {}
+    return {(m.team_id, m.stage_id): m for m in db.session.scalars(
+        select(Material).where(Material.stage_id.in_(list(stage_ids))))}
+
