@@ -65,6 +65,17 @@ class RulesForm(FlaskForm):
                                 "then add"))],
         description=_l("The two can differ by 0.01; published ISU totals follow "
                        "\"each\"."), default="sum", validate_choice=False)
+    team_size = IntegerField(
+        _l("Members per team"), validators=[Optional()],
+        description=_l("How many members each team has, 1 to 10: 3 by default, 1 for "
+                       "solo singers or skaters. Existing teams must already have that many "
+                       "members."))
+    distinct_departments = SelectField(_l("Members from different departments"), choices=[
+        SelectChoice("yes", _l("Yes: each member of a team comes from a different "
+                               "department")),
+        SelectChoice("no", _l("No: members may share a department or give none"))],
+        description=_l("Judges are recused from a team with a member of their own "
+                       "department either way."), validate_choice=False)
     reason = StringField(_l("Reason for the change"), validators=[Optional(), Length(max=2000)])
 
 
@@ -84,15 +95,25 @@ def _fill_form(form, rules):
     form.calibration_reveal.data = rules.calibration_reveal
     form.award_ties.data = rules.award_ties
     form.final_rounding.data = rules.final_rounding
+    form.team_size.data = rules.team_size
+    form.distinct_departments.data = "yes" if rules.distinct_departments else "no"
 
 
 def _lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _settings_from_form(form):
+def _settings_from_form(form, competition):
     """The form as a rules dict, and the problems of lines that could not be read."""
     problems = []
+    # A form without the team fields (a client older than them) keeps the stored values:
+    # falling back to the default would try to turn solo entries into teams of three.
+    size, distinct = R.team_settings_of(competition.rules)
+    if form.team_size.data is not None:
+        size = form.team_size.data
+    if form.distinct_departments.raw_data:
+        distinct = {"yes": True, "no": False}.get(form.distinct_departments.data,
+                                                  form.distinct_departments.data)
     awards = []
     for i, line in enumerate(_lines(form.awards.data)):
         parts = line.rsplit(None, 2)
@@ -119,6 +140,7 @@ def _settings_from_form(form):
         "variance_threshold": form.variance_threshold.data.strip(),
         "calibration_reveal": form.calibration_reveal.data,
         "award_ties": form.award_ties.data, "final_rounding": form.final_rounding.data,
+        "team_size": size, "distinct_departments": distinct,
     }
     return settings, problems
 
@@ -130,7 +152,8 @@ _PLACE_FIELDS = [
     ("rules.trim", "trim"), ("rules.decimals", "decimals"), ("rules.tie_breaks", "tie_breaks"),
     ("rules.awards", "awards"), ("rules.variance_threshold", "variance_threshold"),
     ("rules.calibration_reveal", "calibration_reveal"), ("rules.award_ties", "award_ties"),
-    ("rules.final_rounding", "final_rounding"),
+    ("rules.final_rounding", "final_rounding"), ("rules.team_size", "team_size"),
+    ("rules.distinct_departments", "distinct_departments"),
 ]
 
 
@@ -168,7 +191,7 @@ def rules_settings(key):
     valid = form.validate_on_submit()
     if valid and "preview" in request.form:
         # Nothing is saved: the page shows what the settings would change, then asks.
-        settings, problems = _settings_from_form(form)
+        settings, problems = _settings_from_form(form, competition)
         if not problems:
             try:
                 preview = preview_rows(competition, check_rules(competition, settings))
@@ -179,7 +202,7 @@ def rules_settings(key):
         _show_problems(form, problems)
         status = 422 if problems else 200
     elif valid:
-        settings, problems = _settings_from_form(form)
+        settings, problems = _settings_from_form(form, competition)
         if not problems:
             try:
                 changed = update_rules(competition, settings, reason=form.reason.data or "")

@@ -140,7 +140,14 @@ def parse_document(doc) -> Parsed:
                                   place="competition.rules")
     except SettingsError as e:
         c.problems.extend(e.problems)
+        # Unreadable team settings: the team checks would only echo a size nobody chose.
+        if any(p[0].startswith(("competition.rules.team_size",
+                                "competition.rules.distinct_departments"))
+               for p in e.problems):
+            rules = None
 
+    team_rules = rules
+    rules = rules or R.Rules(tie_breaks=())
     contest = R.Contest(rules=rules, stages=tuple(stages), judges=tuple(judges),
                         teams=tuple(teams), recusals=tuple(recusals),
                         absences=tuple(absences), sheets=tuple(sheets),
@@ -151,7 +158,7 @@ def parse_document(doc) -> Parsed:
     c.problems.extend(deduction_problems(contest, shape_places))
     broken_stages = {s.key for s, extra in zip(stages, stage_extra, strict=True)
                      if extra.get("broken")}
-    for problem in _meaning_problems(contest):
+    for problem in _meaning_problems(contest, team_rules is not None):
         place = problem[0]
         if _covered(place, shape_places):
             continue
@@ -178,10 +185,11 @@ def _covered(place, shape_places):
     return False
 
 
-def _meaning_problems(contest):
+def _meaning_problems(contest, check_teams=True):
     out = list(R.contest_problems(contest, strict=True))
-    for i, t in enumerate(contest.teams):
-        for place, message, params in R.team_department_problems(t, place=f"teams[{i}]"):
+    for i, t in enumerate(contest.teams if check_teams else ()):
+        for place, message, params in R.team_department_problems(
+                t, contest.rules.team_size, f"teams[{i}]", contest.rules.distinct_departments):
             if place == f"teams[{i}]":
                 place = f"teams[{i}].members"
             out.append((place, message, params))

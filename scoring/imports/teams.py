@@ -8,12 +8,18 @@ Layout, one row per member, the first row naming the columns:
 Rows with the same team key belong to one team; with the key left blank, rows with the
 same team name do, and the team gets the next free key T01, T02, ... Without a
 recognised header row the columns are taken in that order and the first row is data.
+
+A team has `size` members (the competition's `team_size`); with `distinct` (its
+`distinct_departments`) each from a different department. When that department rule does
+not apply (distinct false, or one member per team) the department cell may be empty and
+the department column may be left out.
 """
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..rules.errors import N_
+from ..rules.team_rules import departments_required
 from ..rules.text import text_problem
 from .columns import column_letter, normal_header
 
@@ -62,7 +68,7 @@ class TeamImport:
         return not self.problems
 
 
-def map_columns(table):
+def map_columns(table, need_department=True):
     """(column name -> index, data rows): a header row is recognised by its names."""
     if not table:
         return {}, []
@@ -74,14 +80,15 @@ def map_columns(table):
             if text in aliases and name not in found:
                 found[name] = i
                 break
-    if {"name", "member", "department"} <= found.keys():
+    needed = {"name", "member", "department"} if need_department else {"name", "member"}
+    if needed <= found.keys():
         return found, table[1:]
     return {name: i for i, name in enumerate(COLUMNS)}, table
 
 
-def rows_from_table(table):
+def rows_from_table(table, need_department=True):
     """TeamRow per data row, and the letter of each column (for messages)."""
-    columns, data = map_columns(table)
+    columns, data = map_columns(table, need_department)
     rows = []
     for number, cells in data:
         values = {name: (cells[i] if i < len(cells) else "") for name, i in columns.items()}
@@ -103,8 +110,11 @@ def _next_keys(used: set[str], count: int) -> list[str]:
 
 
 def check_team_rows(rows, *, existing_keys=(), existing_names=(), existing_members=(),
-                    departments=(), letters=None, size=TEAM_SIZE) -> TeamImport:
+                    departments=(), letters=None, size=TEAM_SIZE,
+                    distinct=True) -> TeamImport:
     """Every problem of the rows, with row numbers; the teams to create when there is none."""
+    required = ("name", "member", "department") if departments_required(size, distinct) \
+        else ("name", "member")
     result = TeamImport(rows=list(rows), letters=dict(letters or {}))
     problems = result.problems
     existing_keys, existing_names = set(existing_keys), set(existing_names)
@@ -114,7 +124,7 @@ def check_team_rows(rows, *, existing_keys=(), existing_names=(), existing_membe
         return result
 
     for r in rows:
-        for col in ("name", "member", "department"):
+        for col in required:
             if not getattr(r, col):
                 problems.append((r.row, col, N_("this cell is empty"), {}))
         for col in COLUMNS:
@@ -168,7 +178,7 @@ def check_team_rows(rows, *, existing_keys=(), existing_names=(), existing_membe
                              {"name": name or first.key, "count": len(members), "size": size,
                               "rows": ", ".join(str(m.row) for m in members)}))
         seen_dept: dict[str, int] = {}
-        for r in members:
+        for r in members if distinct else ():
             if r.department and r.department in seen_dept:
                 problems.append((r.row, "department",
                                  N_('two members of team "%(name)s" are from %(department)s '

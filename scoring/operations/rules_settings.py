@@ -2,16 +2,19 @@
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Stage, StagePlan, Team
-from ..rules import N_, Rules, SettingsError, validate_awards_fit
+from ..models import Member, Stage, StagePlan, Team
+from ..rules import N_, Rules, SettingsError, team_settings_of, validate_awards_fit
+from ..rules.team_rules import team_violations
 from .audit import bump_live, record
+from .sheets import lock_competition
 
 
 def check_rules(competition, settings: dict) -> Rules:
     """Parse settings (the contest file's `rules` object) or raise SettingsError.
 
     Problems carry places like "rules.groups.external.weight"; the award tiers must fit
-    the teams entered so far (withdrawn teams are not ranked).
+    the teams entered so far (withdrawn teams are not ranked); a change of team_size or
+    distinct_departments must suit every team entered so far.
     """
     stage_keys = db.session.scalars(
         select(Stage.key).where(Stage.competition_id == competition.id)).all()
@@ -29,13 +32,34 @@ def check_rules(competition, settings: dict) -> Rules:
                       N_("%(value)s cannot be used with a stage normalized across rooms "
                          "(stage %(stage)s)"), {"value": tb, "stage": normalized})
                      for i, tb in enumerate(rules.tie_breaks) if tb.startswith("precise:")]
+    new = (rules.team_size, rules.distinct_departments)
+    # Only a change is checked: teams that already break the stored settings are the
+    # checklist's business, and must not block an unrelated change (the decimals).
+    if new != team_settings_of(competition.rules):
+        problems += team_violations(_team_departments(competition.id), *new)
     if problems:
         raise SettingsError(problems)
     return rules
 
 
+def _team_departments(competition_id) -> list[tuple[str, list]]:
+    """(team name, [department id or None per member]) of every team, withdrawn included."""
+    rows = db.session.execute(
+        select(Team.id, Team.name, Member.id, Member.department_id)
+        .outerjoin(Member, Member.team_id == Team.id)
+        .where(Team.competition_id == competition_id)
+        .order_by(Team.key, Member.position)).all()
+    teams: dict[int, tuple[str, list]] = {}
+    for team_id, name, member_id, dept in rows:
+        entry = teams.setdefault(team_id, (name, []))
+        if member_id is not None:  # the outer join's row of a team without members
+            entry[1].append(dept)
+    return list(teams.values())
+
+
 def update_rules(competition, settings: dict, reason: str = "") -> bool:
     """Save new rule settings; returns False when nothing changed. SettingsError if refused."""
+    lock_competition(competition.id)  # the team check reads teams a team write could change
     rules = check_rules(competition, settings)
     before = competition.rules
     after = rules.to_dict()

@@ -2,11 +2,10 @@
 from ..extensions import db
 from ..models import Department, Judge, Member, Team
 from ..rules.errors import N_
+from ..rules.team_rules import departments_required, team_settings_of
 from .audit import record
 from .setup_base import SetupError, check_key, check_text, sheet_count
 from .sheets import lock_competition
-
-TEAM_SIZE = 3
 
 
 def find_department(competition, name: str):
@@ -67,7 +66,10 @@ def _team_snapshot(team) -> dict:
 
 
 def _check_members(competition, team, members) -> list[tuple[str, str]]:
-    """Checked (name, department) pairs: three, departments all different, names unique."""
+    """Checked (name, department or None) pairs: the team size, the department rule
+    of the competition's rules (team_size, distinct_departments), names unique."""
+    size, distinct = team_settings_of(competition.rules)
+    need_dept = departments_required(size, distinct)
     clean = []
     for index, (name, dept) in enumerate(members, start=1):
         name, dept = (name or "").strip(), (dept or "").strip()
@@ -75,17 +77,18 @@ def _check_members(competition, team, members) -> list[tuple[str, str]]:
             continue
         field = f"members-{index}"
         check_text(name, f"{field}-name", 100)
-        check_text(dept, f"{field}-department", 100)
+        if dept or need_dept:
+            check_text(dept, f"{field}-department", 100)
         clean.append((name, dept, field))
-    if len(clean) != TEAM_SIZE:
+    if len(clean) != size:
         raise SetupError(N_("A team has %(size)s members; %(count)s were given."),
-                         {"size": TEAM_SIZE, "count": len(clean)}, "members")
+                         {"size": size, "count": len(clean)}, "members")
     seen_names, seen_depts = set(), set()
     for name, dept, field in clean:
         if name in seen_names:
             raise SetupError(N_('"%(member)s" is listed twice.'), {"member": name},
                              f"{field}-name")
-        if dept in seen_depts:
+        if distinct and dept and dept in seen_depts:
             raise SetupError(N_("Two members are from %(department)s: each member of a team "
                                 "comes from a different department."), {"department": dept},
                              f"{field}-department")
@@ -98,11 +101,11 @@ def _check_members(competition, team, members) -> list[tuple[str, str]]:
     if taken:
         raise SetupError(N_('"%(member)s" is already a member of another team.'),
                          {"member": taken[0]}, "members")
-    return [(n, d) for n, d, _f in clean]
+    return [(n, d or None) for n, d, _f in clean]
 
 
 def save_team(competition, team, *, key, name, members) -> Team:
-    """Create (team None) or update a team and its three members; new departments are added.
+    """Create (team None) or update a team and its members; new departments are added.
 
     Under the competition lock: the members' departments decide recusals a judge's write
     is checked against.
@@ -126,7 +129,8 @@ def save_team(competition, team, *, key, name, members) -> Team:
     team.members.clear()
     db.session.flush()
     for position, (mname, dname) in enumerate(pairs):
-        dept = find_department(competition, dname) or add_department(competition, dname)
+        dept = None if dname is None else (find_department(competition, dname)
+                                           or add_department(competition, dname))
         team.members.append(Member(name=mname, department=dept, position=position))
     db.session.flush()
     record("team.create" if before is None else "team.update", competition=competition,
@@ -160,8 +164,8 @@ def import_teams(competition, teams: list[dict], create_departments: list[str]) 
     for data in teams:
         team = Team(competition=competition, key=data["key"], name=data["name"])
         for position, (mname, dname) in enumerate(data["members"]):
-            dept = find_department(competition, dname)
-            if dept is None:
+            dept = find_department(competition, dname) if dname else None
+            if dname and dept is None:
                 raise SetupError(N_('unknown department "%(department)s"'),
                                  {"department": dname})
             team.members.append(Member(name=mname, department=dept, position=position))

@@ -76,6 +76,12 @@ from .settings import (
     validate_awards_fit,
     with_default_tie_breaks,
 )
+from .team_rules import (
+    TEAM_SIZE_MAX,
+    departments_required,
+    member_problems,
+    team_settings_of,
+)
 from .validate import contest_problems, team_department_problems, validate_sheet
 from .variance import variance_flags, variance_limit
 

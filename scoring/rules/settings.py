@@ -7,6 +7,7 @@ from decimal import Decimal
 from .errors import N_, SettingsError
 from .numbers import decimal_text, parse_plain_decimal, round_half_up
 from .precise import precise_problems
+from .team_rules import read_team_settings, team_settings_dict, team_settings_problems
 
 AGGREGATIONS = ("pooled", "weighted_groups")
 MAX_DECIMALS = 4
@@ -49,7 +50,8 @@ DEFAULT_AWARDS = (
 _INT_FIELDS = ("trim", "decimals", "calibration_reveal")
 _DECIMAL_FIELDS = ("variance_threshold",)
 _KNOWN = ("aggregation", "trim", "groups", "decimals", "tie_breaks", "awards",
-          "variance_threshold", "calibration_reveal", "award_ties", "final_rounding")
+          "variance_threshold", "calibration_reveal", "award_ties", "final_rounding",
+          "team_size", "distinct_departments")
 # Optional settings (issue 18): written to the contest file only when not the default,
 # so a file of a competition that never used them reads exactly as before.
 _CHOICES = {"award_ties": ("fixed", "shift"), "final_rounding": ("sum", "each")}
@@ -69,6 +71,8 @@ class Rules:
     calibration_reveal: int = 0
     award_ties: str = "fixed"  # rule 7: "fixed" or "shift" (awards_ties.py)
     final_rounding: str = "sum"  # rule 5: "sum" or "each" (precise.py)
+    team_size: int = 3  # section 1: members per team (team_rules.py)
+    distinct_departments: bool = True  # section 1: members from different departments
 
     @classmethod
     def from_dict(cls, d, stage_keys=None, place="rules"):
@@ -82,6 +86,7 @@ class Rules:
         for key in d:
             if key not in _KNOWN:
                 problems.append((f"{place}.{key}", N_("unknown setting"), {}))
+        kwargs.update(read_team_settings(d, place, problems))
         for key in _CHOICES:
             if key in d:
                 if isinstance(d[key], str):
@@ -129,6 +134,7 @@ class Rules:
         for key, choices in _CHOICES.items():
             if getattr(self, key) != choices[0]:
                 out[key] = getattr(self, key)
+        out.update(team_settings_dict(self))
         return out
 
     def _base_dict(self) -> dict:
@@ -165,6 +171,7 @@ class Rules:
                 out.append((f"{place}.{key}", N_('"%(value)s" is not one of %(choices)s'),
                             {"value": getattr(self, key), "choices": ", ".join(choices)}))
         out.extend(precise_problems(self.tie_breaks, self.decimals, f"{place}.tie_breaks"))
+        out.extend(team_settings_problems(self.team_size, self.distinct_departments, place))
         if self.variance_threshold < 0:
             out.append((f"{place}.variance_threshold", N_("%(value)s is below the minimum 0"),
                         {"value": decimal_text(self.variance_threshold)}))

@@ -8,6 +8,7 @@ from .errors import N_, ScoreError
 from .model import SHEET_STATUSES, SUBMITTED
 from .numbers import parse_score
 from .recusal import recusal_matrix
+from .team_rules import member_problems
 
 
 def validate_sheet(stage, scores, submitted: bool) -> list:
@@ -32,21 +33,9 @@ def validate_sheet(stage, scores, submitted: bool) -> list:
     return problems
 
 
-def team_department_problems(team, size=3, place=None) -> list:
-    """Section 1: a team has `size` members, each from a different department."""
-    place = place or f"teams.{team.key}"
-    problems = []
-    if len(team.departments) != size:
-        problems.append((place, N_("the team has %(count)s members, not %(size)s"),
-                         {"count": len(team.departments), "size": size}))
-    for i, d in enumerate(team.departments):
-        if d is None:
-            problems.append((f"{place}.members[{i}]", N_("no department given"), {}))
-    for d, n in Counter(d for d in team.departments if d is not None).items():
-        if n > 1:
-            problems.append((place, N_("%(count)s members are from the same department "
-                                       "%(department)s"), {"count": n, "department": d}))
-    return problems
+def team_department_problems(team, size=3, place=None, distinct=True) -> list:
+    """Section 1: a team has `size` members, each from a different department (`distinct`)."""
+    return member_problems(team.departments, size, distinct, place or f"teams.{team.key}")
 
 
 def contest_problems(contest, strict=True) -> list:

@@ -5,9 +5,8 @@ singing_contest.json: the rule quoted in issue 18 from a Chinese campus singing 
 就并列计算，并少掉后面的奖项"; one gold, one silver, one bronze). Five contestants, two
 tied first: the rule gives two golds and a silver, and no bronze. The ten judges' marks
 are NOT a verified publication: they were written to satisfy that rule and outcome (two
-tied at 9.50, one exact half, 8.805, that rounds up). Solo singers are entered as teams
-of three (singer, accompanist, instructor) because the product requires teams of three
-from different departments (DESIGN section 1).
+tied at 9.50, one exact half, 8.805, that rounds up). Each singer is entered alone
+(`team_size: 1`), with the college as an optional department.
 
 isu_components.json: the ISU Judging System's program components (ISU Special
 Regulations & Technical Rules, Single & Pair Skating, rule 322 and the component factors
@@ -17,7 +16,7 @@ score x 0.80 rounded to two decimals, the factored scores added (final_rounding 
 The marks are NOT a verified ISU protocol (none could be consulted here); they are
 constructed in 0.25 steps, and the "published" figures below are computed by hand the
 ISU way. S01 and S04 are the cases where the ISU total is 0.01 below this product's
-default (`sum`).
+default (`sum`). Each skater is entered alone (`team_size: 1`), without a department.
 """
 import json
 from dataclasses import replace
@@ -117,3 +116,22 @@ def test_isu_factored_scores_and_the_sum_reading():
     differ = {t.team: str(t.final) for t in summed.teams
               if str(t.final) != ISU[t.team][2]}
     assert differ == ISU_SUM
+
+
+def test_published_files_enter_each_contestant_alone(app):
+    """team_size 1: one member per entry, imported as written and exported unchanged."""
+    from scoring.contestfile import export_competition, import_text
+    from scoring.models import Competition
+
+    for name in ("singing_contest.json", "isu_components.json"):
+        doc = json.loads((HERE / name).read_text(encoding="utf-8"))
+        assert doc["competition"]["rules"]["team_size"] == 1
+        assert all(len(t["members"]) == 1 for t in doc["teams"]), name
+        with app.app_context():
+            comp = import_text(json.dumps(doc, ensure_ascii=False))
+            _db.session.commit()
+            comp = _db.session.scalar(sa.select(Competition).filter_by(key=comp.key))
+            assert all(len(t.members) == 1 for t in comp.teams), name
+            again = export_competition(comp)
+        assert again["teams"] == doc["teams"], name
+        assert again["competition"]["rules"]["team_size"] == 1

@@ -6,10 +6,18 @@ from decimal import Decimal
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ...extensions import db
-from ...rules import Rules, decimal_text, thin_panels, with_default_tie_breaks
+from ...rules import (
+    Rules,
+    decimal_text,
+    departments_required,
+    team_settings_of,
+    thin_panels,
+    with_default_tie_breaks,
+)
 from ...rules.errors import SettingsError
 from .. import nav
 from .common import problem_text
@@ -20,6 +28,8 @@ _RULE_PLACES = {
     "decimals": _l("Decimal places"), "tie_breaks": _l("Tie-break"),
     "awards": _l("Award tier"), "variance_threshold": _l("Variance threshold"),
     "calibration_reveal": _l("Calibration reveal"), "groups": _l("Panel groups"),
+    "team_size": _l("Members per team"),
+    "distinct_departments": _l("Members from different departments"),
 }
 
 
@@ -87,12 +97,15 @@ def setup_checklist(competition) -> list[dict]:
         items.append(_item("bad", _("No team yet."), "admin.setup_teams", key))
     else:
         team_problems = 0
+        size, distinct = team_settings_of(competition.rules)
         for t in teams:
-            if len(t.members) != 3:
+            if len(t.members) != size:
                 team_problems += 1
-                items.append(_item("bad", _('Team "%(team)s" has %(count)s members, not 3.',
-                                            team=t.name, count=len(t.members)),
-                                   "admin.setup_teams", key))
+                items.append(_item("bad", _('Team "%(team)s" has %(count)s members, not '
+                                            '%(size)s.', team=t.name, count=len(t.members),
+                                            size=size), "admin.setup_teams", key))
+            if not departments_required(size, distinct):
+                continue
             counts = Counter(m.department.name for m in t.members if m.department)
             for dept, n in counts.items():
                 if n > 1:
@@ -105,8 +118,8 @@ def setup_checklist(competition) -> list[dict]:
                 items.append(_item("bad", _('A member of team "%(team)s" has no department.',
                                             team=t.name), "admin.setup_teams", key))
         if not team_problems:
-            items.append(_item("ok", _("%(count)s teams of three, each from three departments.",
-                                       count=len(teams)), "admin.setup_teams", key))
+            items.append(_item("ok", _teams_ok_text(len(teams), size, distinct),
+                               "admin.setup_teams", key))
 
     if not judges:
         items.append(_item("bad", _("No judge yet."), "admin.setup_judges", key))
@@ -173,3 +186,16 @@ def thin_panel_items(competition, rules) -> list[dict]:
             stage=stage.name, count=len(found), needed=found[0].needed, teams=shown),
             "admin.rules_settings", competition.key))
     return items
+
+
+def _teams_ok_text(count, size, distinct):
+    """The checklist's line for well-formed teams, in the words of the team rules."""
+    if size == 3 and distinct:
+        return _("%(count)s teams of three, each from three departments.", count=count)
+    if size == 1:
+        return ngettext("%(num)s contestant, one per team.",
+                        "%(num)s contestants, one per team.", count)
+    if distinct:
+        return _("%(count)s teams of %(size)s, each member from a different department.",
+                 count=count, size=size)
+    return _("%(count)s teams of %(size)s.", count=count, size=size)

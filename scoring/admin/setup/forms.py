@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ...rules import TEAM_SIZE_MAX
 from ...web.converters import MAX_ID
 from ..forms import SafeForm, SafeSubForm
 
@@ -95,11 +96,11 @@ class MemberForm(SafeSubForm):
 
 
 class TeamForm(SafeForm):
-    """A team with its three members."""
+    """A team with its members (the view shows as many rows as the rules' team size)."""
 
     key = StringField(_l("Team key"), validators=[DataRequired(), Length(max=64)])
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=200)])
-    members = FieldList(FormField(MemberForm), min_entries=3, max_entries=6)
+    members = FieldList(FormField(MemberForm), min_entries=1, max_entries=TEAM_SIZE_MAX)
 
 
 class ImportForm(SafeForm):

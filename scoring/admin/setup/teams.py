@@ -20,6 +20,7 @@ from ...imports.teams import LABELS, TeamRow, check_team_rows, rows_from_table
 from ...models import Department, Member, Team
 from ...operations import setup_teams as ops
 from ...operations.setup_base import SetupError
+from ...rules import departments_required, team_settings_of
 from .. import bp, nav
 from .common import (
     admin_only,
@@ -52,16 +53,18 @@ def setup_teams(key):
         db.select(Member.department_id, db.func.count(Member.id)).join(Team)
         .where(Team.competition_id == competition.id).group_by(Member.department_id)).all())
     g.page_title = _("Teams")
+    size, distinct = team_settings_of(competition.rules)
     return render_template("admin/setup/teams.html", competition=competition, used=used,
                            import_form=ImportForm(), department_form=DepartmentForm(),
                            action_form=ActionForm(), max_rows=MAX_ROWS,
-                           max_mb=MAX_BYTES // (1024 * 1024))
+                           max_mb=MAX_BYTES // (1024 * 1024), team_size=size,
+                           distinct=distinct, need_department=departments_required(size, distinct))
 
 
 @bp.route("/c/<key>/teams/new", methods=["GET", "POST"])
 @admin_only
 def setup_team_new(key):
-    """Add a team with its three members."""
+    """Add a team with its members (as many as the rules' team size)."""
     return _edit(competition_or_404(key), None)
 
 
@@ -75,16 +78,19 @@ def setup_team_edit(key, team_id):
 
 def _edit(competition, team):
     form = TeamForm()
+    size, distinct = team_settings_of(competition.rules)
     if request.method == "GET" and team is not None:
         form.key.data, form.name.data = team.key, team.name
         form.members.entries = []
         for m in team.members:
             form.members.append_entry({"name": m.name,
                                        "department": m.department.name if m.department else ""})
-        while len(form.members.entries) < 3:
-            form.members.append_entry({})
     elif request.method == "GET":
         form.key.data = _next_key(competition)
+        form.members.entries = []
+    if request.method == "GET":
+        while len(form.members.entries) < size:
+            form.members.append_entry({})
     if request.method == "POST" and form.validate_on_submit():
         members = [(e.form.name.data, e.form.department.data) for e in form.members]
         try:
@@ -98,7 +104,8 @@ def _edit(competition, team):
             return redirect(url_for("admin.setup_teams", key=competition.key))
     g.page_title = _("Edit team") if team else _("New team")
     return render_template("admin/setup/team_edit.html", competition=competition, team=team,
-                           form=form)
+                           form=form, team_size=size, distinct=distinct,
+                           need_department=departments_required(size, distinct))
 
 
 def _next_key(competition) -> str:
@@ -163,16 +170,17 @@ def setup_department_delete(key, dept_id):
 @staff_only
 def setup_team_template(key):
     """The example spreadsheet showing the import layout."""
-    competition_or_404(key)
-    return Response(team_template_xlsx(), headers={
+    size, distinct = team_settings_of(competition_or_404(key).rules)
+    return Response(team_template_xlsx(size, distinct), headers={
         "Content-Disposition": "attachment; filename=teams-template.xlsx"},
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def _check(competition, rows, letters):
-    """check_team_rows against what the competition already holds."""
+    """check_team_rows against what the competition already holds, under its team rules."""
+    size, distinct = team_settings_of(competition.rules)
     return check_team_rows(
-        rows, letters=letters,
+        rows, letters=letters, size=size, distinct=distinct,
         existing_keys={t.key for t in competition.teams},
         existing_names={t.name for t in competition.teams},
         existing_members={m.name for t in competition.teams for m in t.members},
@@ -210,7 +218,8 @@ def setup_team_import(key):
     table = uploaded_table(ImportForm())
     if table is None:
         return redirect(url_for("admin.setup_teams", key=key) + "#import")
-    rows, letters = rows_from_table(table)
+    size, distinct = team_settings_of(competition.rules)
+    rows, letters = rows_from_table(table, departments_required(size, distinct))
     return _preview(competition, _check(competition, rows, letters))
 
 
