@@ -135,3 +135,23 @@ def test_published_files_enter_each_contestant_alone(app):
             again = export_competition(comp)
         assert again["teams"] == doc["teams"], name
         assert again["competition"]["rules"]["team_size"] == 1
+
+
+# A published rule WITH its published outcome: problem 1114 "歌咏比赛" of the acmsmu.cn
+# online judge (https://acmsmu.cn/problems/1114). Ten judges; drop one highest and one
+# lowest mark, the mean of the other eight, two decimals half-up ("要四舍五入");
+# "如果有重名就并列计算，并少掉后面的奖项，即只选前三名". Its sample input is the ten marks of
+# five singers (oj_singing_1114.json, as printed) and its sample output is:
+#   1:9.11  2:9.60  3:8.79  4:9.60  5:8.99
+#   gold medalist:2 score:9.60 / gold medalist:4 score:9.60 / silver medalist:1 score:9.11
+OJ_1114 = {"S1": ("9.11", 3, "银奖"), "S2": ("9.60", 1, "金奖"), "S3": ("8.79", 5, None),
+           "S4": ("9.60", 1, "金奖"), "S5": ("8.99", 4, None)}
+
+
+def test_published_singing_problem_1114_scores_and_medals(app):
+    """Every published score and medal: two golds tie at 9.60, the silver goes to 9.11,
+    and no bronze is given (the later award shrinks: award_ties "shift")."""
+    doc = _import(app, "oj_singing_1114.json")
+    got = {r["team"]: (r["final"], r["rank"], r["award"]) for r in doc["results"]}
+    assert got == OJ_1114
+    assert [r["team"] for r in doc["results"] if r["award"]] == ["S2", "S4", "S1"]
