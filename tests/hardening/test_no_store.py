@@ -8,7 +8,7 @@ list means changing it here and in scoring/web/caching.py.
 """
 from scoring.web.caching import CACHEABLE
 
-from .test_roles import DECISIONS, SWEEP_GROUP, swept  # noqa: F401 (swept: the fixture, shared)
+from .test_roles import DECISIONS, swept  # noqa: F401 (swept: the fixture, shared)
 
 MAY_BE_CACHED = {"static", "judge.service_worker"}
 # The kinds of answer the brief names, so that the sweep provably covered each of them.
@@ -29,7 +29,6 @@ def test_the_app_and_this_test_agree_on_what_may_be_cached():
     assert MAY_BE_CACHED <= set(DECISIONS)
 
 
-@SWEEP_GROUP
 def test_every_answer_but_static_files_says_no_store(swept):  # noqa: F811
     answers, _tokens = swept
     gets = [a for a in answers if a.method == "GET"]
@@ -43,7 +42,6 @@ def test_every_answer_but_static_files_says_no_store(swept):  # noqa: F811
     assert not missing, "answers that a browser may keep:\n" + "\n".join(missing)
 
 
-@SWEEP_GROUP
 def test_static_files_stay_cacheable(swept):  # noqa: F811
     answers, _tokens = swept
     static = [a for a in answers if a.endpoint in MAY_BE_CACHED and a.status == 200]

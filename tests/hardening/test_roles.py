@@ -138,9 +138,6 @@ def undecided(app) -> list:
 
 
 _SWEEPS: dict = {}
-# Tests of the sweep run on one pytest-xdist worker (--dist loadgroup), so the sweep is
-# made once per database rather than once per worker and database.
-SWEEP_GROUP = pytest.mark.xdist_group("role-sweep")
 
 
 @pytest.fixture
@@ -170,7 +167,6 @@ def test_every_route_has_a_role_decision(sqlite_app):
     assert not stale, f"DECISIONS names endpoints that no longer exist: {sorted(stale)}"
 
 
-@SWEEP_GROUP
 def test_every_route_answers_each_role_as_decided(swept):
     answers, _tokens = swept
     never = set(DECISIONS) - {a.endpoint for a in answers}
@@ -192,7 +188,6 @@ def test_every_route_answers_each_role_as_decided(swept):
     assert not wrong, "\n".join(wrong)
 
 
-@SWEEP_GROUP
 def test_judge_credentials_are_for_admins_only(swept):
     """The cards, the judge pages (link, QR code, renewal): admin 200, everyone else out."""
     answers, _tokens = swept
@@ -208,7 +203,6 @@ def test_judge_credentials_are_for_admins_only(swept):
     assert all(DECISIONS[e] == ADMIN for e in CREDENTIALS | {"admin.setup_judge_regenerate"})
 
 
-@SWEEP_GROUP
 def test_judge_links_appear_only_on_the_admins_credential_pages(swept):
     """No page, poll, download (CSV, JSON, xlsx, PDF text, contest file) or redirect
     holds a judge's token, except the two credential pages, and those only for admins."""
@@ -254,7 +248,6 @@ def _html_of(a: Answer) -> str:
     return ""
 
 
-@SWEEP_GROUP
 def test_no_page_offers_what_its_reader_may_not_use(swept, sqlite_app):
     answers, _tokens = swept
     adapter = sqlite_app.url_map.bind("scoring.test")
