@@ -95,10 +95,11 @@ def rules_summary(data) -> list[str]:
     return out
 
 
-def awards_summary(data) -> str:
-    """The award tiers with their sizes for the ranked teams (rule 7)."""
-    result = data.result
-    n_ranked = sum(1 for t in result.teams if t.rank is not None)
+def awards_summary(data, teams=None) -> str:
+    """The award tiers with their sizes for the ranked teams (rule 7); `teams`: the rows
+    the tiers are counted over (one division's), default every row."""
+    teams = data.result.teams if teams is None else teams
+    n_ranked = sum(1 for t in teams if t.rank is not None)
     if not data.contest.rules.awards:
         return ""
     bounds = R.tier_bounds(data.contest.rules.awards, n_ranked)

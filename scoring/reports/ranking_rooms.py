@@ -85,7 +85,8 @@ def layout_ranking(competition, data) -> bytes:
                 provisional=result.provisional, landscape=wide,
                 footer_note=_("Results fingerprint %(fp)s", fp=result.fingerprint))
     story = [st.p(line, st.small) for line in rules_summary(data)]
-    awards = awards_summary(data)
+    # Award tiers are counted per division (section 12): one line under each heading.
+    awards = awards_summary(data) if tuple(result.divisions) == (None,) else ""
     if awards:
         story.append(st.p(awards, st.small))
     decimals = data.contest.rules.decimals
@@ -99,6 +100,9 @@ def layout_ranking(competition, data) -> bytes:
                               st.h2))
             story.append(st.p(_("Results fingerprint %(fp)s",
                                 fp=result.division_fingerprints.get(division, "")), st.small))
+            division_awards = awards_summary(data, rows_of)
+            if division_awards:
+                story.append(st.p(division_awards, st.small))
         story.append(_table(st, data, rows_of, cols, stats, decimals, qualifying, width))
         story.append(Spacer(1, 3 * mm))
     for stage_key, norm in result.normalizations.items():

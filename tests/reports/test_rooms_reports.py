@@ -49,3 +49,13 @@ def test_draw_report_lists_each_room_in_order(sqlite_app, tmp_path):
     body = squeeze(text(path))
     assert "会场A第一会场：4队" in body and "会场B第二会场：4队" in body
     assert "评委组：评委A1" in body
+
+
+def test_award_tiers_are_counted_per_division(sqlite_app, tmp_path):
+    """Rule 7 per division: each division's 4 ranked teams, not the 8 of the field."""
+    path = write(tmp_path, "ranking.pdf", _built(sqlite_app, "ranking"))
+    body = squeeze(text(path))
+    assert body.count("奖项设置（排名队伍4队）") == 2, body
+    assert "排名队伍8队" not in body
+    assert body.index("组别：文科组") < body.index("奖项设置（排名队伍4队）") < \
+        body.index("组别：理科组")
