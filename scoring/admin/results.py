@@ -102,8 +102,23 @@ def ranking_rows(competition, contest, result):
             "final": number_text(t.final, decimals),
             "tie_note": tie_note_text(t.tie_note, stage_names),
             "missing": missing,
+            # Section 12: rows come division by division; the first of each opens it.
+            "division_heading": _division_heading(result, t, rows),
+            "qualified": getattr(t, "qualified", None),
         })
     return rows
+
+
+def _division_heading(result, t, rows_so_far):
+    """The division's name when this row opens a division (divided results only)."""
+    division = getattr(t, "division", None)
+    if division is None:
+        return None
+    previous = getattr(rows_so_far[-1]["result"], "division", None) if rows_so_far else None
+    if previous == division:
+        return None
+    names = {d.key: d.name or d.key for d in result.layout.divisions}
+    return names.get(division, division)
 
 
 @bp.route("/c/<key>/results")

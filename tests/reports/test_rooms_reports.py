@@ -59,3 +59,24 @@ def test_award_tiers_are_counted_per_division(sqlite_app, tmp_path):
     assert "排名队伍8队" not in body
     assert body.index("组别：文科组") < body.index("奖项设置（排名队伍4队）") < \
         body.index("组别：理科组")
+
+
+def test_results_page_is_split_by_division(sqlite_app):
+    """The organizer's results page: a heading row per division, the cut teams marked."""
+    import re
+
+    from scoring.contestfile import import_document
+    from scoring.operations.users import upsert_user
+
+    with sqlite_app.app_context():
+        import_document(document("room_mean"))
+        upsert_user("boss", "password-boss", role="admin")
+        db.session.commit()
+    client = sqlite_app.test_client()
+    client.post("/admin/login", data={"username": "boss", "password": "password-boss"})
+    html = client.get("/admin/c/city-2026/results").get_data(as_text=True)
+    headings = re.findall(r'<tr class="division-row"><th[^>]*>([^<]+)</th>', html)
+    assert headings == ["组别：文科组", "组别：理科组"]
+    wen, li = html.index("组别：文科组"), html.index("组别：理科组")
+    assert wen < html.index('data-team="W3"') < li < html.index('data-team="L4"')
+    assert html.count("未晋级") == 3  # W2, L3 and L2 did not qualify
