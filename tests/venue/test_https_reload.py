@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .netns import _PROBE, ROOT, Venue, unavailable_reason
+from .tablet import score_sheet
 from .test_tablet_cut import _judge_link, _same, _sheets
 
 pytestmark = pytest.mark.browser
@@ -106,7 +107,7 @@ def test_judge_page_reloads_offline_over_https_and_sends_once(tmp_path, request)
             page.wait_for_timeout(250)
         # One sheet sent while online, after the page was kept: the copy a reload gets
         # offline must know it (the service worker refreshes it after each accepted write).
-        _enter(page, "T01", ONLINE_VALUES, "")
+        score_sheet(page, "T01", ONLINE_VALUES, "")
         deadline = time.monotonic() + 30
         # The copy must show T01 submitted: a copy refreshed after an earlier draft save
         # of T01 differs from the first one too, so "changed" alone is not enough.
@@ -125,7 +126,7 @@ def test_judge_page_reloads_offline_over_https_and_sends_once(tmp_path, request)
         assert page.evaluate("navigator.serviceWorker.controller !== null")
         expect(page.locator('.team-row[data-team="T01"]')).to_have_attribute(
             "data-status", "submitted")
-        _enter(page, "T02", VALUES, COMMENT)
+        score_sheet(page, "T02", VALUES, COMMENT)
         page.locator("#back-btn").click()
         expect(page.locator("#sync-banner")).to_contain_text("1")
         time.sleep(CUT_SECONDS)
@@ -153,21 +154,3 @@ def test_judge_page_reloads_offline_over_https_and_sends_once(tmp_path, request)
         assert page.locator(".team-row").count() == 0
         assert page.locator("body").inner_text().strip() == "offline"  # no copy kept
         venue.restore()
-
-
-def _enter(page, team, values, comment):
-    """Score team on the stage page with taps (typing where no quick pick fits)."""
-    if page.locator("#sheet-view").is_visible():
-        page.locator("#back-btn").click()
-    page.locator(f'.team-row[data-team="{team}"] a').click()
-    expect(page.locator("#sheet-view")).to_be_visible()
-    for key, value in values.items():
-        pick = page.locator(f'.crit[data-key="{key}"] .pick-btn[data-v="{value}"]')
-        if pick.count():
-            pick.tap()
-        else:
-            page.locator(f'input[data-key="{key}"]').fill(value)
-    page.locator("#comment").fill(comment)
-    page.locator("#submit-btn").tap()
-    page.locator("#confirm-yes").tap()
-    expect(page.locator("#locked-note")).to_be_visible()

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .netns import Venue, unavailable_reason
+from .tablet import score_sheet
 
 pytestmark = pytest.mark.browser
 
@@ -61,24 +62,6 @@ def _same(a, b):
 
     return {k: Decimal(v) for k, v in a.items()} == {k: Decimal(v) for k, v in b.items()}
 
-
-def _score(page, team, values, comment):
-    if page.locator("#sheet-view").is_visible():
-        page.locator("#back-btn").click()
-    page.locator(f'.team-row[data-team="{team}"] a').click()
-    expect(page.locator("#sheet-view")).to_be_visible()
-    for key, value in values.items():
-        pick = page.locator(f'.crit[data-key="{key}"] .pick-btn[data-v="{value}"]')
-        if pick.count():
-            pick.tap()
-        else:
-            page.locator(f'input[data-key="{key}"]').fill(value)
-    page.locator("#comment").fill(comment)
-    page.locator("#submit-btn").tap()
-    page.locator("#confirm-yes").tap()
-    expect(page.locator("#locked-note")).to_be_visible()
-
-
 def test_three_teams_scored_through_a_two_minute_cut(tmp_path, request):
     reason = unavailable_reason()
     if reason:
@@ -95,7 +78,7 @@ def test_three_teams_scored_through_a_two_minute_cut(tmp_path, request):
         venue.cut()
         started = time.monotonic()
         for team, (values, comment) in SHEETS.items():
-            _score(page, team, values, comment)
+            score_sheet(page, team, values, comment)
         page.locator("#back-btn").click()
         expect(page.locator("#sync-banner")).to_contain_text("3")  # three wait to be sent
         # Nothing reached the server while the cable was down.
