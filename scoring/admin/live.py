@@ -113,7 +113,7 @@ def live_state(key):
     stage, _stages = _board_stage(comp, request.args.get("stage"))
     if stage is None:
         return jsonify({"changed": True, "version": version, "html": "", "now": now})
-    state = ops.board_state(comp, stage)
+    state = ops.board_state(comp, stage, version)
     html = render_template("admin/live/_grid.html", competition=comp, stage=stage, state=state,
                            hall=hall_context(comp, stage))
     body = ops.board_json(state)

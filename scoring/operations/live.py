@@ -147,19 +147,29 @@ def teams_in_order(competition_id) -> list:
     return sorted(teams, key=lambda t: (t.draw_position is None, t.draw_position or 0, t.key))
 
 
-def _stage_result(competition, stage_key):
-    """{team key: StageResult} for a stage, or {} when the rules cannot be computed."""
+def _stage_result(competition, stage_key, version=None):
+    """{team key: StageResult} for a stage, or {} when the rules cannot be computed.
+
+    With `version` (a poll), the ranking is the one shared by every screen at that live
+    version (results.live_cache); without it, computed afresh.
+    """
+    from ..results.live_cache import live_results
     from ..results.standings import results_for
 
     try:
-        result = results_for(competition)
+        result = results_for(competition) if version is None else live_results(
+            competition, version)
     except R.RuleError:
         return None, {}
     return result, {t.team: t.stages.get(stage_key) for t in result.teams}
 
 
-def board_state(competition, stage) -> dict:
-    """Everything the progress board shows for one stage, as plain data."""
+def board_state(competition, stage, version=None) -> dict:
+    """Everything the progress board shows for one stage, as plain data.
+
+    `version`: the live version a poll read first; the ranking is then shared with the
+    other screens' polls of that version.
+    """
     from .sheet_access import recusal_map
 
     judges = ordered_judges(competition.id)
@@ -176,7 +186,7 @@ def board_state(competition, stage) -> dict:
             select(Score.sheet_id, Score.value).join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
             .where(ScoreSheet.stage_id == stage.id)):
         values.setdefault(sheet_id, []).append(value)
-    _result, by_team = _stage_result(competition, stage.key)
+    _result, by_team = _stage_result(competition, stage.key, version)
     rows = []
     for team in teams:
         sr = by_team.get(team.key)

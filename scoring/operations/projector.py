@@ -102,11 +102,14 @@ def _settled(stage):
     return settled, reopened
 
 
-def kept_results(competition, stage):
+def kept_results(competition, stage, version=None):
     """(ContestResult or None, {(judge, team) corrected after the team's reveal}).
 
     A reopened sheet counts with its last submitted values (see the module's docstring).
+    `version`: the live version a poll read first; the contest's records are then the ones
+    shared by every screen at that version (results.live_cache).
     """
+    from ..results.live_cache import live_input
     from ..results.standings import contest_input
 
     settled, reopened = _settled(stage)
@@ -124,7 +127,8 @@ def kept_results(competition, stage):
         if values[-1][1] != shown:
             corrected.add((jk, tk))
     try:
-        contest = contest_input(competition)
+        contest = contest_input(competition) if version is None else live_input(
+            competition, version)
         sheets = []
         for sheet in contest.sheets:
             pair = (sheet.judge, sheet.team)
@@ -138,11 +142,14 @@ def kept_results(competition, stage):
         return None, corrected
 
 
-def projector_state(competition, stage) -> dict:
-    """What the projector shows: the order, and the latest revealed team(s) with every seat."""
+def projector_state(competition, stage, version=None) -> dict:
+    """What the projector shows: the order, and the latest revealed team(s) with every seat.
+
+    `version`: as in kept_results (a poll shares the contest's records of that version).
+    """
     from .sheet_access import recusal_map
 
-    result, corrected = kept_results(competition, stage)
+    result, corrected = kept_results(competition, stage, version)
     by_team = {t.team: t.stages.get(stage.key) for t in result.teams} if result else {}
     teams = {t.key: t for t in teams_in_order(competition.id)}
     reveals = list(db.session.execute(

@@ -15,7 +15,7 @@ from ..web.lookups import competition_or_404
 from . import bp
 
 
-def _render(comp):
+def _render(comp, version=None):
     ceremony = hall.ceremony_view(comp)
     if ceremony is not None:
         return render_template("public/_ceremony.html", competition=comp, ceremony=ceremony)
@@ -23,7 +23,7 @@ def _render(comp):
     if states and all(s == "published" for s in states):
         return render_template("public/_ceremony.html", competition=comp, ceremony=None)
     stage = projector_stage(comp, request.args.get("stage"))
-    state = projector_state(comp, stage) if stage is not None else None
+    state = projector_state(comp, stage, version) if stage is not None else None
     clock = None
     if stage is not None and stage.state != "published":
         clock = hall.timer_view(hall.timer_of(stage))
@@ -49,7 +49,7 @@ def _body(comp, version):
     with _BODIES_LOCK:
         html = bodies.get(key)
     if html is None:
-        html = _render(comp)
+        html = _render(comp, version)
         with _BODIES_LOCK:
             if len(bodies) > 64:
                 bodies.clear()
