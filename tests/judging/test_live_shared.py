@@ -6,7 +6,11 @@ readings, and check that what the screens show still follows every change.
 """
 import threading
 
+from sqlalchemy import select
+
 import scoring.results.live_cache as live_cache
+from scoring.extensions import db
+from scoring.models import Judge, ScoreSheet, Stage, Team
 
 from .test_live import _staff_client
 from .util import GOOD, body, judge_client, post_submit
@@ -49,6 +53,14 @@ def test_every_screen_shares_one_reading_per_version(app, demo, monkeypatch):
     row = next(t for t in second[0]["teams"] if t["team"] == "T05")
     assert row["cells"]["X1"]["status"] == "submitted"
     assert row["cells"]["X1"]["total"] == "90"
+    # The grid's links are built once per render now: the reopen link still names the sheet.
+    with app.app_context():
+        sheet_id = db.session.scalar(
+            select(ScoreSheet.id).join(Judge).join(Team, Team.id == ScoreSheet.team_id)
+            .join(Stage, Stage.id == ScoreSheet.stage_id)
+            .where(Judge.key == "X1", Team.key == "T05", Stage.key == "presentation"))
+    assert f'href="/admin/c/{KEY}/sheets/{sheet_id}/reopen"' in second[0]["html"]
+    assert second[0]["html"].count("/reopen\"") == 1
 
 
 def test_a_full_page_reads_afresh(app, demo, monkeypatch):
