@@ -20,6 +20,7 @@ from ..results.standings import contest_input
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp, nav
+from .confirm import ask_then_act, confirm_page
 from .forms import SafeForm
 
 nav.register(27, "admin.deductions", _l("Deductions"), admin_only=True)
@@ -86,12 +87,8 @@ def _effect(competition, change) -> list:
 
 
 def _confirm_page(competition, title, consequence, details, action):
-    g.page_title = title
-    return render_template(
-        "admin/confirm.html", title=title, consequence=consequence, details=details,
-        action=action,
-        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
-        cancel=url_for("admin.deductions", key=competition.key))
+    return confirm_page(title, consequence, details, action,
+                        url_for("admin.deductions", key=competition.key))
 
 
 @bp.route("/c/<key>/deductions", methods=["GET", "POST"])
@@ -205,10 +202,8 @@ def deduction_confirm(key, deduction_id):
     competition = competition_or_404(key)
     d = _deduction_or_404(competition, deduction_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("The form has expired; please try again."), "error")
-        return redirect(url_for("admin.deductions", key=key))
-    if request.form.get("confirm") != "yes":
+
+    def ask():
         if d.state == "confirmed":
             flash(_("This deduction is already confirmed."), "info")
             return redirect(url_for("admin.deductions", key=key))
@@ -222,15 +217,11 @@ def deduction_confirm(key, deduction_id):
                 if (x.team, x.stage, x.points, x.reason, x.state) == (*target, "proposed")
                 else x for x in ds]),
             url_for("admin.deduction_confirm", key=key, deduction_id=d.id))
-    try:
-        ops.confirm_deduction(competition, d.id, form.reason.data or "")
-    except SetupError as e:
-        db.session.rollback()
-        flash(_(e.message, **e.params) if e.params else _(e.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The deduction is confirmed."), "success")
-    return redirect(url_for("admin.deductions", key=key))
+    return ask_then_act(
+        form, url_for("admin.deductions", key=key),
+        expired=_("The form has expired; please try again."), ask=ask,
+        act=lambda: ops.confirm_deduction(competition, d.id, form.reason.data or ""),
+        done=_("The deduction is confirmed."))
 
 
 @bp.route("/c/<key>/deductions/<int:deduction_id>/remove", methods=["POST"])
@@ -240,13 +231,8 @@ def deduction_remove(key, deduction_id):
     competition = competition_or_404(key)
     d = _deduction_or_404(competition, deduction_id)
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("The form has expired; please try again."), "error")
-        return redirect(url_for("admin.deductions", key=key))
-    if not (form.reason.data or "").strip():
-        flash(_("Give a reason to withdraw a deduction."), "error")
-        return redirect(url_for("admin.deductions", key=key))
-    if request.form.get("confirm") != "yes":
+
+    def ask():
         target = (d.team.key, d.stage.key, d.points, d.reason, d.state)
         removed = []
 
@@ -264,12 +250,10 @@ def deduction_remove(key, deduction_id):
               "keeps it.", points=R.decimal_text(d.points), stage=d.stage.name),
             _effect(competition, without),
             url_for("admin.deduction_remove", key=key, deduction_id=d.id))
-    try:
-        ops.remove_deduction(competition, d.id, form.reason.data)
-    except SetupError as e:
-        db.session.rollback()
-        flash(_(e.message, **e.params) if e.params else _(e.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The deduction is withdrawn."), "success")
-    return redirect(url_for("admin.deductions", key=key))
+    return ask_then_act(
+        form, url_for("admin.deductions", key=key),
+        expired=_("The form has expired; please try again."), ask=ask,
+        refusal=lambda: None if (form.reason.data or "").strip()
+        else _("Give a reason to withdraw a deduction."),
+        act=lambda: ops.remove_deduction(competition, d.id, form.reason.data),
+        done=_("The deduction is withdrawn."))

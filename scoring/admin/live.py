@@ -17,6 +17,7 @@ from ..operations.sheets import reopen
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required, staff_required
 from . import bp, nav
+from .confirm import confirm_page
 from .forms import SafeForm as FlaskForm  # text fields refuse control characters
 from .hall import hall_context
 
@@ -163,12 +164,9 @@ def live_reveal(key):
 
 def _confirm(comp, stage, title, consequence, details, endpoint):
     """The page that says what a withdrawal or an absence does, and asks again."""
-    g.page_title = title
-    return render_template(
-        "admin/confirm.html", title=title, consequence=consequence, details=details,
-        action=url_for(endpoint, key=comp.key, stage=stage.key if stage else None),
-        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
-        cancel=url_for("admin.live", key=comp.key, stage=stage.key if stage else None))
+    return confirm_page(title, consequence, details,
+                        url_for(endpoint, key=comp.key, stage=stage.key if stage else None),
+                        url_for("admin.live", key=comp.key, stage=stage.key if stage else None))
 
 
 def _submitted(**where) -> int:

@@ -40,6 +40,7 @@ from ..operations.setup_base import SetupError
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp, nav
+from .confirm import ask_then_act, confirm_page
 from .forms import SafeForm
 from .setup.common import message
 
@@ -207,24 +208,14 @@ def material_delete(key, material_id):
     """Remove a material: a first POST asks, the second (confirm=yes) removes."""
     competition = competition_or_404(key)
     material = _material_or_404(competition, material_id)
-    form = SafeForm()
-    if not form.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
-        return redirect(url_for("admin.materials", key=key))
-    if request.form.get("confirm") != "yes":
-        title = _("Remove the material of %(team)s", team=material.team.name)
-        g.page_title = title
-        return render_template(
-            "admin/confirm.html", title=title, details=[material.filename],
-            consequence=_("Judges no longer see it in %(stage)s; the team can upload again "
-                          "until the deadline.", stage=material.stage.name),
-            action=url_for("admin.material_delete", key=key, material_id=material.id),
-            fields=[("csrf_token", request.form.get("csrf_token", ""))],
-            cancel=url_for("admin.materials", key=key))
-    ops.delete_material(material)
-    db.session.commit()
-    flash(_("Material removed."), "success")
-    return redirect(url_for("admin.materials", key=key))
+    return ask_then_act(
+        SafeForm(), url_for("admin.materials", key=key), expired=_("The form expired; try again."),
+        ask=lambda: _ask(key, _("Remove the material of %(team)s", team=material.team.name),
+                         _("Judges no longer see it in %(stage)s; the team can upload again "
+                           "until the deadline.", stage=material.stage.name),
+                         [material.filename],
+                         url_for("admin.material_delete", key=key, material_id=material.id)),
+        act=lambda: ops.delete_material(material), done=_("Material removed."))
 
 
 @bp.route("/c/<key>/teams/<int:team_id>/new-link", methods=["POST"])
@@ -233,24 +224,21 @@ def team_new_link(key, team_id):
     """A new private link for a team (a lost card): asks first, then the old one stops."""
     competition = competition_or_404(key)
     team = _pick(Team, str(team_id), competition)
-    form = SafeForm()
-    if not form.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
-        return redirect(url_for("admin.materials", key=key))
-    if request.form.get("confirm") != "yes":
-        title = _("New link for %(team)s", team=team.name)
-        g.page_title = title
-        return render_template(
-            "admin/confirm.html", title=title, details=[],
-            consequence=_("The team's old link and card stop working at once; print its "
-                          "new card."),
-            action=url_for("admin.team_new_link", key=key, team_id=team.id),
-            fields=[("csrf_token", request.form.get("csrf_token", ""))],
-            cancel=url_for("admin.materials", key=key))
-    ops.regenerate_team_link(team)
-    db.session.commit()
-    flash(_("%(team)s has a new link; print its card again.", team=team.name), "success")
-    return redirect(url_for("admin.materials", key=key))
+    return ask_then_act(
+        SafeForm(), url_for("admin.materials", key=key), expired=_("The form expired; try again."),
+        ask=lambda: _ask(key, _("New link for %(team)s", team=team.name),
+                         _("The team's old link and card stop working at once; print its "
+                           "new card."), [],
+                         url_for("admin.team_new_link", key=key, team_id=team.id)),
+        act=lambda: ops.regenerate_team_link(team),
+        done=_("%(team)s has a new link; print its card again.", team=team.name))
+
+
+def _ask(key, title, consequence, details, action):
+    # These buttons post only the CSRF token: nothing else of the first POST is carried on.
+    return confirm_page(title, consequence, details, action,
+                        url_for("admin.materials", key=key),
+                        fields=[("csrf_token", request.form.get("csrf_token", ""))])
 
 
 @bp.route("/c/<key>/materials/team-cards.pdf")

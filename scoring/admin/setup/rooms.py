@@ -26,6 +26,7 @@ from ...rules.errors import N_
 from ...rules.layout import NORMALIZATIONS
 from ...rules.room_draw import ROOM_DRAW_EN, ROOM_DRAW_ZH
 from .. import bp, nav
+from ..confirm import confirm_page
 from ..forms import SafeForm
 from .common import admin_only, competition_or_404, fail, staff_only
 
@@ -196,15 +197,11 @@ def setup_rooms_add_room(key, stage_key):
 
 def _confirm(competition, stage, action):
     """Before a draw of a stage that has sheets: the confirmation page."""
-    g.page_title = _("Change the draw")
-    return render_template(
-        "admin/confirm.html", title=_("Change the draw"),
-        consequence=_("Scoring has started in %(stage)s. Teams may move to other rooms or "
-                      "positions; the judges' lists and the projectors follow.",
-                      stage=stage.name),
-        details=[], action=action,
-        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
-        cancel=url_for("admin.setup_rooms", key=competition.key))
+    return confirm_page(
+        _("Change the draw"),
+        _("Scoring has started in %(stage)s. Teams may move to other rooms or positions; "
+          "the judges' lists and the projectors follow.", stage=stage.name),
+        [], action, url_for("admin.setup_rooms", key=competition.key))
 
 
 def _needs_confirm(stage):
