@@ -3,7 +3,7 @@ timer's proposals, or withdraws one; each change first shows what it does to the
 """
 from dataclasses import replace
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from ..web.security import admin_required
 from . import bp, nav
 from .confirm import ask_then_act, confirm_page
 from .forms import SafeForm
+from .setup.common import owned_or_404
 
 nav.register(27, "admin.deductions", _l("Deductions"), admin_only=True)
 
@@ -188,19 +189,12 @@ def _propose_overtime(competition):
     return redirect(url_for("admin.deductions", key=competition.key))
 
 
-def _deduction_or_404(competition, deduction_id):
-    d = db.session.get(Deduction, deduction_id)
-    if d is None or d.team.competition_id != competition.id:
-        abort(404)
-    return d
-
-
 @bp.route("/c/<key>/deductions/<int:deduction_id>/confirm", methods=["POST"])
 @admin_required
 def deduction_confirm(key, deduction_id):
     """Confirm a proposal (the timer's): asked once more, with what it changes."""
     competition = competition_or_404(key)
-    d = _deduction_or_404(competition, deduction_id)
+    d = owned_or_404(Deduction, deduction_id, competition, via="team")
     form = ReasonForm()
 
     def ask():
@@ -229,7 +223,7 @@ def deduction_confirm(key, deduction_id):
 def deduction_remove(key, deduction_id):
     """Withdraw a deduction or reject a proposal (with a reason), asked once more."""
     competition = competition_or_404(key)
-    d = _deduction_or_404(competition, deduction_id)
+    d = owned_or_404(Deduction, deduction_id, competition, via="team")
     form = ReasonForm()
 
     def ask():

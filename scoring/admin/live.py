@@ -20,6 +20,7 @@ from . import bp, nav
 from .confirm import confirm_page
 from .forms import SafeForm as FlaskForm  # text fields refuse control characters
 from .hall import hall_context
+from .setup.common import owned_or_404
 
 nav.register(25, "admin.live", _l("Live"))
 
@@ -264,9 +265,7 @@ def live_absence(key):
 def reopen_sheet(key, sheet_id):
     """Reopen a submitted sheet so its judge can correct it; the reason is kept."""
     comp = competition_or_404(key)
-    sheet = db.session.get(ScoreSheet, sheet_id)
-    if sheet is None or sheet.judge.competition_id != comp.id:
-        abort(404)
+    sheet = owned_or_404(ScoreSheet, sheet_id, comp, via="judge")
     form = ReasonForm()
     if form.validate_on_submit():
         try:

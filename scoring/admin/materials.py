@@ -42,7 +42,7 @@ from ..web.security import admin_required
 from . import bp, nav
 from .confirm import ask_then_act, confirm_page
 from .forms import SafeForm
-from .setup.common import message
+from .setup.common import message, owned_or_404, picked_or_404
 
 nav.register(47, "admin.materials", _l("Materials"), admin_only=True)
 
@@ -104,13 +104,6 @@ def materials(key):
                            max_pages=MAX_PAGES, max_mb=MAX_BYTES // 1048576)
 
 
-def _pick(model, value, competition):
-    obj = db.session.get(model, int(value)) if str(value or "").isdigit() else None
-    if obj is None or obj.competition_id != competition.id:
-        abort(404)
-    return obj
-
-
 @bp.route("/c/<key>/materials/upload", methods=["POST"])
 @admin_required
 def materials_upload(key):
@@ -121,8 +114,8 @@ def materials_upload(key):
     if not upload.validate_on_submit():
         flash(_("The form expired; try again."), "error")
         return back
-    team_id = _pick(Team, upload.team.data, competition).id
-    stage_id = _pick(Stage, upload.stage.data, competition).id
+    team_id = picked_or_404(Team, upload.team.data, competition).id
+    stage_id = picked_or_404(Stage, upload.stage.data, competition).id
     by = current_user.username
     db.session.commit()  # no transaction (no SQLite write lock) while rendering
     try:
@@ -154,7 +147,7 @@ def materials_deadline(key):
     if not form.validate_on_submit():
         flash(_("The form expired; try again."), "error")
         return back
-    stage = _pick(Stage, form.stage.data, competition)
+    stage = picked_or_404(Stage, form.stage.data, competition)
     text = (form.deadline.data or "").strip()
     try:
         value = _parse_local(text) if text else None
@@ -169,19 +162,12 @@ def materials_deadline(key):
     return back
 
 
-def _material_or_404(competition, material_id):
-    material = db.session.get(Material, material_id)
-    if material is None or material.team.competition_id != competition.id:
-        abort(404)
-    return material
-
-
 @bp.route("/c/<key>/materials/<int:material_id>")
 @admin_required
 def material_view(key, material_id):
     """The material's pages as the judges see them."""
     competition = competition_or_404(key)
-    material = _material_or_404(competition, material_id)
+    material = owned_or_404(Material, material_id, competition, via="team")
     g.page_title = f"{material.team.name} · {material.stage.name}"
     return render_template("admin/materials/view.html", competition=competition,
                            material=material)
@@ -192,7 +178,7 @@ def material_view(key, material_id):
 def material_page(key, material_id, page):
     """One page image of a material."""
     competition = competition_or_404(key)
-    material = _material_or_404(competition, material_id)
+    material = owned_or_404(Material, material_id, competition, via="team")
     pages = material.pages
     if not 1 <= page <= len(pages):
         abort(404)
@@ -207,7 +193,7 @@ def material_page(key, material_id, page):
 def material_delete(key, material_id):
     """Remove a material: a first POST asks, the second (confirm=yes) removes."""
     competition = competition_or_404(key)
-    material = _material_or_404(competition, material_id)
+    material = owned_or_404(Material, material_id, competition, via="team")
     return ask_then_act(
         SafeForm(), url_for("admin.materials", key=key), expired=_("The form expired; try again."),
         ask=lambda: _ask(key, _("Remove the material of %(team)s", team=material.team.name),
@@ -223,7 +209,7 @@ def material_delete(key, material_id):
 def team_new_link(key, team_id):
     """A new private link for a team (a lost card): asks first, then the old one stops."""
     competition = competition_or_404(key)
-    team = _pick(Team, str(team_id), competition)
+    team = owned_or_404(Team, team_id, competition)
     return ask_then_act(
         SafeForm(), url_for("admin.materials", key=key), expired=_("The form expired; try again."),
         ask=lambda: _ask(key, _("New link for %(team)s", team=team.name),

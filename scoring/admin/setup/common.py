@@ -9,12 +9,20 @@ from ...web.security import admin_required, staff_required
 from .. import bp
 
 
-def owned_or_404(model, object_id: int, competition, attr: str = "competition_id"):
-    """A row of model that belongs to this competition, or 404 (no cross-competition ids)."""
+def owned_or_404(model, object_id: int, competition, attr: str = "competition_id",
+                 via: str | None = None):
+    """A row of model that belongs to this competition, or 404 (no cross-competition ids);
+    `via` names the row's relation that belongs to it instead (a sheet's "judge")."""
     obj = db.session.get(model, object_id)
-    if obj is None or getattr(obj, attr) != competition.id:
+    owner = getattr(obj, via) if obj is not None and via else obj
+    if obj is None or getattr(owner, attr) != competition.id:
         abort(404)
     return obj
+
+
+def picked_or_404(model, raw, competition):
+    """The row whose id was picked in a form (text), as owned_or_404; a non-number is 404."""
+    return owned_or_404(model, int(raw) if str(raw or "").isdigit() else 0, competition)
 
 
 def message(error) -> str:
