@@ -1,12 +1,11 @@
 """Recusals (回避): the judge x team grid, manual recusals and lifted automatic ones."""
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
 from ...models import Judge, Recusal, Team
 from ...operations import setup_recusals as ops
-from ...operations.setup_base import SetupError
 from ...rules import Judge as RJudge
 from ...rules import Recusal as RRecusal
 from ...rules import Team as RTeam
@@ -16,7 +15,6 @@ from .common import (
     admin_only,
     commit_or_fail,
     competition_or_404,
-    fail,
     owned_or_404,
     picked_or_404,
 )
@@ -60,14 +58,10 @@ def setup_recusals(key):
         team = picked_or_404(Team, form.team.data, competition)
         _decisions, matrix = competition_recusals(competition)
         state = matrix.get((judge.key, team.key))
-        try:
-            ops.decide(judge, team, lift=form.kind.data == "lift", reason=form.reason.data,
-                       automatic=bool(state and state.automatic))
-            db.session.commit()
-        except SetupError as e:
-            fail(e, form)
-        else:
-            flash(_("Saved."), "success")
+        if commit_or_fail(lambda: ops.decide(judge, team, lift=form.kind.data == "lift",
+                                             reason=form.reason.data,
+                                             automatic=bool(state and state.automatic)),
+                          _("Saved."), form):
             return redirect(url_for("admin.setup_recusals", key=key))
     decisions, matrix = competition_recusals(competition)
     depts = {j.key: (j.department.name if j.department else None) for j in competition.judges}
