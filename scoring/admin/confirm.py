@@ -2,6 +2,8 @@
 that says what a change does, and the frame of a button that shows it before acting."""
 from flask import flash, g, redirect, render_template, request
 
+from .forms import validated
+
 
 def confirm_page(title: str, consequence: str, details, action: str, cancel: str,
                  fields=None) -> str:
@@ -21,8 +23,7 @@ def ask_then_act(form, back: str, *, expired: str, ask, act, done: str, refusal=
     enough to ask); the first POST gets ask() (confirm_page, or any response); the second
     (confirm=yes) runs act() and commits once, flashing `done` (a SetupError is flashed
     instead and changes nothing)."""
-    if not form.validate_on_submit():
-        flash(expired, "error")
+    if not validated(form, expired):
         return redirect(back)
     problem = refusal() if refusal is not None else None
     if problem:

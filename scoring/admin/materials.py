@@ -36,13 +36,12 @@ from ..imports.materials import (
 )
 from ..models import Material, Stage, Team
 from ..operations import materials as ops
-from ..operations.setup_base import SetupError
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp, nav
 from .confirm import ask_then_act, confirm_page
-from .forms import SafeForm
-from .setup.common import message, owned_or_404, picked_or_404
+from .forms import SafeForm, validated
+from .setup.common import commit_or_fail, owned_or_404, picked_or_404
 
 nav.register(47, "admin.materials", _l("Materials"), admin_only=True)
 
@@ -111,8 +110,7 @@ def materials_upload(key):
     competition = competition_or_404(key)
     upload, _deadline = _forms(competition)
     back = redirect(url_for("admin.materials", key=key))
-    if not upload.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
+    if not validated(upload, _("The form expired; try again.")):
         return back
     team_id = picked_or_404(Team, upload.team.data, competition).id
     stage_id = picked_or_404(Stage, upload.stage.data, competition).id
@@ -125,15 +123,9 @@ def materials_upload(key):
         flash(error_text(e), "error")
         return back
     team, stage = db.session.get(Team, team_id), db.session.get(Stage, stage_id)
-    try:
-        ops.save_material(team, stage, rendered, by)
-    except SetupError as e:
-        db.session.rollback()
-        flash(message(e), "error")
-        return back
-    db.session.commit()
-    flash(_("%(team)s, %(stage)s: %(n)s pages uploaded.", team=team.name, stage=stage.name,
-            n=len(rendered.pages)), "success")
+    commit_or_fail(lambda: ops.save_material(team, stage, rendered, by),
+                   _("%(team)s, %(stage)s: %(n)s pages uploaded.", team=team.name,
+                     stage=stage.name, n=len(rendered.pages)))
     return back
 
 
@@ -144,8 +136,7 @@ def materials_deadline(key):
     competition = competition_or_404(key)
     _upload, form = _forms(competition)
     back = redirect(url_for("admin.materials", key=key))
-    if not form.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
+    if not validated(form, _("The form expired; try again.")):
         return back
     stage = picked_or_404(Stage, form.stage.data, competition)
     text = (form.deadline.data or "").strip()

@@ -7,6 +7,7 @@ from ...operations.setup_base import SetupError
 from ...web.lookups import competition_or_404  # noqa: F401 (used by the setup pages)
 from ...web.security import admin_required, staff_required
 from .. import bp
+from ..forms import validated
 from .forms import ActionForm
 
 
@@ -108,8 +109,7 @@ def uploaded_table(form):
     from ...imports import MAX_BYTES, SpreadsheetError, read_table
 
     db.session.commit()
-    if not form.validate_on_submit():
-        flash(gettext("The form expired; try again."), "error")
+    if not validated(form, gettext("The form expired; try again.")):
         return None
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -29,7 +29,7 @@ from ...rules.layout import NORMALIZATIONS
 from ...rules.room_draw import ROOM_DRAW_EN, ROOM_DRAW_ZH
 from .. import bp, nav
 from ..confirm import confirm_page
-from ..forms import SafeForm
+from ..forms import SafeForm, validated
 from .common import admin_only, competition_or_404, fail, staff_only
 
 nav.register(36, "admin.setup_rooms", _l("Divisions & rooms"), admin_only=True)
@@ -100,14 +100,6 @@ def _page(competition, status=200):
         algorithm=algorithm, form=SafeForm()), status
 
 
-def _checked(competition):
-    """The CSRF check of every POST here; a failed one shows the page again."""
-    if not SafeForm().validate_on_submit():
-        flash(_("The form expired; please try again."), "error")
-        return False
-    return True
-
-
 def _confirm(competition, stage, action):
     """Before a draw of a stage that has sheets: the confirmation page."""
     return confirm_page(
@@ -134,7 +126,7 @@ def _posted(asks=False):
         def view(key, stage_key=None):
             competition = competition_or_404(key)
             stage = None if stage_key is None else _stage_or_404(competition, stage_key)
-            if not _checked(competition):
+            if not validated(SafeForm(), _("The form expired; please try again.")):
                 return _page(competition, 400)
             if asks and _needs_confirm(stage) and (request.form.get("reason") or "").strip():
                 return _confirm(competition, stage, url_for(request.endpoint, key=key,
