@@ -3,7 +3,7 @@ timer's proposals, or withdraws one; each change first shows what it does to the
 """
 from dataclasses import replace
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -20,7 +20,9 @@ from ..results.standings import contest_input
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp, nav
+from .confirm import ask_then_act, confirm_page
 from .forms import SafeForm
+from .setup.common import owned_or_404
 
 nav.register(27, "admin.deductions", _l("Deductions"), admin_only=True)
 
@@ -86,12 +88,8 @@ def _effect(competition, change) -> list:
 
 
 def _confirm_page(competition, title, consequence, details, action):
-    g.page_title = title
-    return render_template(
-        "admin/confirm.html", title=title, consequence=consequence, details=details,
-        action=action,
-        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
-        cancel=url_for("admin.deductions", key=competition.key))
+    return confirm_page(title, consequence, details, action,
+                        url_for("admin.deductions", key=competition.key))
 
 
 @bp.route("/c/<key>/deductions", methods=["GET", "POST"])
@@ -191,24 +189,15 @@ def _propose_overtime(competition):
     return redirect(url_for("admin.deductions", key=competition.key))
 
 
-def _deduction_or_404(competition, deduction_id):
-    d = db.session.get(Deduction, deduction_id)
-    if d is None or d.team.competition_id != competition.id:
-        abort(404)
-    return d
-
-
 @bp.route("/c/<key>/deductions/<int:deduction_id>/confirm", methods=["POST"])
 @admin_required
 def deduction_confirm(key, deduction_id):
     """Confirm a proposal (the timer's): asked once more, with what it changes."""
     competition = competition_or_404(key)
-    d = _deduction_or_404(competition, deduction_id)
+    d = owned_or_404(Deduction, deduction_id, competition, via="team")
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("The form has expired; please try again."), "error")
-        return redirect(url_for("admin.deductions", key=key))
-    if request.form.get("confirm") != "yes":
+
+    def ask():
         if d.state == "confirmed":
             flash(_("This deduction is already confirmed."), "info")
             return redirect(url_for("admin.deductions", key=key))
@@ -222,15 +211,11 @@ def deduction_confirm(key, deduction_id):
                 if (x.team, x.stage, x.points, x.reason, x.state) == (*target, "proposed")
                 else x for x in ds]),
             url_for("admin.deduction_confirm", key=key, deduction_id=d.id))
-    try:
-        ops.confirm_deduction(competition, d.id, form.reason.data or "")
-    except SetupError as e:
-        db.session.rollback()
-        flash(_(e.message, **e.params) if e.params else _(e.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The deduction is confirmed."), "success")
-    return redirect(url_for("admin.deductions", key=key))
+    return ask_then_act(
+        form, url_for("admin.deductions", key=key),
+        expired=_("The form has expired; please try again."), ask=ask,
+        act=lambda: ops.confirm_deduction(competition, d.id, form.reason.data or ""),
+        done=_("The deduction is confirmed."))
 
 
 @bp.route("/c/<key>/deductions/<int:deduction_id>/remove", methods=["POST"])
@@ -238,15 +223,10 @@ def deduction_confirm(key, deduction_id):
 def deduction_remove(key, deduction_id):
     """Withdraw a deduction or reject a proposal (with a reason), asked once more."""
     competition = competition_or_404(key)
-    d = _deduction_or_404(competition, deduction_id)
+    d = owned_or_404(Deduction, deduction_id, competition, via="team")
     form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("The form has expired; please try again."), "error")
-        return redirect(url_for("admin.deductions", key=key))
-    if not (form.reason.data or "").strip():
-        flash(_("Give a reason to withdraw a deduction."), "error")
-        return redirect(url_for("admin.deductions", key=key))
-    if request.form.get("confirm") != "yes":
+
+    def ask():
         target = (d.team.key, d.stage.key, d.points, d.reason, d.state)
         removed = []
 
@@ -264,12 +244,10 @@ def deduction_remove(key, deduction_id):
               "keeps it.", points=R.decimal_text(d.points), stage=d.stage.name),
             _effect(competition, without),
             url_for("admin.deduction_remove", key=key, deduction_id=d.id))
-    try:
-        ops.remove_deduction(competition, d.id, form.reason.data)
-    except SetupError as e:
-        db.session.rollback()
-        flash(_(e.message, **e.params) if e.params else _(e.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The deduction is withdrawn."), "success")
-    return redirect(url_for("admin.deductions", key=key))
+    return ask_then_act(
+        form, url_for("admin.deductions", key=key),
+        expired=_("The form has expired; please try again."), ask=ask,
+        refusal=lambda: None if (form.reason.data or "").strip()
+        else _("Give a reason to withdraw a deduction."),
+        act=lambda: ops.remove_deduction(competition, d.id, form.reason.data),
+        done=_("The deduction is withdrawn."))

@@ -69,6 +69,15 @@ class SafeSubForm(Form):
         pass
 
 
+def validated(form, expired: str) -> bool:
+    """Whether a POST's form validates; when it does not (its token expired, a choice is
+    not offered), `expired` is flashed and the caller answers with its page or redirect."""
+    if form.validate_on_submit():
+        return True
+    flash(expired, "error")
+    return False
+
+
 @bp.after_app_request
 def _flash_unshown_errors(response):
     """A form answered by a redirect never shows its fields' errors: flash them instead."""

@@ -39,6 +39,19 @@ def _back(comp, stage=None):
     return redirect(url_for("admin.live", key=comp.key, stage=stage.key if stage else None))
 
 
+def commit_or_flash(action, done: str | None = None) -> None:
+    """Run a contest-day action and commit once, then flash `done` when given; a LiveError
+    it raises is flashed instead and changes nothing."""
+    try:
+        action()
+        db.session.commit()
+        if done is not None:
+            flash(done, "success")
+    except LiveError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+
+
 @bp.route("/c/<key>/live/timer", methods=["POST"])
 @staff_required
 def live_timer(key):
@@ -55,12 +68,7 @@ def live_timer(key):
     if action not in TIMER_ACTIONS:
         flash(_("Unknown timer action."), "error")
         return _back(comp, stage)
-    try:
-        ops.timer_action(stage, action, team)
-        db.session.commit()
-    except LiveError as e:
-        db.session.rollback()
-        flash(e.message, "error")
+    commit_or_flash(lambda: ops.timer_action(stage, action, team))
     return _back(comp, stage)
 
 
@@ -70,18 +78,15 @@ def live_timer_lengths(key):
     """The stage's talk and questions times (minutes) and the warning before the end."""
     comp = competition_or_404(key)
     stage = _stage(comp)
-    try:
+
+    def set_lengths():
         talk = ops.parse_minutes(request.form.get("talk", ""), "talk", _("Presentation time"))
         questions = ops.parse_minutes(request.form.get("questions", ""), "questions",
                                       _("Questions time"))
         warning = ops.parse_minutes(request.form.get("warning", ""), "warning",
                                     _("Warning before the end"))
         ops.set_lengths(stage, talk, questions, warning)
-        db.session.commit()
-        flash(_("The timer of %(stage)s is set.", stage=stage.name), "success")
-    except LiveError as e:
-        db.session.rollback()
-        flash(e.message, "error")
+    commit_or_flash(set_lengths, _("The timer of %(stage)s is set.", stage=stage.name))
     return _back(comp, stage)
 
 
@@ -94,13 +99,8 @@ def live_ceremony(key):
     stage_key = request.form.get("stage") or None
     if action not in CEREMONY_ACTIONS:
         flash(_("Unknown ceremony action."), "error")
-        return redirect(url_for("admin.live", key=comp.key, stage=stage_key))
-    try:
-        ops.ceremony_action(comp, action)
-        db.session.commit()
-    except LiveError as e:
-        db.session.rollback()
-        flash(e.message, "error")
+    else:
+        commit_or_flash(lambda: ops.ceremony_action(comp, action))
     return redirect(url_for("admin.live", key=comp.key, stage=stage_key))
 
 

@@ -17,8 +17,10 @@ from ..operations.sheets import reopen
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required, staff_required
 from . import bp, nav
+from .confirm import confirm_page
 from .forms import SafeForm as FlaskForm  # text fields refuse control characters
-from .hall import hall_context
+from .hall import commit_or_flash, hall_context
+from .setup.common import owned_or_404
 
 nav.register(25, "admin.live", _l("Live"))
 
@@ -163,12 +165,9 @@ def live_reveal(key):
 
 def _confirm(comp, stage, title, consequence, details, endpoint):
     """The page that says what a withdrawal or an absence does, and asks again."""
-    g.page_title = title
-    return render_template(
-        "admin/confirm.html", title=title, consequence=consequence, details=details,
-        action=url_for(endpoint, key=comp.key, stage=stage.key if stage else None),
-        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
-        cancel=url_for("admin.live", key=comp.key, stage=stage.key if stage else None))
+    return confirm_page(title, consequence, details,
+                        url_for(endpoint, key=comp.key, stage=stage.key if stage else None),
+                        url_for("admin.live", key=comp.key, stage=stage.key if stage else None))
 
 
 def _submitted(**where) -> int:
@@ -204,6 +203,21 @@ def _confirm_absence(comp, stage, judge, action):
                       judge=judge.name, stage=stage.name), [], "admin.live_absence")
 
 
+def _asked(comp, stage, form, pick, ask, change, invalid):
+    """A withdrawal or an absence: a valid form picks its team or judge (404 when not of
+    this competition) and gets ask(row) first; the second POST (confirm=yes) runs
+    change(row), which says what it did, and commits (a LiveError is flashed and changes
+    nothing); an invalid form flashes `invalid`. Back to the board either way."""
+    if form.validate_on_submit():
+        row = pick()
+        if request.form.get("confirm") != "yes":
+            return ask(row)
+        commit_or_flash(lambda: change(row))
+    else:
+        flash(invalid, "error")
+    return _back(comp, stage)
+
+
 @bp.route("/c/<key>/live/withdraw", methods=["POST"])
 @admin_required
 def live_withdraw(key):
@@ -211,24 +225,17 @@ def live_withdraw(key):
     comp = competition_or_404(key)
     stage, _stages = _board_stage(comp, request.args.get("stage"))
     form, _absence = _forms(comp, stage)
-    if form.validate_on_submit():
-        team = _by_key(Team, comp, form.team.data)
-        if request.form.get("confirm") != "yes":
-            return _confirm_withdrawal(comp, stage, team, form.action.data)
-        try:
-            if form.action.data == "withdraw":
-                ops.withdraw(team, form.reason.data or "")
-                flash(_("%(team)s is marked withdrawn.", team=team.name), "success")
-            else:
-                ops.restore(team, form.reason.data or "")
-                flash(_("%(team)s is no longer withdrawn.", team=team.name), "success")
-            db.session.commit()
-        except ops.LiveError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-    else:
-        flash(_("Choose a team and give a reason."), "error")
-    return _back(comp, stage)
+
+    def change(team):
+        if form.action.data == "withdraw":
+            ops.withdraw(team, form.reason.data or "")
+            flash(_("%(team)s is marked withdrawn.", team=team.name), "success")
+        else:
+            ops.restore(team, form.reason.data or "")
+            flash(_("%(team)s is no longer withdrawn.", team=team.name), "success")
+    return _asked(comp, stage, form, lambda: _by_key(Team, comp, form.team.data),
+                  lambda team: _confirm_withdrawal(comp, stage, team, form.action.data),
+                  change, _("Choose a team and give a reason."))
 
 
 @bp.route("/c/<key>/live/absence", methods=["POST"])
@@ -240,25 +247,18 @@ def live_absence(key):
     if stage is None:
         abort(404)
     _withdraw, form = _forms(comp, stage)
-    if form.validate_on_submit():
-        judge = _by_key(Judge, comp, form.judge.data)
-        if request.form.get("confirm") != "yes":
-            return _confirm_absence(comp, stage, judge, form.action.data)
-        try:
-            if form.action.data == "absent":
-                ops.mark_absent(judge, stage, form.reason.data or "")
-                flash(_("%(judge)s is marked absent for %(stage)s.", judge=judge.name,
-                        stage=stage.name), "success")
-            else:
-                ops.mark_present(judge, stage, form.reason.data or "")
-                flash(_("%(judge)s is present again.", judge=judge.name), "success")
-            db.session.commit()
-        except ops.LiveError as e:
-            db.session.rollback()
-            flash(e.message, "error")
-    else:
-        flash(_("Choose a judge and give a reason."), "error")
-    return _back(comp, stage)
+
+    def change(judge):
+        if form.action.data == "absent":
+            ops.mark_absent(judge, stage, form.reason.data or "")
+            flash(_("%(judge)s is marked absent for %(stage)s.", judge=judge.name,
+                    stage=stage.name), "success")
+        else:
+            ops.mark_present(judge, stage, form.reason.data or "")
+            flash(_("%(judge)s is present again.", judge=judge.name), "success")
+    return _asked(comp, stage, form, lambda: _by_key(Judge, comp, form.judge.data),
+                  lambda judge: _confirm_absence(comp, stage, judge, form.action.data),
+                  change, _("Choose a judge and give a reason."))
 
 
 @bp.route("/c/<key>/sheets/<int:sheet_id>/reopen", methods=["GET", "POST"])
@@ -266,9 +266,7 @@ def live_absence(key):
 def reopen_sheet(key, sheet_id):
     """Reopen a submitted sheet so its judge can correct it; the reason is kept."""
     comp = competition_or_404(key)
-    sheet = db.session.get(ScoreSheet, sheet_id)
-    if sheet is None or sheet.judge.competition_id != comp.id:
-        abort(404)
+    sheet = owned_or_404(ScoreSheet, sheet_id, comp, via="judge")
     form = ReasonForm()
     if form.validate_on_submit():
         try:

@@ -36,12 +36,12 @@ from ..imports.materials import (
 )
 from ..models import Material, Stage, Team
 from ..operations import materials as ops
-from ..operations.setup_base import SetupError
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp, nav
-from .forms import SafeForm
-from .setup.common import message
+from .confirm import ask_then_act, confirm_page
+from .forms import SafeForm, validated
+from .setup.common import commit_or_fail, owned_or_404, picked_or_404
 
 nav.register(47, "admin.materials", _l("Materials"), admin_only=True)
 
@@ -103,13 +103,6 @@ def materials(key):
                            max_pages=MAX_PAGES, max_mb=MAX_BYTES // 1048576)
 
 
-def _pick(model, value, competition):
-    obj = db.session.get(model, int(value)) if str(value or "").isdigit() else None
-    if obj is None or obj.competition_id != competition.id:
-        abort(404)
-    return obj
-
-
 @bp.route("/c/<key>/materials/upload", methods=["POST"])
 @admin_required
 def materials_upload(key):
@@ -117,11 +110,10 @@ def materials_upload(key):
     competition = competition_or_404(key)
     upload, _deadline = _forms(competition)
     back = redirect(url_for("admin.materials", key=key))
-    if not upload.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
+    if not validated(upload, _("The form expired; try again.")):
         return back
-    team_id = _pick(Team, upload.team.data, competition).id
-    stage_id = _pick(Stage, upload.stage.data, competition).id
+    team_id = picked_or_404(Team, upload.team.data, competition).id
+    stage_id = picked_or_404(Stage, upload.stage.data, competition).id
     by = current_user.username
     db.session.commit()  # no transaction (no SQLite write lock) while rendering
     try:
@@ -131,15 +123,9 @@ def materials_upload(key):
         flash(error_text(e), "error")
         return back
     team, stage = db.session.get(Team, team_id), db.session.get(Stage, stage_id)
-    try:
-        ops.save_material(team, stage, rendered, by)
-    except SetupError as e:
-        db.session.rollback()
-        flash(message(e), "error")
-        return back
-    db.session.commit()
-    flash(_("%(team)s, %(stage)s: %(n)s pages uploaded.", team=team.name, stage=stage.name,
-            n=len(rendered.pages)), "success")
+    commit_or_fail(lambda: ops.save_material(team, stage, rendered, by),
+                   _("%(team)s, %(stage)s: %(n)s pages uploaded.", team=team.name,
+                     stage=stage.name, n=len(rendered.pages)))
     return back
 
 
@@ -150,10 +136,9 @@ def materials_deadline(key):
     competition = competition_or_404(key)
     _upload, form = _forms(competition)
     back = redirect(url_for("admin.materials", key=key))
-    if not form.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
+    if not validated(form, _("The form expired; try again.")):
         return back
-    stage = _pick(Stage, form.stage.data, competition)
+    stage = picked_or_404(Stage, form.stage.data, competition)
     text = (form.deadline.data or "").strip()
     try:
         value = _parse_local(text) if text else None
@@ -168,19 +153,12 @@ def materials_deadline(key):
     return back
 
 
-def _material_or_404(competition, material_id):
-    material = db.session.get(Material, material_id)
-    if material is None or material.team.competition_id != competition.id:
-        abort(404)
-    return material
-
-
 @bp.route("/c/<key>/materials/<int:material_id>")
 @admin_required
 def material_view(key, material_id):
     """The material's pages as the judges see them."""
     competition = competition_or_404(key)
-    material = _material_or_404(competition, material_id)
+    material = owned_or_404(Material, material_id, competition, via="team")
     g.page_title = f"{material.team.name} · {material.stage.name}"
     return render_template("admin/materials/view.html", competition=competition,
                            material=material)
@@ -191,7 +169,7 @@ def material_view(key, material_id):
 def material_page(key, material_id, page):
     """One page image of a material."""
     competition = competition_or_404(key)
-    material = _material_or_404(competition, material_id)
+    material = owned_or_404(Material, material_id, competition, via="team")
     pages = material.pages
     if not 1 <= page <= len(pages):
         abort(404)
@@ -206,25 +184,15 @@ def material_page(key, material_id, page):
 def material_delete(key, material_id):
     """Remove a material: a first POST asks, the second (confirm=yes) removes."""
     competition = competition_or_404(key)
-    material = _material_or_404(competition, material_id)
-    form = SafeForm()
-    if not form.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
-        return redirect(url_for("admin.materials", key=key))
-    if request.form.get("confirm") != "yes":
-        title = _("Remove the material of %(team)s", team=material.team.name)
-        g.page_title = title
-        return render_template(
-            "admin/confirm.html", title=title, details=[material.filename],
-            consequence=_("Judges no longer see it in %(stage)s; the team can upload again "
-                          "until the deadline.", stage=material.stage.name),
-            action=url_for("admin.material_delete", key=key, material_id=material.id),
-            fields=[("csrf_token", request.form.get("csrf_token", ""))],
-            cancel=url_for("admin.materials", key=key))
-    ops.delete_material(material)
-    db.session.commit()
-    flash(_("Material removed."), "success")
-    return redirect(url_for("admin.materials", key=key))
+    material = owned_or_404(Material, material_id, competition, via="team")
+    return ask_then_act(
+        SafeForm(), url_for("admin.materials", key=key), expired=_("The form expired; try again."),
+        ask=lambda: _ask(key, _("Remove the material of %(team)s", team=material.team.name),
+                         _("Judges no longer see it in %(stage)s; the team can upload again "
+                           "until the deadline.", stage=material.stage.name),
+                         [material.filename],
+                         url_for("admin.material_delete", key=key, material_id=material.id)),
+        act=lambda: ops.delete_material(material), done=_("Material removed."))
 
 
 @bp.route("/c/<key>/teams/<int:team_id>/new-link", methods=["POST"])
@@ -232,25 +200,22 @@ def material_delete(key, material_id):
 def team_new_link(key, team_id):
     """A new private link for a team (a lost card): asks first, then the old one stops."""
     competition = competition_or_404(key)
-    team = _pick(Team, str(team_id), competition)
-    form = SafeForm()
-    if not form.validate_on_submit():
-        flash(_("The form expired; try again."), "error")
-        return redirect(url_for("admin.materials", key=key))
-    if request.form.get("confirm") != "yes":
-        title = _("New link for %(team)s", team=team.name)
-        g.page_title = title
-        return render_template(
-            "admin/confirm.html", title=title, details=[],
-            consequence=_("The team's old link and card stop working at once; print its "
-                          "new card."),
-            action=url_for("admin.team_new_link", key=key, team_id=team.id),
-            fields=[("csrf_token", request.form.get("csrf_token", ""))],
-            cancel=url_for("admin.materials", key=key))
-    ops.regenerate_team_link(team)
-    db.session.commit()
-    flash(_("%(team)s has a new link; print its card again.", team=team.name), "success")
-    return redirect(url_for("admin.materials", key=key))
+    team = owned_or_404(Team, team_id, competition)
+    return ask_then_act(
+        SafeForm(), url_for("admin.materials", key=key), expired=_("The form expired; try again."),
+        ask=lambda: _ask(key, _("New link for %(team)s", team=team.name),
+                         _("The team's old link and card stop working at once; print its "
+                           "new card."), [],
+                         url_for("admin.team_new_link", key=key, team_id=team.id)),
+        act=lambda: ops.regenerate_team_link(team),
+        done=_("%(team)s has a new link; print its card again.", team=team.name))
+
+
+def _ask(key, title, consequence, details, action):
+    # These buttons post only the CSRF token: nothing else of the first POST is carried on.
+    return confirm_page(title, consequence, details, action,
+                        url_for("admin.materials", key=key),
+                        fields=[("csrf_token", request.form.get("csrf_token", ""))])
 
 
 @bp.route("/c/<key>/materials/team-cards.pdf")

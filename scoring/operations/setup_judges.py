@@ -4,6 +4,7 @@ from ..models import PANEL_GROUPS, Judge
 from ..rules.errors import N_
 from .audit import record
 from .setup_base import SetupError, check_key, check_text, sheet_count
+from .setup_rows import remove_recorded
 from .setup_teams import add_department, find_department
 from .sheets import lock_competition
 from .tokens import new_token, regenerate_token
@@ -74,11 +75,7 @@ def delete_judge(judge) -> None:
         raise SetupError(N_('Judge "%(judge)s" already has score sheets and cannot be '
                             'deleted; mark them absent for a stage instead.'),
                          {"judge": judge.name})
-    competition = judge.competition
-    record("judge.delete", competition=competition, obj=judge,
-           summary=f"{judge.key} {judge.name}", before=_snapshot(judge))
-    competition.judges.remove(judge)
-    db.session.flush()
+    remove_recorded(judge, judge.competition.judges, "judge.delete", _snapshot(judge))
 
 
 def regenerate_link(judge, reason: str = "") -> None:

@@ -5,6 +5,7 @@ from ..rules.errors import N_
 from ..rules.team_rules import departments_required, team_settings_of
 from .audit import record
 from .setup_base import SetupError, check_key, check_text, sheet_count
+from .setup_rows import remove_recorded
 from .sheets import lock_competition
 
 
@@ -144,11 +145,7 @@ def delete_team(team) -> None:
     if sheet_count(team_id=team.id):
         raise SetupError(N_('Team "%(team)s" already has score sheets and cannot be deleted; '
                             'mark it withdrawn instead.'), {"team": team.name})
-    competition = team.competition
-    record("team.delete", competition=competition, obj=team,
-           summary=f"{team.key} {team.name}", before=_team_snapshot(team))
-    competition.teams.remove(team)
-    db.session.flush()
+    remove_recorded(team, team.competition.teams, "team.delete", _team_snapshot(team))
 
 
 def import_teams(competition, teams: list[dict], create_departments: list[str]) -> int:

@@ -94,6 +94,22 @@ class CardSheet(Flowable):
         c.restoreState()
 
 
+def card_story(cards, st: Styles, competition_name: str, empty: str) -> list:
+    """Cards eight to a page (a CardSheet per page, page breaks between), or the line
+    `empty` when there is no card; judge and team cards alike."""
+    width, height = frame_width(False), frame_height(False)
+    story = []
+    per_page = COLUMNS * ROWS
+    for start in range(0, len(cards), per_page):
+        if story:
+            story.append(PageBreak())
+        story.append(CardSheet(cards[start:start + per_page], st, width, height - 1,
+                               competition_name))
+    if not story:
+        story.append(st.p(empty, st.body))
+    return story
+
+
 @localized
 def build_judge_links(competition, base_url="http://127.0.0.1:5000") -> bytes:
     """The judge-links PDF: one card per judge, eight per page, with cut lines."""
@@ -109,14 +125,4 @@ def build_judge_links(competition, base_url="http://127.0.0.1:5000") -> bytes:
             group += " · " + judge.department
         cards.append({"name": with_key(judge.name, judge.key), "group": group,
                       "url": judge_link(base_url, row)})
-    width, height = frame_width(False), frame_height(False)
-    story = []
-    per_page = COLUMNS * ROWS
-    for start in range(0, len(cards), per_page):
-        if story:
-            story.append(PageBreak())
-        story.append(CardSheet(cards[start:start + per_page], st, width, height - 1,
-                               competition.name))
-    if not story:
-        story.append(st.p(_("No judge yet."), st.body))
-    return render(story, meta)
+    return render(card_story(cards, st, competition.name, _("No judge yet.")), meta)

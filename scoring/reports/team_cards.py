@@ -4,12 +4,11 @@ The link opens the team's own page: upload its materials until a stage's deadlin
 and its feedback report after publishing (DESIGN section 11). Eight cards per page.
 """
 from flask_babel import gettext as _
-from reportlab.platypus import PageBreak
 
 from ..operations.materials import team_link_path
 from .common import localized
-from .frame import Meta, frame_height, frame_width, render
-from .judge_links import COLUMNS, ROWS, CardSheet
+from .frame import Meta, render
+from .judge_links import card_story
 from .text import Styles, configured_fonts, with_key
 
 
@@ -29,14 +28,4 @@ def build_team_cards(competition, base_url="http://127.0.0.1:5000") -> bytes:
               "group": " · ".join(m.name for m in t.members),
               "url": team_link(base_url, t), "note": note}
              for t in sorted(competition.teams, key=lambda t: t.key) if not t.withdrawn]
-    width, height = frame_width(False), frame_height(False)
-    story = []
-    per_page = COLUMNS * ROWS
-    for start in range(0, len(cards), per_page):
-        if story:
-            story.append(PageBreak())
-        story.append(CardSheet(cards[start:start + per_page], st, width, height - 1,
-                               competition.name))
-    if not story:
-        story.append(st.p(_("No team yet."), st.body))
-    return render(story, meta)
+    return render(card_story(cards, st, competition.name, _("No team yet.")), meta)

@@ -1,5 +1,5 @@
 """Helpers shared by the setup pages: lookups that 404, translated errors, one commit."""
-from flask import abort, flash
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext
 
 from ...extensions import db
@@ -7,14 +7,24 @@ from ...operations.setup_base import SetupError
 from ...web.lookups import competition_or_404  # noqa: F401 (used by the setup pages)
 from ...web.security import admin_required, staff_required
 from .. import bp
+from ..forms import validated
+from .forms import ActionForm
 
 
-def owned_or_404(model, object_id: int, competition, attr: str = "competition_id"):
-    """A row of model that belongs to this competition, or 404 (no cross-competition ids)."""
+def owned_or_404(model, object_id: int, competition, attr: str = "competition_id",
+                 via: str | None = None):
+    """A row of model that belongs to this competition, or 404 (no cross-competition ids);
+    `via` names the row's relation that belongs to it instead (a sheet's "judge")."""
     obj = db.session.get(model, object_id)
-    if obj is None or getattr(obj, attr) != competition.id:
+    owner = getattr(obj, via) if obj is not None and via else obj
+    if obj is None or getattr(owner, attr) != competition.id:
         abort(404)
     return obj
+
+
+def picked_or_404(model, raw, competition):
+    """The row whose id was picked in a form (text), as owned_or_404; a non-number is 404."""
+    return owned_or_404(model, int(raw) if str(raw or "").isdigit() else 0, competition)
 
 
 def message(error) -> str:
@@ -58,16 +68,31 @@ admin_only = admin_required
 staff_only = staff_required
 
 
-def commit_or_fail(action, done: str, form=None) -> bool:
-    """Run a setup operation and commit once; a SetupError is shown and changes nothing."""
+def commit_or_fail(action, done, form=None) -> bool:
+    """Run a setup operation and commit once; a SetupError is shown and changes nothing.
+
+    `done` is the message flashed on success, or a function making it from what the
+    operation returned (the saved row's name, a count).
+    """
     try:
-        action()
+        result = action()
     except SetupError as error:
         fail(error, form)
         return False
     db.session.commit()
-    flash(done, "success")
+    flash(done(result) if callable(done) else done, "success")
     return True
+
+
+def delete_button(key, model, row_id, delete, done: str, back: str, anchor: str = ""):
+    """A delete button of a setup list: the competition's row or 404; with a valid form,
+    delete(row) committed once (a refusal is shown, nothing changes); back to the list
+    (the endpoint `back`, at `anchor`)."""
+    competition = competition_or_404(key)
+    row = owned_or_404(model, row_id, competition)
+    if ActionForm().validate_on_submit():
+        commit_or_fail(lambda: delete(row), done)
+    return redirect(url_for(back, key=key) + anchor)
 
 
 def uploaded_table(form):
@@ -84,8 +109,7 @@ def uploaded_table(form):
     from ...imports import MAX_BYTES, SpreadsheetError, read_table
 
     db.session.commit()
-    if not form.validate_on_submit():
-        flash(gettext("The form expired; try again."), "error")
+    if not validated(form, gettext("The form expired; try again.")):
         return None
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -17,6 +17,7 @@ from ...rules import (
     validate_manual_draw,
 )
 from .. import bp, nav
+from ..confirm import confirm_page
 from .common import admin_only, competition_or_404, fail, problem_text
 from .forms import ManualDrawForm, RandomDrawForm
 
@@ -51,17 +52,14 @@ def _confirm_override(competition, positions, action):
                    key=lambda k: (positions[k] is None, positions[k] or 0))
     details = [_("%(team)s: %(before)s → %(after)s", team=names[k], before=before.get(k) or "—",
                  after=positions[k]) for k in moved]
-    g.page_title = _("Change the draw")
-    return render_template(
-        "admin/confirm.html", title=_("Change the draw"),
-        consequence=ngettext(
+    return confirm_page(
+        _("Change the draw"),
+        ngettext(
             "Scoring has started. %(num)d team moves to another position; the judges' "
             "lists, the projector and the printed draw follow the new order.",
             "Scoring has started. %(num)d teams move to other positions; the judges' "
             "lists, the projector and the printed draw follow the new order.", len(moved)),
-        details=details, action=action,
-        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
-        cancel=url_for("admin.setup_draw", key=competition.key))
+        details, action, url_for("admin.setup_draw", key=competition.key))
 
 
 def _needs_confirmation(competition, form) -> bool:

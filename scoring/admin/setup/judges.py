@@ -10,10 +10,8 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ...extensions import db
 from ...models import Judge
 from ...operations import setup_judges as ops
-from ...operations.setup_base import SetupError
 from ...operations.tokens import judge_link_path
 from ...web.venue import VenueError, public_base_url
 from .. import bp, nav
@@ -21,7 +19,7 @@ from .common import (
     admin_only,
     commit_or_fail,
     competition_or_404,
-    fail,
+    delete_button,
     owned_or_404,
     problem_text,
     uploaded_table,
@@ -49,18 +47,13 @@ def setup_judges(key):
     """The panel, and a form to add a judge."""
     competition = competition_or_404(key)
     form = JudgeForm()
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            judge = ops.save_judge(competition, None, key=form.key.data, name=form.name.data,
+    if request.method == "POST" and form.validate_on_submit() and commit_or_fail(
+            lambda: ops.save_judge(competition, None, key=form.key.data, name=form.name.data,
                                    group=form.group.data, department=form.department.data,
                                    note=form.note.data,
-                                   new_department=form.new_department.data)
-            db.session.commit()
-        except SetupError as e:
-            fail(e, form)
-        else:
-            flash(_('Judge "%(judge)s" added.', judge=judge.name), "success")
-            return redirect(url_for("admin.setup_judges", key=key))
+                                   new_department=form.new_department.data),
+            lambda judge: _('Judge "%(judge)s" added.', judge=judge.name), form):
+        return redirect(url_for("admin.setup_judges", key=key))
     g.page_title = _("Judges")
     return render_template("admin/setup/judges.html", competition=competition, form=form,
                            action_form=ActionForm(), import_form=ImportForm())
@@ -92,13 +85,9 @@ def setup_judge_import(key):
             flash((_(", ").join(where) + _(": ") + text) if where else text, "error")
         flash(_("Nothing was imported: fix the file and upload it again."), "error")
         return redirect(url_for("admin.setup_judges", key=key) + "#import-judges")
-    try:
-        count = ops.import_judges(competition, result.judges)
-        db.session.commit()
-    except SetupError as e:
-        fail(e)
+    if not commit_or_fail(lambda: ops.import_judges(competition, result.judges),
+                          lambda count: _("Imported %(count)s judges.", count=count)):
         return redirect(url_for("admin.setup_judges", key=key) + "#import-judges")
-    flash(_("Imported %(count)s judges.", count=count), "success")
     return redirect(url_for("admin.setup_judges", key=key))
 
 
@@ -133,17 +122,13 @@ def setup_judge_edit(key, judge_id):
         form.key.data, form.name.data, form.group.data = judge.key, judge.name, judge.panel_group
         form.department.data = judge.department.name if judge.department else ""
         form.note.data = judge.note
-    elif form.validate_on_submit():
-        try:
-            ops.save_judge(competition, judge, key=form.key.data, name=form.name.data,
-                           group=form.group.data, department=form.department.data,
-                           note=form.note.data, new_department=form.new_department.data)
-            db.session.commit()
-        except SetupError as e:
-            fail(e, form)
-        else:
-            flash(_("Saved."), "success")
-            return redirect(url_for("admin.setup_judge", key=key, judge_id=judge_id))
+    elif form.validate_on_submit() and commit_or_fail(
+            lambda: ops.save_judge(competition, judge, key=form.key.data, name=form.name.data,
+                                   group=form.group.data, department=form.department.data,
+                                   note=form.note.data,
+                                   new_department=form.new_department.data),
+            _("Saved."), form):
+        return redirect(url_for("admin.setup_judge", key=key, judge_id=judge_id))
     g.page_title = _("Edit judge")
     return render_template("admin/setup/judge_edit.html", competition=competition, judge=judge,
                            form=form)
@@ -153,11 +138,8 @@ def setup_judge_edit(key, judge_id):
 @admin_only
 def setup_judge_delete(key, judge_id):
     """Delete a judge (refused once they have sheets)."""
-    competition = competition_or_404(key)
-    judge = owned_or_404(Judge, judge_id, competition)
-    if ActionForm().validate_on_submit():
-        commit_or_fail(lambda: ops.delete_judge(judge), _("Judge deleted."))
-    return redirect(url_for("admin.setup_judges", key=key))
+    return delete_button(key, Judge, judge_id, ops.delete_judge, _("Judge deleted."),
+                         "admin.setup_judges")
 
 
 @bp.route("/c/<key>/judges/<int:judge_id>/regenerate", methods=["POST"])
@@ -168,11 +150,6 @@ def setup_judge_regenerate(key, judge_id):
     judge = owned_or_404(Judge, judge_id, competition)
     form = ActionForm()
     if form.validate_on_submit():
-        try:
-            ops.regenerate_link(judge, form.reason.data or "")
-            db.session.commit()
-            flash(_("New link made: the old link no longer works. Print a new card."),
-                  "success")
-        except SetupError as e:
-            fail(e)
+        commit_or_fail(lambda: ops.regenerate_link(judge, form.reason.data or ""),
+                       _("New link made: the old link no longer works. Print a new card."))
     return redirect(url_for("admin.setup_judge", key=key, judge_id=judge_id))

@@ -1,18 +1,23 @@
 """Recusals (回避): the judge x team grid, manual recusals and lifted automatic ones."""
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
 from ...models import Judge, Recusal, Team
 from ...operations import setup_recusals as ops
-from ...operations.setup_base import SetupError
 from ...rules import Judge as RJudge
 from ...rules import Recusal as RRecusal
 from ...rules import Team as RTeam
 from ...rules import recusal_matrix
 from .. import bp, nav
-from .common import admin_only, commit_or_fail, competition_or_404, fail, owned_or_404
+from .common import (
+    admin_only,
+    commit_or_fail,
+    competition_or_404,
+    owned_or_404,
+    picked_or_404,
+)
 from .forms import ActionForm, RecusalForm, choices
 
 nav.register(45, "admin.setup_recusals", _l("Recusals"), admin_only=True)
@@ -49,18 +54,14 @@ def setup_recusals(key):
         if request.args.get("kind") in ("recuse", "lift"):
             form.kind.data = request.args["kind"]
     elif form.validate_on_submit():
-        judge = _pick(Judge, form.judge.data, competition)
-        team = _pick(Team, form.team.data, competition)
+        judge = picked_or_404(Judge, form.judge.data, competition)
+        team = picked_or_404(Team, form.team.data, competition)
         _decisions, matrix = competition_recusals(competition)
         state = matrix.get((judge.key, team.key))
-        try:
-            ops.decide(judge, team, lift=form.kind.data == "lift", reason=form.reason.data,
-                       automatic=bool(state and state.automatic))
-            db.session.commit()
-        except SetupError as e:
-            fail(e, form)
-        else:
-            flash(_("Saved."), "success")
+        if commit_or_fail(lambda: ops.decide(judge, team, lift=form.kind.data == "lift",
+                                             reason=form.reason.data,
+                                             automatic=bool(state and state.automatic)),
+                          _("Saved."), form):
             return redirect(url_for("admin.setup_recusals", key=key))
     decisions, matrix = competition_recusals(competition)
     depts = {j.key: (j.department.name if j.department else None) for j in competition.judges}
@@ -70,19 +71,12 @@ def setup_recusals(key):
                            action_form=ActionForm())
 
 
-def _pick(model, raw, competition):
-    """The judge or team chosen in the form (404 when not of this competition)."""
-    return owned_or_404(model, int(raw) if str(raw).isdigit() else 0, competition)
-
-
 @bp.route("/c/<key>/recusals/<int:recusal_id>/remove", methods=["POST"])
 @admin_only
 def setup_recusal_remove(key, recusal_id):
     """Remove a manual decision: the department rule alone applies again."""
     competition = competition_or_404(key)
-    recusal = db.session.get(Recusal, recusal_id)
-    if recusal is None or recusal.judge.competition_id != competition.id:
-        abort(404)
+    recusal = owned_or_404(Recusal, recusal_id, competition, via="judge")
     form = ActionForm()
     if form.validate_on_submit():
         commit_or_fail(lambda: ops.remove_decision(recusal, form.reason.data or ""),

@@ -1,5 +1,7 @@
 """Divisions, rooms and advancement (DESIGN section 12): the setup page and its forms,
 and the organizer's overview of every room on the day."""
+import functools
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -26,7 +28,8 @@ from ...rules.errors import N_
 from ...rules.layout import NORMALIZATIONS
 from ...rules.room_draw import ROOM_DRAW_EN, ROOM_DRAW_ZH
 from .. import bp, nav
-from ..forms import SafeForm
+from ..confirm import confirm_page
+from ..forms import SafeForm, validated
 from .common import admin_only, competition_or_404, fail, staff_only
 
 nav.register(36, "admin.setup_rooms", _l("Divisions & rooms"), admin_only=True)
@@ -97,18 +100,47 @@ def _page(competition, status=200):
         algorithm=algorithm, form=SafeForm()), status
 
 
-def _done(competition, message):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("admin.setup_rooms", key=competition.key))
+def _confirm(competition, stage, action):
+    """Before a draw of a stage that has sheets: the confirmation page."""
+    return confirm_page(
+        _("Change the draw"),
+        _("Scoring has started in %(stage)s. Teams may move to other rooms or positions; "
+          "the judges' lists and the projectors follow.", stage=stage.name),
+        [], action, url_for("admin.setup_rooms", key=competition.key))
 
 
-def _checked(competition):
-    """The CSRF check of every POST here; a failed one shows the page again."""
-    if not SafeForm().validate_on_submit():
-        flash(_("The form expired; please try again."), "error")
-        return False
-    return True
+def _needs_confirm(stage):
+    return (request.form.get("override") and request.form.get("confirm") != "yes"
+            and db.session.scalar(select(ScoreSheet.id).where(
+                ScoreSheet.stage_id == stage.id).limit(1)) is not None)
+
+
+def _posted(asks=False):
+    """The frame of every POST here, around a change(competition[, stage]) that returns the
+    message of success: the competition (and the URL's stage) or 404; the CSRF check (the
+    page again, 400); with `asks`, the confirmation page first when the change overrides a
+    stage that has sheets, with a reason; a SetupError shown on the page (422), nothing
+    changed; else one commit, the message flashed, back to the page."""
+    def wrap(change):
+        @functools.wraps(change)
+        def view(key, stage_key=None):
+            competition = competition_or_404(key)
+            stage = None if stage_key is None else _stage_or_404(competition, stage_key)
+            if not validated(SafeForm(), _("The form expired; please try again.")):
+                return _page(competition, 400)
+            if asks and _needs_confirm(stage) and (request.form.get("reason") or "").strip():
+                return _confirm(competition, stage, url_for(request.endpoint, key=key,
+                                                            stage_key=stage_key))
+            try:
+                message = change(competition) if stage is None else change(competition, stage)
+            except SetupError as e:
+                fail(e)
+                return _page(competition, 422)
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("admin.setup_rooms", key=competition.key))
+        return view
+    return wrap
 
 
 @bp.route("/c/<key>/rooms")
@@ -120,151 +152,86 @@ def setup_rooms(key):
 
 @bp.route("/c/<key>/rooms/divisions", methods=["POST"])
 @admin_only
-def setup_rooms_division(key):
+@_posted()
+def setup_rooms_division(competition):
     """Add a division."""
-    competition = competition_or_404(key)
-    if not _checked(competition):
-        return _page(competition, 400)
-    try:
-        ops.add_division(competition, request.form.get("key"), request.form.get("name"))
-    except SetupError as e:
-        fail(e)
-        return _page(competition, 422)
-    return _done(competition, _("Division added."))
+    ops.add_division(competition, request.form.get("key"), request.form.get("name"))
+    return _("Division added.")
 
 
 @bp.route("/c/<key>/rooms/team-divisions", methods=["POST"])
 @admin_only
-def setup_rooms_team_divisions(key):
+@_posted()
+def setup_rooms_team_divisions(competition):
     """Each team's division, from one select per team."""
-    competition = competition_or_404(key)
-    if not _checked(competition):
-        return _page(competition, 400)
     chosen = {}
-    try:
-        for team in competition.teams:
-            raw = request.form.get(f"division-{team.id}", "")
-            chosen[team.id] = _ids([raw], "division")[0] if raw else None
-        changed = ops.set_team_divisions(competition, chosen)
-    except SetupError as e:
-        fail(e)
-        return _page(competition, 422)
-    return _done(competition, _("Divisions saved (%(count)s teams changed).", count=changed))
+    for team in competition.teams:
+        raw = request.form.get(f"division-{team.id}", "")
+        chosen[team.id] = _ids([raw], "division")[0] if raw else None
+    changed = ops.set_team_divisions(competition, chosen)
+    return _("Divisions saved (%(count)s teams changed).", count=changed)
 
 
 @bp.route("/c/<key>/rooms/<stage_key>/plan", methods=["POST"])
 @admin_only
-def setup_rooms_plan(key, stage_key):
+@_posted()
+def setup_rooms_plan(competition, stage):
     """A stage's panel, normalization and qualification."""
-    competition = competition_or_404(key)
-    stage = _stage_or_404(competition, stage_key)
-    if not _checked(competition):
-        return _page(competition, 400)
-    try:
-        panel = None
-        if request.form.get("panel_mode") == "named":
-            panel = _ids(request.form.getlist("panel"), "judges")
-        ops.set_stage_plan(competition, stage,
-                           normalization=request.form.get("normalization", "none"),
-                           qualify=request.form.get("qualify", "none")
-                           if request.form.get("qualify") in ("none", "top", "share")
-                           else "none",
-                           qualify_value=request.form.get("qualify_value", ""),
-                           panel_judge_ids=panel)
-    except SetupError as e:
-        fail(e)
-        return _page(competition, 422)
-    return _done(competition, _("Stage %(stage)s saved.", stage=stage.name))
+    panel = None
+    if request.form.get("panel_mode") == "named":
+        panel = _ids(request.form.getlist("panel"), "judges")
+    ops.set_stage_plan(competition, stage,
+                       normalization=request.form.get("normalization", "none"),
+                       qualify=request.form.get("qualify", "none")
+                       if request.form.get("qualify") in ("none", "top", "share")
+                       else "none",
+                       qualify_value=request.form.get("qualify_value", ""),
+                       panel_judge_ids=panel)
+    return _("Stage %(stage)s saved.", stage=stage.name)
 
 
 @bp.route("/c/<key>/rooms/<stage_key>/room", methods=["POST"])
 @admin_only
-def setup_rooms_add_room(key, stage_key):
+@_posted()
+def setup_rooms_add_room(competition, stage):
     """Add a room to a stage, with its panel."""
-    competition = competition_or_404(key)
-    stage = _stage_or_404(competition, stage_key)
-    if not _checked(competition):
-        return _page(competition, 400)
-    try:
-        ops.add_room(competition, stage, request.form.get("key"), request.form.get("name"),
-                     _ids(request.form.getlist("judges"), "judges"))
-    except SetupError as e:
-        fail(e)
-        return _page(competition, 422)
-    return _done(competition, _("Room added."))
-
-
-def _confirm(competition, stage, action):
-    """Before a draw of a stage that has sheets: the confirmation page."""
-    g.page_title = _("Change the draw")
-    return render_template(
-        "admin/confirm.html", title=_("Change the draw"),
-        consequence=_("Scoring has started in %(stage)s. Teams may move to other rooms or "
-                      "positions; the judges' lists and the projectors follow.",
-                      stage=stage.name),
-        details=[], action=action,
-        fields=[(k, v) for k, v in request.form.items(multi=True) if k != "confirm"],
-        cancel=url_for("admin.setup_rooms", key=competition.key))
-
-
-def _needs_confirm(stage):
-    return (request.form.get("override") and request.form.get("confirm") != "yes"
-            and db.session.scalar(select(ScoreSheet.id).where(
-                ScoreSheet.stage_id == stage.id).limit(1)) is not None)
+    ops.add_room(competition, stage, request.form.get("key"), request.form.get("name"),
+                 _ids(request.form.getlist("judges"), "judges"))
+    return _("Room added.")
 
 
 @bp.route("/c/<key>/rooms/<stage_key>/draw", methods=["POST"])
 @admin_only
-def setup_rooms_draw(key, stage_key):
+@_posted(asks=True)
+def setup_rooms_draw(competition, stage):
     """The room draw from the printed seed (or the stage's own draw without rooms)."""
-    competition = competition_or_404(key)
-    stage = _stage_or_404(competition, stage_key)
-    if not _checked(competition):
-        return _page(competition, 400)
-    if _needs_confirm(stage) and (request.form.get("reason") or "").strip():
-        return _confirm(competition, stage, url_for("admin.setup_rooms_draw", key=key,
-                                                    stage_key=stage_key))
     has_rooms = db.session.scalar(select(Room.id).where(Room.stage_id == stage.id)
                                   .limit(1)) is not None
     seed = request.form.get("seed", "")
-    try:
-        kw = {"override": bool(request.form.get("override")),
-              "reason": request.form.get("reason", "")}
-        if has_rooms:
-            ops.draw_rooms(competition, stage, seed,
-                           stratify=bool(request.form.get("stratify")), **kw)
-        else:
-            ops.draw_stage(competition, stage, seed, **kw)
-    except SetupError as e:
-        fail(e)
-        return _page(competition, 422)
-    return _done(competition, _("Draw of %(stage)s made with the seed %(seed)s.",
-                                stage=stage.name, seed=seed.strip()))
+    kw = {"override": bool(request.form.get("override")),
+          "reason": request.form.get("reason", "")}
+    if has_rooms:
+        ops.draw_rooms(competition, stage, seed,
+                       stratify=bool(request.form.get("stratify")), **kw)
+    else:
+        ops.draw_stage(competition, stage, seed, **kw)
+    return _("Draw of %(stage)s made with the seed %(seed)s.", stage=stage.name,
+             seed=seed.strip())
 
 
 @bp.route("/c/<key>/rooms/<stage_key>/assign", methods=["POST"])
 @admin_only
-def setup_rooms_assign(key, stage_key):
+@_posted(asks=True)
+def setup_rooms_assign(competition, stage):
     """Rooms by hand: one select per team."""
-    competition = competition_or_404(key)
-    stage = _stage_or_404(competition, stage_key)
-    if not _checked(competition):
-        return _page(competition, 400)
-    if _needs_confirm(stage) and (request.form.get("reason") or "").strip():
-        return _confirm(competition, stage, url_for("admin.setup_rooms_assign", key=key,
-                                                    stage_key=stage_key))
-    try:
-        chosen = {}
-        for team in competition.teams:
-            raw = request.form.get(f"room-{team.id}", "")
-            chosen[team.id] = _ids([raw], "rooms")[0] if raw else None
-        ops.assign_rooms(competition, stage, chosen,
-                         override=bool(request.form.get("override")),
-                         reason=request.form.get("reason", ""))
-    except SetupError as e:
-        fail(e)
-        return _page(competition, 422)
-    return _done(competition, _("Rooms of %(stage)s saved.", stage=stage.name))
+    chosen = {}
+    for team in competition.teams:
+        raw = request.form.get(f"room-{team.id}", "")
+        chosen[team.id] = _ids([raw], "rooms")[0] if raw else None
+    ops.assign_rooms(competition, stage, chosen,
+                     override=bool(request.form.get("override")),
+                     reason=request.form.get("reason", ""))
+    return _("Rooms of %(stage)s saved.", stage=stage.name)
 
 
 @bp.route("/c/<key>/rooms/overview")

@@ -13,8 +13,8 @@ from ...rules import decimal_text
 from .. import bp, nav
 from .common import (
     admin_only,
-    commit_or_fail,
     competition_or_404,
+    delete_button,
     fail,
     message,
     owned_or_404,
@@ -188,11 +188,8 @@ def _criteria_error(form, error):
 @admin_only
 def setup_stage_delete(key, stage_id):
     """Delete a draft stage without sheets."""
-    competition = competition_or_404(key)
-    stage = owned_or_404(Stage, stage_id, competition)
-    if ActionForm().validate_on_submit():
-        commit_or_fail(lambda: ops.delete_stage(stage), _("Stage deleted."))
-    return redirect(url_for("admin.setup_stages", key=key))
+    return delete_button(key, Stage, stage_id, ops.delete_stage, _("Stage deleted."),
+                         "admin.setup_stages")
 
 
 @bp.route("/c/<key>/stages/<int:stage_id>/move/<direction>", methods=["POST"])

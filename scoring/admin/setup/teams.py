@@ -19,14 +19,13 @@ from ...imports import MAX_BYTES, MAX_ROWS, team_template_xlsx
 from ...imports.teams import LABELS, TeamRow, check_team_rows, rows_from_table
 from ...models import Department, Member, Team
 from ...operations import setup_teams as ops
-from ...operations.setup_base import SetupError
 from ...rules import departments_required, team_settings_of
 from .. import bp, nav
 from .common import (
     admin_only,
     commit_or_fail,
     competition_or_404,
-    fail,
+    delete_button,
     owned_or_404,
     problem_text,
     staff_only,
@@ -93,14 +92,9 @@ def _edit(competition, team):
             form.members.append_entry({})
     if request.method == "POST" and form.validate_on_submit():
         members = [(e.form.name.data, e.form.department.data) for e in form.members]
-        try:
-            saved = ops.save_team(competition, team, key=form.key.data, name=form.name.data,
-                                  members=members)
-            db.session.commit()
-        except SetupError as e:
-            fail(e, form)
-        else:
-            flash(_('Team "%(team)s" saved.', team=saved.name), "success")
+        if commit_or_fail(lambda: ops.save_team(competition, team, key=form.key.data,
+                                                name=form.name.data, members=members),
+                          lambda saved: _('Team "%(team)s" saved.', team=saved.name), form):
             return redirect(url_for("admin.setup_teams", key=competition.key))
     g.page_title = _("Edit team") if team else _("New team")
     return render_template("admin/setup/team_edit.html", competition=competition, team=team,
@@ -121,11 +115,8 @@ def _next_key(competition) -> str:
 @admin_only
 def setup_team_delete(key, team_id):
     """Delete a team (refused once it has sheets)."""
-    competition = competition_or_404(key)
-    team = owned_or_404(Team, team_id, competition)
-    if ActionForm().validate_on_submit():
-        commit_or_fail(lambda: ops.delete_team(team), _("Team deleted."))
-    return redirect(url_for("admin.setup_teams", key=key))
+    return delete_button(key, Team, team_id, ops.delete_team, _("Team deleted."),
+                         "admin.setup_teams")
 
 
 @bp.route("/c/<key>/departments", methods=["POST"])
@@ -159,11 +150,8 @@ def setup_department_rename(key, dept_id):
 @admin_only
 def setup_department_delete(key, dept_id):
     """Delete a department nobody belongs to."""
-    competition = competition_or_404(key)
-    dept = owned_or_404(Department, dept_id, competition)
-    if ActionForm().validate_on_submit():
-        commit_or_fail(lambda: ops.delete_department(dept), _("Department deleted."))
-    return redirect(url_for("admin.setup_teams", key=key) + "#departments")
+    return delete_button(key, Department, dept_id, ops.delete_department,
+                         _("Department deleted."), "admin.setup_teams", "#departments")
 
 
 @bp.route("/c/<key>/teams/template.xlsx")
@@ -249,11 +237,6 @@ def setup_team_import_confirm(key):
         flash(_("Some departments do not exist yet: tick the box to create them, or add "
                 "them first. Nothing was imported."), "error")
         return _preview(competition, result, confirm_form=form, status=422)
-    try:
-        count = ops.import_teams(competition, result.teams, create)
-        db.session.commit()
-    except SetupError as e:
-        fail(e)
-        return redirect(url_for("admin.setup_teams", key=key))
-    flash(_("Imported %(count)s teams.", count=count), "success")
+    commit_or_fail(lambda: ops.import_teams(competition, result.teams, create),
+                   lambda count: _("Imported %(count)s teams.", count=count))
     return redirect(url_for("admin.setup_teams", key=key))
