@@ -24,6 +24,10 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "SCORING_PDF_FONT": None,
+    # werkzeug's scrypt (about 0.1 s a hash, on purpose). The test suite sets a cheap
+    # method: it creates and logs in thousands of accounts, and hashing was a quarter of
+    # its time. A stored hash names its method, so checks follow whatever made it.
+    "PASSWORD_HASH_METHOD": "scrypt",
 }
 
 

@@ -104,7 +104,10 @@ def make_app(database_templates, tmp_path):
             url = database_templates[kind]
         settings = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
                     "WTF_CSRF_ENABLED": False, "INSTANCE_PATH": str(tmp_path / "instance"),
-                    "SERVER_NAME": "scoring.test"}
+                    "SERVER_NAME": "scoring.test",
+                    # One cheap hash round: the suite makes thousands of accounts and logins;
+                    # tests/hardening/test_auth.py checks the product's default (scrypt).
+                    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
         settings.update(config)
         app = create_app(settings)
         made.append((kind, app))

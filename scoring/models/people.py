@@ -1,4 +1,5 @@
 """Teams and members, judges and their recusals and absences, organizer accounts."""
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
@@ -132,8 +133,9 @@ class User(UserMixin, Model):
     created_at = mapped_column(DateTime, default=utcnow)
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash, never the password."""
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash, never the password (method: PASSWORD_HASH_METHOD)."""
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         """True when password matches the stored hash."""

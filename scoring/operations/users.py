@@ -1,6 +1,7 @@
 """Organizer accounts: `scoring create-admin`, and checking a password at login."""
 from functools import cache
 
+from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -37,9 +38,12 @@ def upsert_user(username: str, password: str, *, name: str = "", role: str = "ad
 
 
 @cache
-def _no_such_hash() -> str:
-    """A hash to check a password against when the username does not exist."""
-    return generate_password_hash("no such account")
+def _no_such_hash(method: str) -> str:
+    """A hash to check a password against when the username does not exist.
+
+    Made with the method the accounts' hashes are made with, so it costs the same.
+    """
+    return generate_password_hash("no such account", method=method)
 
 
 def check_login(username: str, password: str):
@@ -54,7 +58,8 @@ def check_login(username: str, password: str):
     # lock (BEGIN IMMEDIATE) and would stall the judges' submissions meanwhile.
     db.session.rollback()
     if row is None:
-        check_password_hash(_no_such_hash(), password)
+        check_password_hash(_no_such_hash(current_app.config["PASSWORD_HASH_METHOD"]),
+                            password)
         return None
     if check_password_hash(row.password_hash, password) and row.active:
         return row.id

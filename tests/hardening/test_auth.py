@@ -294,3 +294,21 @@ def test_oversized_judge_request_is_refused_as_json(app, demo):
     r = c.post("/judge/api/sheet/presentation/T01/submit", json=big)
     assert r.status_code == 413
     assert r.json["ok"] is False
+
+
+def test_passwords_are_hashed_with_scrypt_by_default(make_app):
+    """The suite hashes cheaply (conftest); the product's own setting stays scrypt, for
+    accounts and for the stand-in hash an unknown name is checked against."""
+    from scoring.config import DEFAULTS
+    from scoring.models import User
+    from scoring.operations.users import _no_such_hash, check_login
+
+    assert DEFAULTS["PASSWORD_HASH_METHOD"] == "scrypt"
+    app = make_app("sqlite", PASSWORD_HASH_METHOD=DEFAULTS["PASSWORD_HASH_METHOD"])
+    make_user(app, "strong", "a long passphrase", "admin")
+    with app.app_context():
+        stored = db.session.scalar(db.select(User.password_hash).filter_by(username="strong"))
+        assert stored.startswith("scrypt:")
+        assert check_login("strong", "a long passphrase") is not None
+        assert check_login("nobody", "a long passphrase") is None
+    assert _no_such_hash("scrypt").startswith("scrypt:")

@@ -116,7 +116,7 @@ def test_projector_keeps_the_calibration_reveal_through_a_reopen(hall, browser):
             _submit(app, order[1], judge, dict(GOOD, substance=str(20 + 2 * PANEL.index(judge)
                                                                    + 3)))
             projector.wait_for_selector(f'.pj-card[data-team="{order[1]}"][data-corrected]',
-                                        timeout=3000)
+                                        timeout=10_000)  # correctness, not speed: bench/live
             expect(projector.locator(".pj-card")).to_have_count(3)
             assert projector.locator(f'.pj-card[data-team="{order[1]}"] .pj-score strong') \
                 .inner_text() != scores[order[1]]
