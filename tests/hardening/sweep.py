@@ -1,7 +1,7 @@
 """The role sweep: every rule of the URL map, every method, as four clients.
 
 Used by tests/hardening/test_roles.py (who may use what, no judge link leaks, no dead
-buttons) and tests/hardening/test_no_store.py (Cache-Control). The tests own the
+buttons) and the Cache-Control checks at the end of that file. The tests own the
 decisions; this module only seeds a contest, sends the requests and keeps the answers.
 """
 import io

@@ -12,7 +12,7 @@ someone decides who may use it.
 
 The same sweep shows that no answer to anyone but an admin holds a judge's private link
 (pages, JSON, CSV, spreadsheets, PDF text, redirects), and that no page links a client
-to something refused to it (no dead buttons). tests/hardening/test_no_store.py checks
+to something refused to it (no dead buttons). The end of this file checks
 the Cache-Control of the same answers.
 """
 import json
@@ -24,6 +24,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from scoring.reports import KINDS
+from scoring.web.caching import CACHEABLE
 
 from .sweep import CLIENTS, Answer, Plan, methods, run, squeeze
 
@@ -143,7 +144,7 @@ _SWEEPS: dict = {}
 @pytest.fixture
 def swept(app):
     """(answers, tokens) of the sweep on this database: made once per database, reused
-    by the tests here and in test_no_store.py (the answers are plain data)."""
+    by the tests here (the role decisions and Cache-Control; the answers are plain data)."""
     kind = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0]
     if kind not in _SWEEPS:
         assert not undecided(app), "\n".join(undecided(app))
@@ -273,3 +274,61 @@ def test_no_page_offers_what_its_reader_may_not_use(swept, sqlite_app):
     assert not dead, "pages offering what their reader may not use:\n" + "\n".join(
         f"{url} ({page}) shows {client} {method} {target} ({endpoint})"
         for (url, page, client, method, endpoint), target in sorted(dead.items()))
+
+
+# ---- Cache-Control: no-store on every page, poll and download; static files stay cacheable.
+# In this file so the sweep is made once per database (pytest-xdist --dist loadfile runs a
+# file on one worker; in a file of its own the sweep was made twice, 3.5 minutes of CI).
+#
+# The answers are those of the role sweep above: every GET of
+# every rule of the URL map, as anonymous, a judge, staff and an admin, so a new page is
+# checked the day it is added. Only the endpoints named in MAY_BE_CACHED (neither shows a
+# judge link, a QR code nor a score) may be kept by a browser or a proxy; changing that
+# list means changing it here and in scoring/web/caching.py.
+MAY_BE_CACHED = {"static", "judge.service_worker"}
+# The kinds of answer the brief names, so that the sweep provably covered each of them.
+MUST_BE_COVERED = {
+    "judge pages and API": {"judge.home", "judge.sheet", "judge.api_state", "judge.api_sheet"},
+    "judge credentials": {"admin.setup_judge", "admin.report_judge_links"},
+    "organizer live, results and team pages": {"admin.live", "admin.live_state",
+                                               "admin.results", "admin.team_result"},
+    "report downloads": {"admin.report_pdf", "admin.report_sheets_xlsx",
+                         "admin.results_download", "admin.contest_file"},
+    "projector and public results": {"public.projector", "public.projector_state",
+                                     "public.results", "public.results_index"},
+}
+
+
+def test_the_app_and_this_test_agree_on_what_may_be_cached():
+    assert set(CACHEABLE) == MAY_BE_CACHED
+    assert MAY_BE_CACHED <= set(DECISIONS)
+
+
+def test_every_answer_but_static_files_says_no_store(swept):
+    answers, _tokens = swept
+    gets = [a for a in answers if a.method == "GET"]
+    seen = {a.endpoint for a in gets if a.status == 200}
+    for what, endpoints in MUST_BE_COVERED.items():
+        assert endpoints <= seen, f"{what}: the sweep got no page of {endpoints - seen}"
+    missing = [f"{a.url} ({a.endpoint}) as {a.client}: {a.status}, "
+               f"Cache-Control {a.cache_control!r}" for a in gets
+               if a.endpoint not in MAY_BE_CACHED
+               and "no-store" not in a.cache_control.replace(" ", "").split(",")]
+    assert not missing, "answers that a browser may keep:\n" + "\n".join(missing)
+
+
+def test_static_files_stay_cacheable(swept):
+    answers, _tokens = swept
+    static = [a for a in answers if a.endpoint in MAY_BE_CACHED and a.status == 200]
+    assert {a.endpoint for a in static} == MAY_BE_CACHED
+    assert not [a.url for a in static if "no-store" in a.cache_control]
+
+
+def test_no_store_on_error_pages_and_unknown_urls(sqlite_app):
+    """Answers that no rule matched (404) or that were refused carry it too."""
+    client = sqlite_app.test_client()
+    for url in ("/no/such/page", "/admin/", "/judge/", "/static/no-such-file.css"):
+        r = client.get(url)
+        expected = "no-store" not in r.headers.get("Cache-Control", "") if url.startswith(
+            "/static/") else r.headers.get("Cache-Control") == "no-store"
+        assert expected, (url, r.status_code, r.headers.get("Cache-Control"))
