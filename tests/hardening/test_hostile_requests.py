@@ -65,6 +65,18 @@ HEADERS = [
     {"HTTP_X_CSRFTOKEN": "\x00"}, {"HTTP_USER_AGENT": "\x1b[2J"},
     {"HTTP_ACCEPT": "application/json\x00"}, {"CONTENT_TYPE": "multipart/form-data; boundary=\x00"},
 ]
+# On PostgreSQL and MariaDB the sweep sends the values whose fate depends on the database
+# (NUL, bytes that are not UTF-8, integers beyond the columns, long texts, numbers beyond
+# any column): the others (newlines, quotes, empty values, deep JSON...) are refused or
+# passed by the app before any query, the same on every database, and SQLite's sweep
+# sends them all. It halves the sweep's time on the two servers (the suite's longest part).
+SERVER_SEGMENTS = ["%00", "a%00b", "%ED%A0%80", "%FF", "2147483648", "9223372036854775808",
+                   "9" * 400, "%D9%A1%D9%A2", "x" * 3000]
+SERVER_VALUES = ["\x00", "a\x00b", "\x85", "99999999999999999999999999999", "1E+999999999",
+                 "x" * 5000]
+SERVER_JSON_BODIES = [b for b in JSON_BODIES if any(
+    mark in b for mark in (b"999999999", b"\\u0000", b"\\ud800", b"NaN", b"0" * 5000))]
+SERVER_HEADERS = [h for h in HEADERS if "HTTP_COOKIE" in h or "HTTP_ACCEPT_LANGUAGE" in h]
 # Last in each phase: these end a session or change who may do what.
 LAST = ("admin.logout", "admin.setup_archive", "admin.setup_user_deactivate",
         "admin.setup_user_role", "admin.setup_user_password")
@@ -164,20 +176,25 @@ def sweep(app, demo, clients):
     """Send every hostile request of the module docstring as each of `clients`."""
     values = _good_values(app, demo)
     failures = Failures()
+    server = not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    segments, hostile_values = (SERVER_SEGMENTS, SERVER_VALUES) if server else (SEGMENTS,
+                                                                               VALUES)
+    json_bodies, headers = (SERVER_JSON_BODIES, SERVER_HEADERS) if server else (JSON_BODIES,
+                                                                               HEADERS)
     # Path variables and query strings first: they change nothing.
     for who, client in clients.items():
         for rule, methods in _rules(app, who):
             names = [m.group(2) for m in _VAR.finditer(rule.rule)]
             for method in methods:
                 for name in names:
-                    for segment in SEGMENTS:
+                    for segment in segments:
                         failures.send(client, who, method, _url(rule, values, name, segment))
                 if method == "GET":
-                    for value in VALUES:
+                    for value in hostile_values:
                         failures.send(client, who, method, _url(rule, values),
                                       query_string={n: value for n in QUERY_NAMES})
     for who, client in clients.items():
-        for environ in HEADERS:
+        for environ in headers:
             for path in ("/", "/admin/", f"/admin/c/{demo}/live", "/judge/",
                          "/judge/api/state", f"/results/{demo}"):
                 failures.send(client, who, "GET", path, environ_overrides=environ)
@@ -190,13 +207,13 @@ def sweep(app, demo, clients):
             for method in methods:
                 if method == "GET":
                     continue
-                for value in VALUES:
+                for value in hostile_values:
                     failures.send(client, who, method, url,
                                   data={n: value for n in FORM_NAMES})
                 failures.send(client, who, method, url, content_type="multipart/form-data",
                               data={"file": (io.BytesIO(b"a,b\x00,c"), "t\x00.csv"),
                                     "name": "x\x00"})
-                for raw in JSON_BODIES:
+                for raw in json_bodies:
                     body = raw.replace(b"%s", uuid.uuid4().hex.encode())
                     failures.send(client, who, method, url, data=body,
                                   content_type="application/json")
