@@ -12,3 +12,11 @@ def test_ruff_finds_nothing():
         [sys.executable, "-m", "ruff", "check", "--no-cache", "scoring", "tests", "bench",
          "migrations"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_slow_first_list_names_existing_files():
+    """tests/conftest.py's SLOW_FIRST orders the run; a renamed file would drop out silently."""
+    from tests.conftest import SLOW_FIRST
+
+    missing = [p for p in SLOW_FIRST if not (ROOT / p).is_file()]
+    assert not missing, missing
