@@ -13,7 +13,7 @@ are kept under. Only the polls use this (they already show a change only when th
 moves); a page loaded in full reads everything afresh.
 
 Concurrent polls for the same version wait for the first one's reading instead of all
-reading at once. Kept per app (app.extensions), a few versions at most.
+reading at once. Kept per app (app.extensions), the newest reading per competition.
 """
 import threading
 
@@ -23,13 +23,13 @@ from .. import rules as R
 from .standings import contest_input, gc_paused
 
 _LOCK = threading.Lock()
-_KEEP = 8
 
 
 class _Slot:
     """One version's reading: filled once, under its own lock, by the first poll."""
 
-    def __init__(self):
+    def __init__(self, version):
+        self.version = version
         self.lock = threading.Lock()
         self.filled = False
         self.contest = None
@@ -38,16 +38,17 @@ class _Slot:
 
 
 def _slot(competition_id, version) -> _Slot:
+    """The competition's newest reading, or a new one for a newer version.
+
+    One reading per competition is kept (a 1,000-team contest's is large): a poll that
+    read an older version than the one kept gets the kept one, whose rows are newer than
+    the version it read, never older.
+    """
     slots = current_app.extensions.setdefault("live_inputs", {})
-    key = (competition_id, version)
     with _LOCK:
-        slot = slots.get(key)
-        if slot is None:
-            if len(slots) >= _KEEP:
-                # The oldest versions go first (dicts keep insertion order).
-                for old in list(slots)[:len(slots) - _KEEP + 1]:
-                    del slots[old]
-            slot = slots[key] = _Slot()
+        slot = slots.get(competition_id)
+        if slot is None or slot.version < version:
+            slot = slots[competition_id] = _Slot(version)
     return slot
 
 

@@ -101,3 +101,28 @@ def test_concurrent_polls_wait_for_one_reading(app, demo, monkeypatch):
     assert not errors, errors
     assert len(answers) == 6 and len(set(answers)) == 1
     assert len(calls) == 1, calls
+
+
+def test_one_reading_is_kept_per_competition(app, demo, monkeypatch):
+    """A large contest's reading is big: only the newest is kept, and a poll that read an
+    older version is served the newer reading (rows newer than its version, never older)."""
+    calls = _count_readings(monkeypatch)
+    admin = _staff_client(app, "boss", "admin")
+    judge = judge_client(app, "X1")
+    versions = []
+    for team in ("T05", "T06", "T07"):
+        post_submit(judge, team, body(GOOD))
+        versions.append(admin.get(
+            f"/admin/c/{KEY}/live/state?stage=presentation&v=-1").json["version"])
+    assert len(calls) == 3 and versions == sorted(set(versions))
+    slots = app.extensions["live_inputs"]
+    assert len(slots) == 1 and next(iter(slots.values())).version == versions[-1]
+    with app.app_context():
+        from scoring.models import Competition
+        from scoring.results.live_cache import live_input
+
+        comp = db.session.scalars(select(Competition).filter_by(key=KEY)).one()
+        older = live_input(comp, versions[0])
+    assert len(calls) == 3  # no new reading for the older version
+    x1 = {s.team: s.status for s in older.sheets if s.judge == "X1" and s.stage == "presentation"}
+    assert x1["T07"] == "submitted"  # the newer rows
