@@ -70,28 +70,35 @@ def _write(stage_key: str, team_key: str, submit: bool):
     base = data.get("base_version")
     if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
         return _refused(400, _("base_version must be a whole number."))
-    stage, team, problem = _target(stage_key, team_key)
-    if problem:
-        return _refused(*problem)
-    ids = judge.id, stage.id, team.id
-    request_print = idempotency.fingerprint(stage.id, team.id, submit, data.get("scores"), base)
+    # A plain value: on MariaDB the lock ends the transaction, expiring the judge object.
+    judge_id, target = judge.id, None
+
+    def locate():
+        # After the competition lock (run_idempotent takes it first): the stage, the team
+        # and every fact the rules need, in one statement, so a stage closed or a team
+        # withdrawn while this request waited for the lock refuses the write. The
+        # fingerprint names the rows found, as a retry of this request will.
+        nonlocal target
+        target = sheet_access.write_target(judge_id, stage_key, team_key)
+        return idempotency.fingerprint(target.stage.id, target.team.id, submit,
+                                       data.get("scores"), base)
 
     def action():
-        # Every rule is checked on rows read after the competition lock (run_idempotent
-        # takes it first), never on the judge, stage and team loaded above: a stage closed
-        # or a team withdrawn while this request waited for the lock refuses the write.
-        j, st, tm = sheet_access.write_guard(*ids)
-        criteria = sheet_reads.criteria_of(st)
+        sheet_access.check_write(target)
+        j, st, tm, criteria = target.judge, target.stage, target.team, target.criteria
         values = sheet_reads.clean_scores(criteria, data.get("scores"), complete=submit)
         comment = sheet_reads.clean_comment(data.get("comment"),
                                             required=submit and st.comment_required)
+        # The actor current_actor() names for a judge's request, without asking
+        # Flask-Login (its user loader) who else might be logged in: nobody, a judge's
+        # session holds a judge only (security.login_judge).
         sheet, scores, unchanged = sheets.write_sheet(j, tm, st, values, submit=submit,
                                                       base_version=base, criteria=criteria,
-                                                      comment=comment)
+                                                      comment=comment, actor=f"judge:{j.key}")
         body = {"ok": True, "unchanged": unchanged, "sheet": sheet_reads.sheet_state(sheet, scores)}
         return 200, body, sheet
 
-    status, body = idempotency.run_idempotent(judge, key, action, request_print)
+    status, body = idempotency.run_idempotent(judge, key, action, locate)
     return _answer(status, body)
 
 

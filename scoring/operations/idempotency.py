@@ -118,27 +118,30 @@ def retryable(exc) -> bool:
     return False
 
 
-def run_idempotent(judge, key: str, action, request_print: str | None = None,
-                   attempts: int = 6):
+def run_idempotent(judge, key: str, action, request_print=None, attempts: int = 6):
     """Run action() -> (status, body, sheet) once per key, committing; returns (status, body).
 
     A retried key gets the stored answer (if request_print, the request's fingerprint,
-    matches). The competition lock is the transaction's first statement (fresh=True), so
-    action() must check its guards on rows it reads itself (sheet_access.write_guard),
-    never on objects loaded before. A conflict with a concurrent request rolls the whole
-    transaction back and runs again from a fresh read, so nothing is half-done.
+    matches). request_print may also be a function returning it, called after the lock
+    and before the key is looked up (it may read the rows the write names, and raise
+    SheetRefused). The competition lock is the transaction's first statement
+    (fresh=True), so action() must check its guards on rows read after it
+    (sheet_access.write_target), never on objects loaded before. A conflict with a
+    concurrent request rolls the whole transaction back and runs again from a fresh
+    read, so nothing is half-done.
     """
     # Plain values: the lock may end the transaction and expire the judge object.
     judge_id, competition_id = judge.id, judge.competition_id
     for attempt in range(attempts):
         try:
             lock_competition(competition_id, fresh=True)
-            stored = replay(judge_id, key, request_print)
+            fingerprint_now = request_print() if callable(request_print) else request_print
+            stored = replay(judge_id, key, fingerprint_now)
             if stored is not None:
                 db.session.rollback()
                 return stored
             status, body, sheet = action()
-            remember(judge_id, key, sheet, status, body, request_print)
+            remember(judge_id, key, sheet, status, body, fingerprint_now)
             db.session.commit()
             return status, body
         except SheetRefused as e:

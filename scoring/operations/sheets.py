@@ -36,6 +36,15 @@ _LOCKED_SHEET = (
                              ScoreSheet.team_id == bindparam("team_id"),
                              ScoreSheet.stage_id == bindparam("stage_id"))
     .with_for_update().execution_options(populate_existing=True))
+# The same row as plain columns, for write_sheet: no ORM object in the session to build,
+# track or expire (a commit or rollback leaves the values as read under the lock).
+_LOCKED_SHEET_ROW = (
+    select(*ScoreSheet.__table__.c)
+    .where(ScoreSheet.judge_id == bindparam("judge_id"),
+           ScoreSheet.team_id == bindparam("team_id"),
+           ScoreSheet.stage_id == bindparam("stage_id"))
+    .with_for_update())
+_INSERT_SHEET = ScoreSheet.__table__.insert()
 _LOCKED_SCORES = (
     select(Score.id, Score.criterion_id, Criterion.key, Score.value)
     .join(Criterion, Criterion.id == Score.criterion_id)
@@ -120,6 +129,11 @@ def locked_sheet(judge_id, team_id, stage_id):
                                               "stage_id": stage_id}).first()
 
 
+def _sheet_of_row(row) -> ScoreSheet:
+    """A ScoreSheet holding a row's values, never added to the session (see write_sheet)."""
+    return ScoreSheet(**row._mapping)
+
+
 def _locked_scores(sheet) -> tuple:
     """({criterion key: Decimal}, {criterion id: (score id, Decimal)}) of a sheet, rows locked.
 
@@ -184,15 +198,22 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
     criteria = criteria_of(stage) if criteria is None else criteria
     actor = actor or current_actor()
     lock_competition(judge.competition_id)
-    sheet = locked_sheet(judge.id, team.id, stage.id)
-    created = sheet is None
+    # The sheet is read and written as plain rows; the ScoreSheet returned (and audited)
+    # holds the values but is never in the session: no unit-of-work flush, and a rollback
+    # has no object to forget, so a retry that gets the same id back (SQLite reuses it)
+    # is not confused by a stale one.
+    row = db.session.connection().execute(_LOCKED_SHEET_ROW, {
+        "judge_id": judge.id, "team_id": team.id, "stage_id": stage.id}).first()
+    created = row is None
     if created:
         # Inserted below, once its first version is known: one INSERT with the final
         # status and version instead of an INSERT and an UPDATE.
         sheet = ScoreSheet(judge_id=judge.id, team_id=team.id, stage_id=stage.id,
-                           status=DRAFT, version=0, source=source)
+                           status=DRAFT, version=0, source=source, comment=None)
+    else:
+        sheet = _sheet_of_row(row)
     # A sheet this request creates has no scores yet (a concurrent creator fails on the
-    # unique constraint when it is flushed), so there is nothing to read back.
+    # unique constraint when it inserts), so there is nothing to read back.
     before, rows = ({}, {}) if created else _locked_scores(sheet)
     after = {k: v for k, v in values.items() if v is not None}
     old_comment = sheet.comment or ""
@@ -213,13 +234,15 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
         changes.update(status=SUBMITTED, submitted_at=utcnow())
     # The sheet row first: its id and the foreign keys below need it.
     if created:
-        # Through the ORM (one INSERT): a rollback then forgets the object, so a retry
-        # that gets the same id back (SQLite reuses it) can add its own. A concurrent
-        # creator of the same sheet makes the flush raise IntegrityError: retried.
+        # One INSERT; a concurrent creator of the same sheet makes it raise
+        # IntegrityError (the unique constraint): the caller retries.
         for key, value in changes.items():
             setattr(sheet, key, value)
-        db.session.add(sheet)
-        db.session.flush()
+        sheet.updated_at = utcnow()
+        columns = {c.key: getattr(sheet, c.key) for c in ScoreSheet.__table__.c
+                   if c.key != "id"}
+        result = db.session.connection().execute(_INSERT_SHEET, columns)
+        sheet.id = result.inserted_primary_key[0]
     else:
         _update_sheet(sheet, **changes)
     _set_scores(sheet, criteria, rows, values)

@@ -62,7 +62,7 @@ from .ranking import (
     tie_break_value,
     tier_bounds,
 )
-from .recusal import RecusalState, automatic_recusal, recusal_matrix
+from .recusal import RecusalState, automatic_recusal, pair_recusal, recusal_matrix
 from .reveal import revealable
 from .review import ReviewItem, award_boundary_ties, review_items
 from .settings import (

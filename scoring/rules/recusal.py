@@ -20,6 +20,20 @@ def automatic_recusal(judge, team) -> bool:
     return judge.department in {d for d in team.departments if d is not None}
 
 
+def pair_recusal(automatic: bool, added=None, lifted=None) -> RecusalState:
+    """Rule 2 for one (judge, team) pair, as recusal_matrix decides it.
+
+    automatic: the department rule applies (automatic_recusal); added: the reason of a
+    manual recusal of the pair, lifted: the reason of a lift of it (None: no such decision).
+    """
+    if added is not None:
+        # A manual recusal always wins over a lift: recusing is the safe side.
+        return RecusalState(True, automatic, added)
+    if automatic and lifted is not None:
+        return RecusalState(False, True, lifted, lifted=True)
+    return RecusalState(automatic, automatic, "")
+
+
 def recusal_matrix(judges, teams, recusals=()) -> dict:
     """Rule 2: RecusalState for every (judge key, team key) pair."""
     manual, lifts = {}, {}

@@ -11,6 +11,7 @@ from scoring.rules import (
     Team,
     automatic_recusal,
     compute_results,
+    pair_recusal,
     recusal_matrix,
 )
 
@@ -50,6 +51,18 @@ def test_recusal_matrix(department, recusals, state):
     matrix = recusal_matrix(judges, teams, recusals)
     assert matrix[("J", "A")] == state
     assert set(matrix) == {("J", "A"), ("J", "B")}
+
+
+@pytest.mark.parametrize("department", ["组织部", "人事处"])
+@pytest.mark.parametrize("decision", [None, "added", "lifted"])
+def test_pair_recusal_decides_one_pair_as_the_matrix_does(department, decision):
+    judge = Judge("J", "internal", department)
+    recusals = () if decision is None else (
+        Recusal("J", "A", "理由", lift=decision == "lifted"),)
+    automatic = automatic_recusal(judge, TEAM)
+    state = pair_recusal(automatic, added="理由" if decision == "added" else None,
+                         lifted="理由" if decision == "lifted" else None)
+    assert state == recusal_matrix((judge,), (TEAM,), recusals)[("J", "A")]
 
 
 def judges_with(dept_of_n3):
