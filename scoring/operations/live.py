@@ -170,11 +170,15 @@ def board_state(competition, stage, version=None) -> dict:
     `version`: the live version a poll read first; the ranking is then shared with the
     other screens' polls of that version.
     """
+    from .panels import board_scope
     from .sheet_access import recusal_map
 
     judges = ordered_judges(competition.id)
     teams = teams_in_order(competition.id)
     recusals = recusal_map(competition)
+    # Section 12: a judge scores only their room's or panel's teams, and no team cut
+    # before the stage; those cells are neither expected nor missing.
+    scope, cut = board_scope(stage, judges)
     absent = {a.judge_id: a.reason for a in db.session.scalars(
         select(Absence).where(Absence.stage_id == stage.id))}
     sheets = {(s.judge_id, s.team_id): s for s in db.session.scalars(
@@ -194,7 +198,12 @@ def board_state(competition, stage, version=None) -> dict:
         cells, missing = [], []
         for judge in judges:
             sheet = sheets.get((judge.id, team.id))
-            if recusals[(judge.id, team.id)].recused:
+            ids = scope.get(judge.id)
+            if team.key in cut:
+                status = "not_qualified"
+            elif ids is not None and team.id not in ids:
+                status = "off_panel"
+            elif recusals[(judge.id, team.id)].recused:
                 status = "recused"
             elif judge.id in absent:
                 status = "absent"
@@ -206,7 +215,7 @@ def board_state(competition, stage, version=None) -> dict:
                 missing.append(judge)
             info = flags.get(judge.key)
             total = None
-            if sheet is not None and status != "recused":
+            if sheet is not None and status not in ("recused", "off_panel", "not_qualified"):
                 total = R.decimal_text(R.sheet_total(dict(enumerate(values.get(sheet.id, ())))))
             cells.append({"judge": judge, "status": status, "sheet": sheet, "total": total,
                           "dropped": bool(info and info.dropped),
@@ -215,6 +224,7 @@ def board_state(competition, stage, version=None) -> dict:
                      "score": str(sr.score) if sr and sr.score is not None else None,
                      "provisional": bool(sr and sr.provisional),
                      "presenting": stage.current_team_id == team.id,
+                     "not_qualified": team.key in cut,
                      "revealed": team.id in revealed})
     return {"stage": stage, "judges": judges, "rows": rows, "absent": absent}
 
@@ -225,6 +235,7 @@ def board_json(state) -> dict:
         "stage": state["stage"].key,
         "teams": [{
             "team": r["team"].key, "presenting": r["presenting"], "revealed": r["revealed"],
+            "not_qualified": r["not_qualified"],
             "withdrawn": r["team"].withdrawn, "score": r["score"],
             "provisional": r["provisional"], "missing": [j.key for j in r["missing"]],
             "cells": {c["judge"].key: {"status": c["status"], "total": c["total"],

@@ -123,3 +123,12 @@ def panel_refusal(judge, stage, team):
     if team.key in _cut_teams(stage):
         return _("The team %(team)s did not qualify for this stage.", team=team.name)
     return None
+
+
+def board_scope(stage, judges) -> tuple[dict, set]:
+    """What the organizer's live board needs of section 12 for a stage: ({judge id: ids of
+    the teams the judge scores here, None for every team}, keys of the teams cut before
+    the stage). Without section 12 ({}, set()): every judge scores every team."""
+    if not _uses_plans(stage):
+        return {}, set()
+    return {j.id: panel_team_ids(j, stage) for j in judges}, _cut_teams(stage)

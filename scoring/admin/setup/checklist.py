@@ -147,8 +147,12 @@ def setup_checklist(competition) -> list[dict]:
 
 def thin_panel_items(competition, rules) -> list[dict]:
     """Warnings for teams whose expected sheets (after recusals and absences) are fewer
-    than the trim needs: their stage score would keep every sheet and be flagged."""
+    than the trim needs: their stage score would keep every sheet and be flagged.
+
+    With rooms or named panels (section 12) a team expects the sheets of its room's or
+    panel's judges only, and a team cut before a stage expects none there."""
     from ...models import Absence
+    from ...operations.panels import board_scope
     from ...operations.sheet_access import recusal_map
 
     recused = {pair for pair, state in recusal_map(competition).items() if state.recused}
@@ -158,13 +162,16 @@ def thin_panel_items(competition, rules) -> list[dict]:
     names = {t.key: t.name for t in competition.teams}
     expected = {}
     for stage in competition.stages:
+        scope, cut = board_scope(stage, competition.judges)
         for team in competition.teams:
-            if team.withdrawn:
+            if team.withdrawn or team.key in cut:
                 continue
             by_group = expected.setdefault((stage.key, team.key), {})
             for judge in competition.judges:
                 if (judge.id, team.id) in recused or (judge.id, stage.id) in absent:
                     continue
+                if scope.get(judge.id) is not None and team.id not in scope[judge.id]:
+                    continue  # another room's or panel's team
                 by_group[judge.panel_group] = by_group.get(judge.panel_group, 0) + 1
     items = []
     by_stage = {}
