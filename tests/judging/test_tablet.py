@@ -326,9 +326,12 @@ def test_reopen_by_the_organizer_reaches_the_open_page(demo_server, browser):
         page.wait_for_selector('#sync-banner[data-state="sent"]', timeout=30000)
         status, _v, scores = snapshot(server.app)[("X3", team, STAGE)]
         assert status == "submitted" and scores["delivery"] == "28.5"
-        # submitted, the reopen's draft, maybe an autosaved draft (taps > 300 ms apart), submitted
+        # Maybe an autosaved draft (taps more than 300 ms apart, as on a loaded machine),
+        # submitted, the reopen's draft, maybe an autosaved draft, submitted.
         statuses = [v[1] for v in versions(server.app, "X3", team)]
-        assert statuses[0] == statuses[-1] == "submitted" and statuses.count("submitted") == 2
-        assert 1 <= statuses.count("draft") <= 2 and len(statuses) <= 4, statuses
+        assert statuses[-1] == "submitted" and statuses.count("submitted") == 2, statuses
+        first = statuses.index("submitted")
+        assert first <= 1 and statuses[first + 1] == "draft", statuses  # the reopen
+        assert 1 <= statuses.count("draft") <= 3 and len(statuses) <= 5, statuses
     finally:
         context.close()
