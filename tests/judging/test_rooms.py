@@ -84,6 +84,9 @@ def test_the_organizers_live_board_follows_the_rooms_and_the_cut(city):
     assert w3["cells"]["A1"]["status"] == "off_panel"  # A1 sits on no panel of the final
     assert "A1" not in w3["missing"]
     assert "未晋级" in final["html"]
+    # no "presenting" or "reveal" button for a team that is not in the final
+    row_of = {t: final["html"].split(f'data-team="{t}"')[1].split("</tr>")[0] for t in rows}
+    assert "live/presenting" not in row_of["W2"] and "live/presenting" in row_of["W3"]
 
 
 def test_the_setup_checklist_counts_a_teams_own_room_and_skips_the_cut(app):
