@@ -71,6 +71,27 @@ def set_team_divisions(competition, chosen) -> int:
     return changed
 
 
+def remove_division(competition, division_id) -> Division:
+    """Take a division out before any scoring: its teams are then in no division."""
+    division = db.session.scalar(select(Division).where(
+        Division.id == division_id, Division.competition_id == competition.id))
+    if division is None:
+        raise SetupError(N_("There is no such division."), {}, "division")
+    if db.session.scalar(select(ScoreSheet.id).join(Stage, Stage.id == ScoreSheet.stage_id)
+                         .where(Stage.competition_id == competition.id).limit(1)) is not None:
+        # Divisions rank and award apart: removing one once scores exist changes results.
+        raise SetupError(N_("Scoring has started: a division can no longer be removed."),
+                         {}, "division")
+    teams = db.session.execute(delete(TeamDivision).where(
+        TeamDivision.division_id == division.id)).rowcount
+    record("division.remove", competition=competition, obj=division,
+           summary=f"{division.key} {division.name}: {teams} teams left without a division")
+    db.session.delete(division)
+    db.session.flush()
+    bump_live(competition)
+    return division
+
+
 def _stage_index(competition, stage) -> int:
     return [s.id for s in competition.stages].index(stage.id)
 
@@ -168,6 +189,32 @@ def add_room(competition, stage, key, name, judge_ids) -> Room:
     db.session.flush()
     record("room.add", competition=competition, obj=stage,
            summary=f"{stage.key}/{key} {name}: {len(judge_ids)} judges")
+    bump_live(competition)
+    return room
+
+
+def remove_room(competition, stage, room_id) -> Room:
+    """Take a room out of a stage before its scoring starts, with its panel; its teams
+    are then in no room of the stage (and lose their place in its draw) until the rooms
+    are drawn or set again."""
+    room = db.session.scalar(select(Room).where(Room.id == room_id,
+                                                Room.stage_id == stage.id))
+    if room is None:
+        raise SetupError(N_("There is no such room."), {}, "room")
+    if _started(stage):
+        raise SetupError(N_("Scoring has started in this stage: its rooms can no longer be "
+                            "removed."), {}, "room")
+    team_ids = list(db.session.scalars(select(TeamRoom.team_id).where(
+        TeamRoom.room_id == room.id)))
+    if team_ids:
+        db.session.execute(delete(TeamStageDraw).where(TeamStageDraw.stage_id == stage.id,
+                                                       TeamStageDraw.team_id.in_(team_ids)))
+    db.session.execute(delete(TeamRoom).where(TeamRoom.room_id == room.id))
+    db.session.execute(delete(RoomJudge).where(RoomJudge.room_id == room.id))
+    record("room.remove", competition=competition, obj=stage,
+           summary=f"{stage.key}/{room.key} {room.name}: {len(team_ids)} teams without a room")
+    db.session.delete(room)
+    db.session.flush()
     bump_live(competition)
     return room
 

@@ -48,8 +48,9 @@ def _ids(values, field):
     out = []
     for v in values:
         if not str(v).isdigit() or len(str(v)) > 12:
-            raise SetupError(N_("There is no such judge.") if field == "judges"
-                             else N_("There is no such room."), {}, field)
+            raise SetupError({"judges": N_("There is no such judge."),
+                              "division": N_("There is no such division.")}.get(
+                                  field, N_("There is no such room.")), {}, field)
         out.append(int(v))
     return out
 
@@ -159,6 +160,16 @@ def setup_rooms_division(competition):
     return _("Division added.")
 
 
+@bp.route("/c/<key>/rooms/divisions/remove", methods=["POST"])
+@admin_only
+@_posted()
+def setup_rooms_remove_division(competition):
+    """Remove a division (before any scoring)."""
+    division = ops.remove_division(competition, _ids([request.form.get("division", "")],
+                                                     "division")[0])
+    return _("Division %(name)s removed.", name=division.name)
+
+
 @bp.route("/c/<key>/rooms/team-divisions", methods=["POST"])
 @admin_only
 @_posted()
@@ -198,6 +209,15 @@ def setup_rooms_add_room(competition, stage):
     ops.add_room(competition, stage, request.form.get("key"), request.form.get("name"),
                  _ids(request.form.getlist("judges"), "judges"))
     return _("Room added.")
+
+
+@bp.route("/c/<key>/rooms/<stage_key>/room/remove", methods=["POST"])
+@admin_only
+@_posted()
+def setup_rooms_remove_room(competition, stage):
+    """Remove a room of a stage (before the stage's scoring starts)."""
+    room = ops.remove_room(competition, stage, _ids([request.form.get("room", "")], "room")[0])
+    return _("Room %(name)s removed.", name=room.name)
 
 
 @bp.route("/c/<key>/rooms/<stage_key>/draw", methods=["POST"])
