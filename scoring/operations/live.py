@@ -176,9 +176,11 @@ def board_state(competition, stage, version=None) -> dict:
     judges = ordered_judges(competition.id)
     teams = teams_in_order(competition.id)
     recusals = recusal_map(competition)
+    result, by_team = _stage_result(competition, stage.key, version)
     # Section 12: a judge scores only their room's or panel's teams, and no team cut
-    # before the stage; those cells are neither expected nor missing.
-    scope, cut = board_scope(stage, judges)
+    # before the stage (from the same ranking); those cells are neither expected nor
+    # missing.
+    scope, cut = board_scope(stage, judges, result)
     absent = {a.judge_id: a.reason for a in db.session.scalars(
         select(Absence).where(Absence.stage_id == stage.id))}
     sheets = {(s.judge_id, s.team_id): s for s in db.session.scalars(
@@ -190,7 +192,6 @@ def board_state(competition, stage, version=None) -> dict:
             select(Score.sheet_id, Score.value).join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
             .where(ScoreSheet.stage_id == stage.id)):
         values.setdefault(sheet_id, []).append(value)
-    _result, by_team = _stage_result(competition, stage.key, version)
     rows = []
     for team in teams:
         sr = by_team.get(team.key)

@@ -39,8 +39,11 @@ def _has_rooms(stage) -> bool:
         select(TeamRoom.id).where(TeamRoom.stage_id == stage.id).limit(1)) is not None
 
 
-def _cut_teams(stage) -> set:
-    """Team keys cut before this stage (qualified False); empty when no stage qualifies."""
+def _cut_teams(stage, result=None) -> set:
+    """Team keys cut before this stage (qualified False); empty when no stage qualifies.
+
+    `result`: the competition's ranking when the caller has it already (the live board's
+    shared one), else it is computed here."""
     stages = db.session.scalars(select(Stage).where(Stage.competition_id == stage.competition_id)
                                 .order_by(Stage.position, Stage.id)).all()
     index = {s.id: i for i, s in enumerate(stages)}
@@ -50,6 +53,8 @@ def _cut_teams(stage) -> set:
          if p.qualify_top is not None or p.qualify_share is not None]
     if not q or index[stage.id] < min(q):
         return set()
+    if result is not None:
+        return {t.team for t in result.teams if t.qualified is False}
     from ..results.standings import results_for  # only when a stage qualifies
 
     competition = db.session.get(Competition, stage.competition_id)
@@ -125,10 +130,11 @@ def panel_refusal(judge, stage, team):
     return None
 
 
-def board_scope(stage, judges) -> tuple[dict, set]:
+def board_scope(stage, judges, result=None) -> tuple[dict, set]:
     """What the organizer's live board needs of section 12 for a stage: ({judge id: ids of
     the teams the judge scores here, None for every team}, keys of the teams cut before
-    the stage). Without section 12 ({}, set()): every judge scores every team."""
+    the stage). Without section 12 ({}, set()): every judge scores every team.
+    `result`: the ranking, when the caller has it (else computed if a stage qualifies)."""
     if not _uses_plans(stage):
         return {}, set()
-    return {j.id: panel_team_ids(j, stage) for j in judges}, _cut_teams(stage)
+    return {j.id: panel_team_ids(j, stage) for j in judges}, _cut_teams(stage, result)
