@@ -227,3 +227,21 @@ def test_a_row_of_another_competition_is_404_here(app, admin):
     # The same ids through their own competition's URL are found (the test can fail).
     assert admin.get(f"/admin/c/{OTHER}/sheets/{ids['sheet']}/reopen").status_code == 200
     assert admin.get(f"/admin/c/{OTHER}/materials/{ids['material']}").status_code == 200
+
+
+def test_a_picked_id_beyond_any_integer_column_is_404(app):
+    """picked_or_404 reads ids typed into forms: a 40-digit or non-ASCII one is 404, never
+    an overflow of the database's integer."""
+    from werkzeug.exceptions import NotFound
+
+    from scoring.admin.setup.common import picked_or_404
+    from scoring.models import Competition, Team
+
+    with app.test_request_context():
+        comp = Competition(key="pick", name="pick")
+        db.session.add(comp)
+        db.session.flush()
+        for raw in ("9" * 40, "2147483648" + "0" * 10, "١", "-1", "1.0", "", None):
+            with pytest.raises(NotFound):
+                picked_or_404(Team, raw, comp)
+        db.session.rollback()

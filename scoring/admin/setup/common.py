@@ -23,8 +23,13 @@ def owned_or_404(model, object_id: int, competition, attr: str = "competition_id
 
 
 def picked_or_404(model, raw, competition):
-    """The row whose id was picked in a form (text), as owned_or_404; a non-number is 404."""
-    return owned_or_404(model, int(raw) if str(raw or "").isdigit() else 0, competition)
+    """The row whose id was picked in a form (text), as owned_or_404; a non-number is 404.
+
+    ASCII digits only, and few of them: a 40-digit id would overflow the database's
+    integer (a 500 on PostgreSQL), and "١" is a digit to str.isdigit."""
+    raw = str(raw or "")
+    ok = raw.isascii() and raw.isdigit() and len(raw) <= 12
+    return owned_or_404(model, int(raw) if ok else 0, competition)
 
 
 def message(error) -> str:
