@@ -13,7 +13,7 @@ are kept under. Only the polls use this (they already show a change only when th
 moves); a page loaded in full reads everything afresh.
 
 Concurrent polls for the same version wait for the first one's reading instead of all
-reading at once. Kept per app (app.extensions), the newest reading per competition.
+reading at once. Kept per app (app.extensions), the latest reading per competition.
 """
 import threading
 
@@ -37,18 +37,21 @@ class _Slot:
         self.error = None
 
 
-def _slot(competition_id, version) -> _Slot:
-    """The competition's newest reading, or a new one for a newer version.
+def _slot(competition, version) -> _Slot:
+    """The competition's kept reading when it is of this version, else a new one, kept.
 
-    One reading per competition is kept (a 1,000-team contest's is large): a poll that
-    read an older version than the one kept gets the kept one, whose rows are newer than
-    the version it read, never older.
+    One reading per competition is kept (a 1,000-team contest's is large). The
+    competition is known by its id and creation time, so a competition made later with
+    a reused id never gets another one's reading. A poll that read another version than
+    the kept one (a late answer) reads afresh: its rows are then never older than the
+    version it read.
     """
     slots = current_app.extensions.setdefault("live_inputs", {})
+    key = (competition.id, competition.created_at)
     with _LOCK:
-        slot = slots.get(competition_id)
-        if slot is None or slot.version < version:
-            slot = slots[competition_id] = _Slot(version)
+        slot = slots.get(key)
+        if slot is None or slot.version != version:
+            slot = slots[key] = _Slot(version)
     return slot
 
 
@@ -66,11 +69,12 @@ def _fill(slot, competition) -> _Slot:
 
 
 def live_input(competition, version) -> R.Contest:
-    """The contest's plain records as of `version` (or later), read once per version.
+    """The contest's plain records as of `version` (or later: rows committed after the
+    version was read), read once per version.
 
     Raises the rules' RuleError when the settings cannot be read, as contest_input does.
     """
-    slot = _fill(_slot(competition.id, version), competition)
+    slot = _fill(_slot(competition, version), competition)
     if slot.contest is None:
         raise slot.error
     return slot.contest
@@ -81,7 +85,7 @@ def live_results(competition, version) -> R.ContestResult:
 
     Raises the rules' RuleError, as results_for does, when the rules cannot be computed.
     """
-    slot = _fill(_slot(competition.id, version), competition)
+    slot = _fill(_slot(competition, version), competition)
     if slot.error is not None:
         raise slot.error
     return slot.result
