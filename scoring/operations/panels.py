@@ -137,4 +137,20 @@ def board_scope(stage, judges, result=None) -> tuple[dict, set]:
     `result`: the ranking, when the caller has it (else computed if a stage qualifies)."""
     if not _uses_plans(stage):
         return {}, set()
-    return {j.id: panel_team_ids(j, stage) for j in judges}, _cut_teams(stage, result)
+    cut = _cut_teams(stage, result)
+    # panel_team_ids for every judge at once: a few queries per render, not a few per judge
+    if _has_rooms(stage):
+        seats = dict(db.session.execute(select(RoomJudge.judge_id, RoomJudge.room_id)
+                                        .where(RoomJudge.stage_id == stage.id)).all())
+        teams_of = {}
+        for room_id, team_id in db.session.execute(
+                select(TeamRoom.room_id, TeamRoom.team_id).where(TeamRoom.stage_id == stage.id)):
+            teams_of.setdefault(room_id, set()).add(team_id)
+        return {j.id: teams_of.get(seats[j.id], set()) if j.id in seats else set()
+                for j in judges}, cut
+    plan = _plan(stage)
+    if plan is None or not plan.panel_named:
+        return {j.id: None for j in judges}, cut
+    panel = set(db.session.scalars(select(StagePanel.judge_id)
+                                   .where(StagePanel.stage_id == stage.id)))
+    return {j.id: None if j.id in panel else set() for j in judges}, cut

@@ -71,6 +71,15 @@ def set_team_divisions(competition, chosen) -> int:
     return changed
 
 
+def _removed(competition, row, action, obj, summary):
+    """The end of a removal: audited (on `obj`), deleted, flushed, the screens told."""
+    record(action, competition=competition, obj=obj, summary=summary)
+    db.session.delete(row)
+    db.session.flush()
+    bump_live(competition)
+    return row
+
+
 def remove_division(competition, division_id) -> Division:
     """Take a division out before any scoring: its teams are then in no division."""
     division = db.session.scalar(select(Division).where(
@@ -84,12 +93,8 @@ def remove_division(competition, division_id) -> Division:
                          {}, "division")
     teams = db.session.execute(delete(TeamDivision).where(
         TeamDivision.division_id == division.id)).rowcount
-    record("division.remove", competition=competition, obj=division,
-           summary=f"{division.key} {division.name}: {teams} teams left without a division")
-    db.session.delete(division)
-    db.session.flush()
-    bump_live(competition)
-    return division
+    return _removed(competition, division, "division.remove", division,
+                    f"{division.key} {division.name}: {teams} teams left without a division")
 
 
 def _stage_index(competition, stage) -> int:
@@ -211,12 +216,8 @@ def remove_room(competition, stage, room_id) -> Room:
                                                        TeamStageDraw.team_id.in_(team_ids)))
     db.session.execute(delete(TeamRoom).where(TeamRoom.room_id == room.id))
     db.session.execute(delete(RoomJudge).where(RoomJudge.room_id == room.id))
-    record("room.remove", competition=competition, obj=stage,
-           summary=f"{stage.key}/{room.key} {room.name}: {len(team_ids)} teams without a room")
-    db.session.delete(room)
-    db.session.flush()
-    bump_live(competition)
-    return room
+    return _removed(competition, room, "room.remove", stage,
+                    f"{stage.key}/{room.key} {room.name}: {len(team_ids)} teams without a room")
 
 
 def _started(stage) -> bool:

@@ -113,3 +113,17 @@ def test_the_setup_checklist_counts_a_teams_own_room_and_skips_the_cut(app):
     assert "5 teams" in texts["决赛"]
     for cut in ("W2队", "L2队", "L3队"):
         assert cut not in texts["决赛"]
+
+
+def test_the_boards_scope_is_each_judges_panel(city):
+    """board_scope reads every judge's panel at once; it says what panel_team_ids says of
+    each judge (a room's teams, every team on a named panel, none off it)."""
+    from scoring.models import Competition
+    from scoring.operations.panels import board_scope, panel_team_ids
+
+    with city.app_context():
+        comp = db.session.scalars(db.select(Competition).filter_by(key=COMP)).one()
+        for stage in comp.stages:
+            scope, _cut = board_scope(stage, comp.judges)
+            assert scope == {j.id: panel_team_ids(j, stage) for j in comp.judges}
+            assert any(v for v in scope.values()) or None in scope.values()
