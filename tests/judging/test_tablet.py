@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from scoring.extensions import db
+from tests.venue.tablet import enter_sheet
 
 from .util import judge_link, recused_pairs, snapshot, versions
 
@@ -65,20 +66,6 @@ def _open_team(page, team):
     expect(page.locator("#sheet-view")).to_be_visible()
 
 
-def _score(page, values, comment):
-    """Enter a sheet: quick picks where the value is one, typing otherwise; then submit."""
-    for key, value in values.items():
-        pick = page.locator(f'.crit[data-key="{key}"] .pick-btn[data-v="{value}"]')
-        if pick.count():
-            pick.click()
-        else:
-            page.locator(f'input[data-key="{key}"]').fill(value)
-    page.locator("#comment").fill(comment)
-    page.locator("#submit-btn").click()
-    page.locator("#confirm-yes").click()
-    expect(page.locator("#locked-note")).to_be_visible()
-
-
 SHEETS = [
     ({"substance": "36", "delivery": "27", "teamwork": "18", "timing": "9.5"},
      "思路清晰，表达流畅。"),
@@ -118,7 +105,7 @@ def _score_three_offline(page, context, server, teams):
         if page.locator("#sheet-view").is_visible():
             page.locator("#back-btn").click()
         _open_team(page, team)
-        _score(page, values, comment)
+        enter_sheet(page, values, comment, press="click")
         expect(page.locator(f'.team-row[data-team="{team}"]')).to_have_class(
             "team-row status-draft is-pending")
     expect(page.locator("#queue-count")).to_have_attribute("data-n", "3")
@@ -204,7 +191,7 @@ def test_network_cut_in_the_middle_of_a_submit_applies_it_once(demo_server, brow
         page.route("**/submit", lose_answer)
         _open_team(page, teams[0])
         values, comment = SHEETS[0]
-        _score(page, values, comment)
+        enter_sheet(page, values, comment, press="click")
         page.wait_for_selector('#sync-banner[data-state="sent"]', timeout=30000)
         assert lost
         _check_db(server.app, teams, before)
@@ -304,7 +291,7 @@ def test_reopen_by_the_organizer_reaches_the_open_page(demo_server, browser):
         page.goto(server.url + judge_link(server.app, "X3"))
         team = _free_teams(server.app, "X3", 1)[0]
         _open_team(page, team)
-        _score(page, SHEETS[0][0], SHEETS[0][1])
+        enter_sheet(page, SHEETS[0][0], SHEETS[0][1], press="click")
         page.wait_for_selector('#sync-banner[data-state="sent"]', timeout=30000)
         expect(page.locator('input[data-key="substance"]')).to_be_disabled()
         with server.app.app_context():
