@@ -1,15 +1,12 @@
 """The bridge from the database to the rules engine: rows in, plain records out.
 
-Everything here only reads. The sheets and their scores are fetched as the driver's
-plain tuples (no ORM object, no SQLAlchemy Row per score), so a ranking of 450,000
-scores costs little more than reading them; each other table is one small SELECT.
+Everything here only reads. The sheets and their scores are read by sheet_rows (one
+row per sheet, as the driver's plain tuples); each other table is one small SELECT.
 """
 import gc
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
-from decimal import Decimal
-from operator import attrgetter
 
 from sqlalchemy import select
 
@@ -22,16 +19,14 @@ from ..models import (
     Judge,
     Member,
     Recusal,
-    Score,
-    ScoreSheet,
     Stage,
     Team,
 )
 from .deductions import deduction_records
 from .layout import load_layout
+from .sheet_rows import sheets_of_stages
 
 PUBLISHED = "published"
-_SHEET_ORDER = attrgetter("stage", "team", "judge")
 
 
 def rules_of(competition, stage_keys=None) -> R.Rules:
@@ -149,79 +144,12 @@ def _contest_input(competition, published_only):
             .where(Absence.stage_id.in_(stage_ids)).order_by(Absence.id))
             if stage_ids else ()))
 
-    sheets = _sheets(stage_ids, judge_key, team_key, stage_key, crit_key)
+    sheets = sheets_of_stages(stage_ids, judge_key, team_key, stage_key, crit_key)
     layout = load_layout(cid, stage_key, judge_key, team_key)  # section 12, None if unused
     return R.Contest(rules=rules, stages=stages, judges=judges, teams=teams,
                      recusals=recusals, absences=absences, sheets=sheets,
                      deductions=deduction_records(stage_ids, team_key, stage_key),
                      layout=layout)
-
-
-def _plain_batches(stmt):
-    """Yield a Core SELECT's rows as lists of the driver's plain tuples (session's transaction).
-
-    SQLAlchemy's Row objects and per-column type processing cost about three times the
-    read itself for 450,000 scores; this path skips both, so the caller converts the
-    values it needs (see _decimals). Rows come in batches rather than all at once, so
-    each tuple is freed soon after it is used, and the caller loops over each batch
-    itself (a generator yielding row by row costs a few percent of the whole ranking).
-    """
-    conn = db.session.connection()
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup)
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        while batch := cursor.fetchmany(10_000):
-            yield batch
-    finally:
-        cursor.close()
-
-
-class _decimals(dict):
-    """Stored score value -> Decimal, each distinct stored text converted once.
-
-    What models.base.Exact does per value: SQLite keeps the exact decimal text, other
-    databases hand back a Decimal already. A contest has few distinct values (a 20-point
-    criterion on a 0.5 step has 41), so the conversions are cached.
-    """
-
-    def __missing__(self, value):
-        if isinstance(value, Decimal):
-            return value  # not cached: a Decimal needs no conversion
-        converted = self[value] = Decimal(str(value))
-        return converted
-
-
-def _sheets(stage_ids, judge_key, team_key, stage_key, crit_key):
-    """Every sheet of the given stages with its scores: two SELECTs of plain tuples."""
-    if not stage_ids:
-        return ()
-    heads = [row for batch in _plain_batches(
-        select(ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.team_id, ScoreSheet.stage_id,
-               ScoreSheet.status, ScoreSheet.comment).where(ScoreSheet.stage_id.in_(stage_ids)))
-        for row in batch]
-    scores = {row[0]: {} for row in heads}
-    scores_of = scores.get
-    to_decimal = _decimals()
-    for batch in _plain_batches(
-            select(Score.sheet_id, Score.criterion_id, Score.value)
-            .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
-            .where(ScoreSheet.stage_id.in_(stage_ids), Score.value.is_not(None))):
-        for sid, cid, value in batch:
-            # None: a sheet committed between the two SELECTs (PostgreSQL reads each
-            # statement at its own snapshot); it belongs to the next computation.
-            if (sheet_scores := scores_of(sid)) is not None:
-                sheet_scores[crit_key[cid]] = to_decimal[value]
-    sheet = R.Sheet
-    out = [sheet(judge_key[jid], team_key[tid], stage_key[stid], status, scores[sid],
-                 comment or "")
-           for sid, jid, tid, stid, status, comment in heads]
-    # A stable order, so whatever depends on it never changes between databases.
-    out.sort(key=_SHEET_ORDER)
-    return tuple(out)
 
 
 def results_for(competition, *, published_only=False) -> R.ContestResult:
