@@ -118,12 +118,13 @@ def _counted_totals(stage, team_key, sheets, recused, judge_groups) -> dict:
 def _stage_result(rules, stage, team_key, counted, recused, absent, expected, judge_groups):
     """Rules 3, 8, 11 over the counted sheets (see stage_result)."""
     stage_key = stage.key
-    pairs = [(k, total) for k, (_, total) in counted.items()]
+    totals = {k: total for k, (_, total) in counted.items()}
+    pairs = list(totals.items())
     by_group = {}
     for k, (group, total) in counted.items():
         by_group.setdefault(group, []).append((k, total))
 
-    raw_sum = exact_sum(t for _, t in pairs)
+    raw_sum = exact_sum(totals.values())
     groups = ()
     group_missing = False
     if rules.aggregation == "weighted_groups":
@@ -131,29 +132,31 @@ def _stage_result(rules, stage, team_key, counted, recused, absent, expected, ju
     else:
         exact, dropped, too_few = _pooled(pairs, rules.trim, raw_sum)
 
-    flagged = variance_flags(dict(pairs), rules.variance_threshold, stage.max_total,
-                             total=raw_sum)
-    sheet_results = tuple(
-        SheetResult(k, counted[k][0], counted[k][1], k in dropped, k in flagged)
-        for k in sorted(counted))
+    flagged = variance_flags(totals, rules.variance_threshold, stage.max_total, total=raw_sum)
+    # Items sorted by judge key (keys are unique, so the values are never compared).
+    sheet_results = tuple([SheetResult(k, group, total, k in dropped, k in flagged)
+                           for k, (group, total) in sorted(counted.items())])
+    judges = sorted(judge_groups)  # once, for the three lists of judges below
     if expected:
-        missing = tuple(sorted(k for k in judge_groups
-                               if k not in counted and k not in recused and k not in absent))
+        missing = tuple([k for k in judges
+                         if k not in counted and k not in recused and k not in absent])
     else:
         missing = ()
+    # Sheet totals are Decimal sums, so this is plain_mean's value, summed only once.
+    raw_mean = to_fraction(raw_sum) / len(pairs) if pairs else None
+    if len(by_group) == 1:  # one panel group: its mean is the panel's
+        group_raw_means = dict.fromkeys(by_group, raw_mean)
+    else:  # each mean one exact sum and one division
+        group_raw_means = {g: to_fraction(exact_sum(t for _, t in items)) / len(items)
+                           for g, items in by_group.items()}
     return StageResult(
         team=team_key, stage=stage_key, exact=exact,
         score=None if exact is None else round_half_up(exact, rules.decimals),
         sheets=sheet_results, groups=groups, too_few_sheets=too_few,
         group_missing=group_missing, provisional=bool(missing), missing_judges=missing,
-        recused_judges=tuple(sorted(k for k in judge_groups if k in recused)),
-        absent_judges=tuple(sorted(k for k in judge_groups if k in absent)),
-        # Sheet totals are Decimal sums, so this is plain_mean's value, summed only once.
-        raw_mean=to_fraction(raw_sum) / len(pairs) if pairs else None,
-        raw_sum=raw_sum,
-        # The totals are Decimals (sums above), so each mean is one exact sum and one division.
-        group_raw_means={g: to_fraction(exact_sum(t for _, t in items)) / len(items)
-                         for g, items in by_group.items()},
+        recused_judges=tuple([k for k in judges if k in recused]) if recused else (),
+        absent_judges=tuple([k for k in judges if k in absent]) if absent else (),
+        raw_mean=raw_mean, raw_sum=raw_sum, group_raw_means=group_raw_means,
     )
 
 

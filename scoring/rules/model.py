@@ -86,7 +86,16 @@ class Absence:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+# Sheet and SheetResult are made by the hundred thousand in a big ranking. A frozen
+# dataclass's generated __init__ sets each field through object.__setattr__ (one call per
+# field, to get past the frozen __setattr__); these two write the instance dict directly,
+# which is what those calls do, in well under half the time (bench/results_bench.py).
+# Frozen still holds: setting an attribute afterwards raises FrozenInstanceError.
+# tests/rules/test_records.py holds them equal to what the generated __init__ makes.
+_NO_SCORES = object()
+
+
+@dataclass(frozen=True, init=False)
 class Sheet:
     """One judge x one team x one stage; a value of None means "not scored" (not 0)."""
 
@@ -96,6 +105,16 @@ class Sheet:
     status: str
     scores: Mapping[str, Decimal | None] = field(default_factory=dict)
     comment: str = ""  # the judge's comment (评语); no part of any result
+
+    def __init__(self, judge, team, stage, status, scores=_NO_SCORES, comment=""):
+        """The dataclass fields in order; scores defaults to a new empty dict."""
+        fields = self.__dict__
+        fields["judge"] = judge
+        fields["team"] = team
+        fields["stage"] = stage
+        fields["status"] = status
+        fields["scores"] = {} if scores is _NO_SCORES else scores
+        fields["comment"] = comment
 
     @property
     def total(self) -> Decimal:
@@ -146,7 +165,7 @@ def sheet_total(sheet_or_scores) -> Decimal:
 
 # ---- outputs --------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class SheetResult:
     """One counted sheet in a stage result: its total, whether trimmed, whether flagged."""
 
@@ -155,6 +174,15 @@ class SheetResult:
     total: Decimal
     dropped: bool
     variance_flag: bool
+
+    def __init__(self, judge, group, total, dropped, variance_flag):
+        """The dataclass fields in order (see Sheet.__init__ for why it is written out)."""
+        fields = self.__dict__
+        fields["judge"] = judge
+        fields["group"] = group
+        fields["total"] = total
+        fields["dropped"] = dropped
+        fields["variance_flag"] = variance_flag
 
 
 @dataclass(frozen=True)
