@@ -69,10 +69,13 @@ def build(teams=1000, judges=30, stages=3, criteria=5, key="big", seed=7, *, she
         for t in range(teams)])
     team_ids = db.session.scalars(
         db.select(Team.id).where(Team.competition_id == cid).order_by(Team.key)).all()
+    # Members by the team's place (1, 2, ...), not its id: the same contest whatever ids
+    # the database hands out (MariaDB does not reuse them after a delete); on a fresh
+    # database the two are the same, so the benchmark's contest is the one it always was.
     db.session.execute(insert(Member), [
-        {"team_id": tid, "name": f"队员{tid}-{m}",
-         "department_id": dept_ids[depts[(tid * 3 + m) % len(depts)]], "position": m}
-        for tid in team_ids for m in range(3)])
+        {"team_id": tid, "name": f"队员{n}-{m}",
+         "department_id": dept_ids[depts[(n * 3 + m) % len(depts)]], "position": m}
+        for n, tid in enumerate(team_ids, start=1) for m in range(3)])
     if not sheets:
         db.session.commit()
         return comp

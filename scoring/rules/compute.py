@@ -5,7 +5,7 @@ from .awards_ties import assign_awards_by
 from .deductions import apply_deduction, deduction_totals
 from .errors import SettingsError
 from .fingerprint import fingerprint
-from .model import ContestResult, TeamResult
+from .model import SUBMITTED, ContestResult, TeamResult
 from .ranking import RankEntry, final_score, rank_teams, tie_break_value
 from .recusal import recusal_matrix
 from .validate import contest_problems
@@ -28,9 +28,10 @@ def compute_results(contest) -> ContestResult:
     matrix = recusal_matrix(contest.judges, contest.teams, contest.recusals)
     absent = {s.key: {a.judge for a in contest.absences if a.stage == s.key}
               for s in contest.stages}
-    sheets = {}
+    sheets = {}  # (team, stage) -> submitted sheets: stage_result's validated input
     for s in contest.sheets:
-        sheets.setdefault((s.team, s.stage), []).append(s)
+        if s.status == SUBMITTED:  # drafts never count (rule 1)
+            sheets.setdefault((s.team, s.stage), []).append(s)
 
     judge_groups = {j.key: j.group for j in contest.judges}
     deductions = deduction_totals(contest.deductions)
@@ -41,7 +42,8 @@ def compute_results(contest) -> ContestResult:
         stages = {
             st.key: stage_result(rules, st, team.key, contest.judges,
                                  sheets.get((team.key, st.key), ()), recused, absent[st.key],
-                                 expected=not team.withdrawn, judge_groups=judge_groups)
+                                 expected=not team.withdrawn, judge_groups=judge_groups,
+                                 validated=True)  # contest_problems found nothing above
             for st in contest.stages
         }
         if deductions:  # rule 12: on the rounded (normalized) stage score

@@ -121,7 +121,10 @@ def test_a_joined_text_cut_short_is_read_again_row_by_row(app, monkeypatch):
         monkeypatch.setattr(sheet_rows, "sheets_by_rows", spy)
         if dialect == "mysql":
             db.session.execute(text("SET SESSION group_concat_max_len = 4"))
-            assert _shown(sheet_rows.sheets_of_stages(stage_ids, *keys)) == expected
+            try:
+                assert _shown(sheet_rows.sheets_of_stages(stage_ids, *keys)) == expected
+            finally:  # the pooled connection serves the next tests
+                db.session.execute(text("SET SESSION group_concat_max_len = DEFAULT"))
             assert len(fallbacks) == 1
         else:  # no limit there: a count one too many stands for a cut text
             real_batches = sheet_rows.plain_batches

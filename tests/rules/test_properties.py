@@ -112,3 +112,25 @@ def test_trimmed_mean_lies_between_smallest_and_largest(values, trim):
     assert F(min(values)) <= mean <= F(max(values))
     assert len(dropped) == (0 if too_few else 2 * trim)
     assert too_few == (trim > 0 and len(values) < 2 * trim + 1)
+
+
+@FAST
+@given(contests())
+def test_validated_stage_results_equal_the_checked_ones(contest):
+    """compute_results' shortcut (stage_result validated=True on the pair's submitted
+    sheets) gives what the checked path gives on every sheet of the contest."""
+    from scoring.rules import contest_problems, recusal_matrix, stage_result
+
+    assert not contest_problems(contest, strict=False)
+    matrix = recusal_matrix(contest.judges, contest.teams, contest.recusals)
+    for team in contest.teams:
+        recused = {j.key for j in contest.judges if matrix[(j.key, team.key)].recused}
+        for stage in contest.stages:
+            own = [s for s in contest.sheets if s.team == team.key and s.stage == stage.key
+                   and s.status == "submitted"]
+            args = (contest.rules, stage, team.key, contest.judges)
+            checked = stage_result(*args, contest.sheets, recused, expected=not team.withdrawn)
+            shortcut = stage_result(*args, own, recused, expected=not team.withdrawn,
+                                    validated=True)
+            assert shortcut == checked
+            assert repr(shortcut) == repr(checked)
