@@ -29,6 +29,21 @@ def timed(fn, repeat=5):
     return min(times), statistics.median(times)
 
 
+def timed_alternately(fns, repeat=5):
+    """Run each of fns in turn, `repeat` rounds; [(best, median) wall seconds] per fn.
+
+    Alternating puts both sides of a ratio under the same conditions: on a shared or
+    throttled machine the speed drifts by a third from one minute to the next.
+    """
+    times = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, taken in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            taken.append(time.perf_counter() - start)
+    return [(min(t), statistics.median(t)) for t in times]
+
+
 def percentile(values, pct):
     """The pct-th percentile (nearest rank) of a list of numbers."""
     ordered = sorted(values)

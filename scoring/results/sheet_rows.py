@@ -75,15 +75,11 @@ class _Pairs(dict):
         return pair
 
 
-def _sheet_records(heads, scores, judge_key, team_key, stage_key):
-    """rules.Sheet records of (id, judge, team, stage, status, comment) heads, in a stable order."""
-    sheet = R.Sheet
-    out = [sheet(judge_key[jid], team_key[tid], stage_key[stid], status, scores[sid],
-                 comment or "")
-           for sid, jid, tid, stid, status, comment in heads]
-    # A stable order, so whatever depends on it never changes between databases.
-    out.sort(key=_SHEET_ORDER)
-    return tuple(out)
+def _in_order(sheets):
+    """The sheets as a tuple in a stable order, so nothing that depends on it ever changes
+    between databases."""
+    sheets.sort(key=_SHEET_ORDER)
+    return tuple(sheets)
 
 
 _HEAD = (ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.team_id, ScoreSheet.stage_id,
@@ -123,19 +119,19 @@ def sheets_of_stages(stage_ids, judge_key, team_key, stage_key, crit_key):
         return ()
     pairs = _Pairs(crit_key)
     pair_of = pairs.__getitem__
-    heads, scores = [], {}
+    sheet = R.Sheet
+    out = []
     stmt = _joined_stmt(db.session.get_bind().dialect.name, stage_ids)
     for batch in plain_batches(stmt):
-        for row in batch:
-            count, text = row[6], row[7]
-            sheet_scores = dict(map(pair_of, text.split(_SEPARATOR))) if text else {}
-            if count is not None and len(sheet_scores) != count:
+        for _, jid, tid, stid, status, comment, count, text in batch:
+            scores = dict(map(pair_of, text.split(_SEPARATOR))) if text else {}
+            if count is not None and len(scores) != count:
                 # The joined text was cut short (MariaDB's group_concat_max_len): read
                 # every sheet again row by row rather than rank on part of a sheet.
                 return sheets_by_rows(stage_ids, judge_key, team_key, stage_key, crit_key)
-            heads.append(row[:6])
-            scores[row[0]] = sheet_scores
-    return _sheet_records(heads, scores, judge_key, team_key, stage_key)
+            out.append(sheet(judge_key[jid], team_key[tid], stage_key[stid], status, scores,
+                             comment or ""))
+    return _in_order(out)
 
 
 def sheets_by_rows(stage_ids, judge_key, team_key, stage_key, crit_key):
@@ -156,4 +152,7 @@ def sheets_by_rows(stage_ids, judge_key, team_key, stage_key, crit_key):
             # statement at its own snapshot); it belongs to the next computation.
             if (sheet_scores := scores_of(sid)) is not None:
                 sheet_scores[crit_key[cid]] = to_decimal[value]
-    return _sheet_records(heads, scores, judge_key, team_key, stage_key)
+    sheet = R.Sheet
+    return _in_order([sheet(judge_key[jid], team_key[tid], stage_key[stid], status,
+                            scores[sid], comment or "")
+                      for sid, jid, tid, stid, status, comment in heads])
