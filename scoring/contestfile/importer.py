@@ -64,6 +64,13 @@ def import_document(doc, *, replace=False, actor=None) -> Competition:
     comp.draw_method = draw.get("method")
     comp.draw_seed = draw.get("seed")
     comp.draw_at = draw.get("at")
+    teams = parsed.contest.teams
+    if not draw and teams and all(t.draw is not None for t in teams):
+        # Every team comes with its position but the file says nothing of the draw: the
+        # lots were drawn elsewhere (on paper, at an earlier meeting) and this file types
+        # them in. It is a draw made by hand, known from now; without this the checklist
+        # would ask for a draw, and a new one would overwrite the positions.
+        comp.draw_method, comp.draw_at = "manual", utcnow()
     db.session.flush()
     _fill(comp, parsed, old_tokens)
     fill_layout(comp, parsed.contest.layout)  # section 12 (version 2), if any

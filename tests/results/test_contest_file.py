@@ -345,3 +345,32 @@ def test_default_tie_breaks_skip_a_stage_the_file_does_not_have(sqlite_app):
     with sqlite_app.app_context():
         comp = _db.session.scalar(sa.select(Competition).filter_by(key=key))
         assert comp.rules["tie_breaks"] == ["raw_mean", "group_mean:external"]
+
+
+def test_positions_in_the_file_without_a_draw_section_are_a_draw(app, client, login):
+    """Lots drawn on paper, typed into the file's teams: the contest is drawn, stages can
+    open, and a new draw is not asked for (it would overwrite the positions)."""
+    from scoring.models import Competition
+    from scoring.operations.setup_stages import open_problems
+
+    doc = document()
+    doc["competition"].pop("draw", None)
+    assert all(t.get("draw") for t in doc["teams"])
+    key = _import(app, doc)
+    partial = document()
+    partial["competition"].pop("draw", None)
+    partial["competition"]["key"] = "partial"
+    partial["teams"][1].pop("draw")
+    partial_key = _import(app, partial)
+    login()
+    drawn, undrawn = (client.get(f"/admin/c/{k}/").get_data(as_text=True)
+                      for k in (key, partial_key))
+    assert "已完成抽签。" in drawn and "还没有抽签" not in drawn
+    assert "还没有抽签" in undrawn
+    with app.app_context():
+        comp = _db.session.scalar(sa.select(Competition).filter_by(key=key))
+        assert comp.draw_method == "manual" and comp.draw_at is not None
+        assert not [p for p in open_problems(comp.stages[1]) if "draw" in p[0]]
+        partial = _db.session.scalar(sa.select(Competition).filter_by(key=partial_key))
+        assert partial.draw_at is None and partial.draw_method is None
+        assert [p for p in open_problems(partial.stages[1]) if "draw" in p[0]]
