@@ -4,10 +4,10 @@ A ranking of 1,000 teams reads 450,000 scores. Reading them as one row each cost
 driver a tuple per score and Python a loop per score; instead the database hands back one
 row per sheet, its scores joined into one text ("7=15.000,8=12.5"). Each distinct pair
 text (a criterion and a value: a few hundred in a contest) is parsed once, so a sheet's
-scores become a dict in one call that runs in C. On SQLite this reads the same sheets in
-about two thirds of the time, on PostgreSQL and MariaDB in about half (bench/results_bench.py,
-docs/performance.md). The values are the same Decimals as the row-by-row read gives: the
-text is the database's own exact text of the stored value, never a float.
+scores become a dict in one call that runs in C. PostgreSQL and MariaDB then read the
+sheets in about half the time; SQLite, which does the joining in our own process, in about
+nine tenths (docs/performance.md). The values are the same Decimals as the row-by-row read
+gives: the text is the database's own exact text of the stored value, never a float.
 
 `sheets_by_rows` is the row-by-row read. It stays as the fallback for a sheet whose joined
 text came back cut short (MariaDB's group_concat_max_len) and as the reference the tests
