@@ -81,7 +81,7 @@ def _write(stage_key: str, team_key: str, submit: bool):
         nonlocal target
         target = sheet_access.write_target(judge_id, stage_key, team_key)
         return idempotency.fingerprint(target.stage.id, target.team.id, submit,
-                                       data.get("scores"), base)
+                                       data.get("scores"), base, data.get("comment"))
 
     def action():
         sheet_access.check_write(target)

@@ -3,7 +3,7 @@
 A tablet resends a sheet until it hears back; the key it sends makes the second copy
 receive the first answer and write nothing (SubmissionKey rows, unique by key). The key
 is bound to what it carried: a fingerprint of the request (stage, team, draft or submit,
-the scores, the base version) is kept with the answer, and the same key with anything
+the scores, the comment, the base version) is kept with the answer, and the same key with anything
 else is refused (409), never answered "ok" with the first answer while nothing was written.
 """
 import hashlib
@@ -52,12 +52,15 @@ def _canonical_value(value):
     return ["json", json.dumps(value, sort_keys=True, default=str)]
 
 
-def fingerprint(stage_id, team_id, submit: bool, scores, base_version) -> str:
+def fingerprint(stage_id, team_id, submit: bool, scores, base_version, comment=None) -> str:
     """A hash of what a write request carries: stage, team, draft or submit, the scores
-    (canonical: a criterion sent as null is one not sent), and for a draft its base version.
+    (canonical: a criterion sent as null is one not sent), the comment (评语) when one is
+    sent, and for a draft its base version.
 
     A submission ignores base_version (only a draft is checked against it), so a resent
-    submission that differs there alone is still the same request.
+    submission that differs there alone is still the same request. A comment is compared
+    as the sheet keeps it (trimmed); a request without one hashes as it did before
+    comments were part of the hash, so a key stored by the previous version still matches.
     """
     if isinstance(scores, dict):
         canonical = {str(k): _canonical_value(v) for k, v in scores.items() if v is not None}
@@ -65,6 +68,9 @@ def fingerprint(stage_id, team_id, submit: bool, scores, base_version) -> str:
         canonical = ["json", json.dumps(scores, sort_keys=True, default=str)]
     carried = [stage_id, team_id, "submit" if submit else "draft", canonical,
                None if submit else base_version]
+    if comment is not None:
+        carried.append(["comment", comment.strip() if isinstance(comment, str)
+                        else ["json", json.dumps(comment, sort_keys=True, default=str)]])
     text = json.dumps(carried, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -42,6 +42,24 @@ def test_same_key_with_other_scores_is_refused(app, demo):
     assert r.status_code == 200 and r.json["replayed"] is True
 
 
+def test_same_key_with_another_comment_is_refused(app, demo):
+    """A resent request whose comment (评语) changed is not answered "ok" while the new
+    comment is dropped; the same comment again, trimmed or not, is the same request."""
+    c = judge_client(app, "X1")
+    _first, team = _teams(app, "X1")
+    for send in (put_draft, post_submit):
+        data = (body({"substance": "12"}, base_version=0, comment="思路清晰")
+                if send is put_draft else body(GOOD, comment="思路清晰"))
+        assert send(c, team, data).status_code == 200
+        before = snapshot(app)
+        _refused(send(c, team, dict(data, comment="完全不同的评语")))
+        _refused(send(c, team, dict(data, comment="")))
+        assert snapshot(app) == before
+        again = send(c, team, dict(data, comment="  思路清晰 "))
+        assert again.status_code == 200 and again.json["replayed"] is True
+        assert again.json["sheet"]["comment"] == "思路清晰"
+
+
 def test_same_key_for_another_sheet_is_refused(app, demo):
     c = judge_client(app, "X2")
     team, other = _teams(app, "X2")
@@ -137,6 +155,12 @@ def test_fingerprint_is_canonical_and_bounded():
     assert same != fingerprint(1, 2, True, {"a": "12.5"}, None)
     assert same != fingerprint(1, 2, True, {"a": True}, None)
     assert fingerprint(1, 2, False, {}, 1) != fingerprint(1, 2, False, {}, 2)
+    # A comment is part of the request; none sent hashes as before comments counted.
+    assert same == fingerprint(1, 2, True, {"a": 12}, None, None)
+    assert same != fingerprint(1, 2, True, {"a": 12}, None, "")
+    assert fingerprint(1, 2, True, {}, None, "好 ") == fingerprint(1, 2, True, {}, None, "好")
+    assert fingerprint(1, 2, True, {}, None, "好") != fingerprint(1, 2, True, {}, None, "坏")
+    assert fingerprint(1, 2, True, {}, None, "1") != fingerprint(1, 2, True, {}, None, 1)
     # Huge exponents are never expanded into digits.
     assert len(fingerprint(1, 2, True, {"a": Decimal("1E+999999999")}, None)) == 64
     assert fingerprint(1, 2, True, ["not", "a", "dict"], None) != same
