@@ -43,10 +43,23 @@ def regenerate_team_link(team, reason: str = "") -> None:
 
 def upload_open(stage, now: datetime | None = None) -> bool:
     """Whether teams may upload for stage now: before its deadline, and never once
-    the stage is closed or published."""
-    if stage.materials_deadline is None or stage.state in ("closed", "published"):
-        return False
-    return (now or utcnow()) < stage.materials_deadline
+    the stage is closed or published or the competition archived."""
+    return team_upload_refusal(stage, now) is None
+
+
+def team_upload_refusal(stage, now: datetime | None = None):
+    """Why a team may not upload for stage now, as (message, params); None when it may.
+
+    An archived competition is over: its team links still show the team's page and
+    feedback, but take no file (nothing of an archived competition changes).
+    """
+    if stage.competition.archived:
+        return N_("The competition is archived; nothing can be changed."), {}
+    if (stage.materials_deadline is None or stage.state in ("closed", "published")
+            or (now or utcnow()) >= stage.materials_deadline):
+        return (N_("The upload deadline of %(stage)s has passed; ask the organizer."),
+                {"stage": stage.name})
+    return None
 
 
 def set_deadline(stage, deadline: datetime | None) -> None:
@@ -74,9 +87,10 @@ def save_material(team, stage, rendered, by: str, *, as_team: bool = False) -> M
     """
     lock_competition(team.competition_id, fresh=True)
     db.session.refresh(stage)
-    if as_team and not upload_open(stage):
-        raise SetupError(N_("The upload deadline of %(stage)s has passed; ask the organizer."),
-                         {"stage": stage.name})
+    db.session.refresh(stage.competition)
+    refusal = team_upload_refusal(stage) if as_team else None
+    if refusal:
+        raise SetupError(*refusal)
     material = material_of(team, stage)
     before = None
     if material is None:

@@ -63,9 +63,9 @@ def team_upload(team_link, stage_key):
     if stage is None:
         abort(404)
     # The CSRF token is checked for every POST by CSRFProtect (extensions.csrf).
-    if not ops.upload_open(stage):
-        flash(_("The upload deadline of %(stage)s has passed; ask the organizer.",
-                stage=stage.name), "error")
+    refusal = ops.team_upload_refusal(stage)
+    if refusal:
+        flash(_(refusal[0], **refusal[1]), "error")
         return back
     team_id, stage_id = team.id, stage.id
     db.session.commit()  # no transaction (no SQLite write lock) while rendering

@@ -1,11 +1,12 @@
 """What a stored text may hold: the one check every input uses, and the cleaning writers use.
 
 Texts people type (names, keys, departments) are one line: no character of Unicode
-category Cc (U+0000-U+001F, U+007F-U+009F). Multi-line texts (reasons, notes,
-descriptions) may also hold line ends and tabs. Lone surrogates (U+D800-U+DFFF) are not
-characters at all and cannot be encoded for any database. Inputs refuse such texts with
-`text_problem`; writers of files (xlsx, CSV, PDF) meet rows stored before this check
-existed and replace what they cannot write with `clean_text`.
+category Cc (U+0000-U+001F, U+007F-U+009F) and no invisible formatting character
+(zero-width, byte order mark, direction marks and overrides: see _FORMAT). Multi-line
+texts (reasons, notes, descriptions) may also hold line ends and tabs. Lone surrogates
+(U+D800-U+DFFF) are not characters at all and cannot be encoded for any database.
+Inputs refuse such texts with `text_problem`; writers of files (xlsx, CSV, PDF) meet rows
+stored before this check existed and replace what they cannot write with `clean_text`.
 """
 import re
 
@@ -15,9 +16,16 @@ REPLACEMENT = "\ufffd"
 # Inputs of these names are multi-line texts wherever they appear (forms, setup
 # operations, contest files); every other text is one line.
 MULTILINE_FIELDS = frozenset({"reason", "note", "notes", "description", "comment"})
-_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Invisible formatting characters (Unicode category Cf): zero-width spaces and joiners,
+# the word joiner, the byte order mark, a soft hyphen, and the marks and overrides that
+# change the direction text is shown in. With them "启航队\u200b" passes for a second
+# 启航队 on the projector, and "\u202e" shows a name or a file name backwards.
+_FORMAT = ("\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+           "\ufeff\ufff9-\ufffb")
+_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + _FORMAT + "]")
 # Line ends: \n, and \r which browsers send before it (CRLF) from a textarea.
-_MULTI_LINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_MULTI_LINE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + _FORMAT + "]")
 
 
 def bad_character(text, multiline: bool = False) -> str | None:

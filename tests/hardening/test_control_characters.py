@@ -42,6 +42,14 @@ def test_the_one_check():
     assert text_problem("a\nb") is not None and text_problem("a\tb") is not None
     assert text_problem("a\x07b")[1] == {"char": "U+0007"}
     assert clean_text("a\x00b\nc\x1f") == "a\ufffdb\nc\ufffd"
+    # Invisible formatting characters: a second 启航队 that looks like the first, a name
+    # shown backwards. Emoji and CJK stay welcome.
+    for bad in ("启航队\u200b", "\u202e队航启", "a\u2060b", "\ufeff队", "a\u00adb", "a\u200db",
+                "\u2066x\u2069", "a\u200eb"):
+        assert text_problem(bad) is not None and text_problem(bad, multiline=True) is not None
+    assert text_problem("启航队\u200b")[1] == {"char": "U+200B"}
+    assert text_problem("队伍 😀 Ünïcode ١٢٣") is None
+    assert clean_text("x\u202ey", replacement="") == "xy"
 
 
 def test_forms_name_the_field_and_save_nothing(app, admin):
@@ -96,6 +104,9 @@ def test_setup_operations_refuse_them_too(app):
             check_text("名\n字", "members-0-name", 100)
         with pytest.raises(SetupError):
             check_text("理由\x00", "reason", 2000)
+        with pytest.raises(SetupError) as e:
+            check_text("启航队\u200b", "name", 100)
+        assert e.value.field == "name" and e.value.params == {"char": "U+200B"}
 
 
 def test_team_import_names_row_and_column(app, admin):

@@ -158,3 +158,26 @@ def test_an_upload_without_a_file_says_so(app, demo):
     page = client.post(f"{team_link(app)}/upload/presentation", data={},
                        follow_redirects=True).get_data(as_text=True)
     assert "请先选择 PDF 或图片" in page and materials(app) == []
+
+
+def test_an_archived_competition_takes_no_team_upload_but_shows_the_page(app, client, login,
+                                                                          demo):
+    _stage(app, materials_deadline=utcnow() + timedelta(hours=2))
+    link = team_link(app)
+    login()
+    assert client.post(f"/admin/c/{DEMO}/archive", data={"reason": "比赛结束"}).status_code \
+        in (302, 303)
+    team = app.test_client()
+    page = team.get(link)
+    assert page.status_code == 200 and 'name="files"' not in page.get_data(as_text=True)
+    before = audit_count(app)
+    answer = _team_upload(team, link, [("plan.pdf", samples.pdf(1))]).get_data(as_text=True)
+    assert "本竞赛已归档，不能再做任何更改。" in answer
+    assert materials(app) == [] and audit_count(app) == before
+
+
+def test_invisible_characters_in_an_uploaded_file_name_are_dropped(app, demo):
+    _stage(app, materials_deadline=utcnow() + timedelta(hours=2))
+    client = app.test_client()
+    _team_upload(client, team_link(app), [("\u202egnp.\u200bexe.pdf", samples.pdf(1))])
+    assert materials(app) == [("T01", "presentation", "gnp.exe.pdf", 1, "team")]
