@@ -70,8 +70,15 @@ def save_judge(competition, judge, *, key, name, group, department="", note="",
 
 
 def delete_judge(judge) -> None:
-    """Delete a judge; refused once they have score sheets (mark them absent instead)."""
-    if sheet_count(judge_id=judge.id):
+    """Delete a judge; refused once they have score sheets (mark them absent instead).
+
+    Counted after the competition lock, which every sheet write takes first: a first sheet
+    committed just before is counted, and none can follow until this request ends (the
+    delete would otherwise cascade to a sheet its judge was told was saved).
+    """
+    judge_id = judge.id
+    lock_competition(judge.competition_id, fresh=True)
+    if sheet_count(judge_id=judge_id):
         raise SetupError(N_('Judge "%(judge)s" already has score sheets and cannot be '
                             'deleted; mark them absent for a stage instead.'),
                          {"judge": judge.name})

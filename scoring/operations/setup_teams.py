@@ -141,8 +141,13 @@ def save_team(competition, team, *, key, name, members) -> Team:
 
 
 def delete_team(team) -> None:
-    """Delete a team; refused once it has score sheets (withdraw it instead)."""
-    if sheet_count(team_id=team.id):
+    """Delete a team; refused once it has score sheets (withdraw it instead).
+
+    Counted after the competition lock, as delete_judge does (see there).
+    """
+    team_id = team.id
+    lock_competition(team.competition_id, fresh=True)
+    if sheet_count(team_id=team_id):
         raise SetupError(N_('Team "%(team)s" already has score sheets and cannot be deleted; '
                             'mark it withdrawn instead.'), {"team": team.name})
     remove_recorded(team, team.competition.teams, "team.delete", _team_snapshot(team))
