@@ -45,7 +45,9 @@ def _percent(value, maximum):
 
 
 def _text(value, decimals) -> str:
-    return "—" if value is None else R.decimal_text(R.round_half_up(value, decimals))
+    # Every place the contest rounds to ("82.10", not "82.1"), as the signed ranking and
+    # the results page show the same figures.
+    return "—" if value is None else format(R.round_half_up(value, decimals), "f")
 
 
 def stage_figures(contest, result, stage, team_key):
@@ -100,7 +102,7 @@ def _team_story(st, contest, result, team, token, decimals, width, show_final):
     # Only once every stage is published: over some stages it is no final score.
     if show_final and line.final is not None and line.rank is not None:
         story.append(st.p(_("Final score %(final)s, place %(rank)s.",
-                            final=R.decimal_text(line.final), rank=line.rank), st.big))
+                            final=format(line.final, "f"), rank=line.rank), st.big))
     for stage in contest.stages:
         rows, total = stage_figures(contest, result, stage, team.key)
         story.append(st.p(stage.name, st.h2))

@@ -100,6 +100,16 @@ def test_projector_keeps_the_calibration_reveal_through_a_reopen(hall, browser):
             _shot(projector, f"projector-calibration-{size}.png")
             if size != "1080p":
                 continue
+            # A revealed team presenting again: its row in the order is yellow with its name
+            # in dark type, not the pale grey of teams already scored.
+            admin.request.post(f"{hall.url}/admin/c/{KEY}/live/presenting",
+                               form={"stage": "presentation", "team": order[0]})
+            row = projector.locator(f'.pj-order li.pj-now[data-team="{order[0]}"]')
+            expect(row).to_have_count(1, timeout=10_000)
+            assert "pj-done" in row.get_attribute("class")
+            assert row.locator(".pj-name").evaluate("e => getComputedStyle(e).color") \
+                == "rgb(13, 17, 23)"
+            _shot(projector, "projector-presenting-scored-1080p.png")
             scores = {t: projector.locator(f'.pj-card[data-team="{t}"] .pj-score strong')
                       .inner_text() for t in order[:3]}
             judge = [j for j in PANEL if (j, order[1]) in ids][3]

@@ -141,3 +141,14 @@ def test_backup_holds_the_materials_folder(app, demo, runner, tmp_path):
     for name, data in copied.items():
         assert hashlib.sha256(data).hexdigest() == name.split(".")[0]
     shutil.rmtree(source)  # a restore without the folder: pages answer 404, never 500
+
+
+def test_feedback_figures_keep_every_place_the_ranking_shows():
+    """82.1 prints as 82.10 when the contest rounds to two places, as on the ranking."""
+    from fractions import Fraction
+
+    from scoring.reports.feedback import _text
+
+    assert _text(Fraction(821, 10), 2) == "82.10"
+    assert _text(Fraction(1, 3), 2) == "0.33" and _text(Fraction(5, 1), 0) == "5"
+    assert _text(Fraction(1, 8), 2) == "0.13" and _text(None, 2) == "—"
