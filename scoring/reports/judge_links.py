@@ -43,8 +43,16 @@ class CardSheet(Flowable):
     def _card(self, c, x, y, w, h, card):
         st = self.st
         pad = 5 * mm
-        qr_size = min(h - 2 * pad - 12 * mm, w * 0.46)
-        # QR code on the left, bottom-aligned above the link text.
+        # The link as text, full width along the bottom of the card, in the monospace
+        # font; everything else must fit above it (a long name never pushes it over the
+        # cut line onto the next judge's card).
+        link = Paragraph(esc(card["url"]), st.mono)
+        _w, lh = link.wrap(w - 2 * pad, h)
+        link.drawOn(c, x + pad, y + pad)
+        floor = y + pad + lh + 2 * mm  # the lowest point the rest may reach
+        top = y + h - pad
+        qr_size = min(top - floor, w * 0.46)
+        # QR code on the left, under the top edge.
         widget = QrCodeWidget(card["url"], barLevel="M")
         bx, by, bw, bh = widget.getBounds()
         drawing = Drawing(qr_size, qr_size,
@@ -53,28 +61,42 @@ class CardSheet(Flowable):
                           # must be the embedded one, never the default Helvetica.
                           initialFontName=st.fonts.regular)
         drawing.add(widget)
-        qr_y = y + h - pad - qr_size
-        renderPDF.draw(drawing, c, x + pad - 2 * mm, qr_y)
-        # Text on the right of the QR code.
+        renderPDF.draw(drawing, c, x + pad - 2 * mm, top - qr_size)
+        # Text on the right of the QR code: the largest variant that fits above the link.
         tx = x + pad + qr_size + 1 * mm
         tw = x + w - pad - tx
-        top = y + h - pad
-        for para in (
-            Paragraph(esc(self.competition_name), st.cell_small),
-            Paragraph(esc(card["name"]), st.big),
-            Paragraph(esc(card["group"]), st.cell),
-            Paragraph(esc(card.get("note") or _(
-                "Scan the code with the tablet to log in. Keep this card to yourself: the "
-                "link is your signature.")), st.cell_small),
-        ):
-            _w, ph = para.wrap(tw, h)
+        paras = self._text_fitting(card, tw, top - floor)
+        c.saveState()
+        clip = c.beginPath()  # a last guard: nothing drawn below the floor, ever
+        clip.rect(tx, floor, tw, top - floor)
+        c.clipPath(clip, stroke=0, fill=0)
+        for para, ph in paras:
             top -= ph
             para.drawOn(c, tx, top)
             top -= 1.5 * mm
-        # The link as text, full width under the QR code, in the monospace font.
-        link = Paragraph(esc(card["url"]), st.mono)
-        _w, lh = link.wrap(w - 2 * pad, h)
-        link.drawOn(c, x + pad, min(qr_y - 2 * mm, top) - lh)
+        c.restoreState()
+
+    def _text_fitting(self, card, width, height):
+        """[(paragraph, height)] of the card's text, in the largest form that fits height:
+        the name big with the note, then without the note, then the name smaller."""
+        st = self.st
+        note = card.get("note") or _(
+            "Scan the code with the tablet to log in. Keep this card to yourself: the "
+            "link is your signature.")
+        variants = [(st.big, note), (st.big, None), (st.body, None), (st.cell, None),
+                    (st.cell_small, None)]
+        for name_style, shown_note in variants:
+            texts = [(self.competition_name, st.cell_small), (card["name"], name_style),
+                     (card["group"], st.cell)]
+            if shown_note:
+                texts.append((shown_note, st.cell_small))
+            paras = []
+            for text, style in texts:
+                para = Paragraph(esc(text), style)
+                paras.append((para, para.wrap(width, height)[1]))
+            if sum(ph + 1.5 * mm for _p, ph in paras) <= height:
+                break
+        return paras
 
     def draw(self):
         """Cards in reading order, cut lines between rows and columns."""

@@ -433,3 +433,43 @@ def test_cards_carry_the_venue_address_not_the_organizers(make_app, tmp_path, mo
     page = client.get(f"/admin/c/{DEMO_KEY}/judges/{judge_id}", **laptop).get_data(as_text=True)
     assert "/j/" not in page
     assert "没有平板电脑能访问的网络地址" in page  # the reason, in the default language
+
+
+def test_judge_cards_keep_a_long_name_and_its_link_inside_the_card(demo_sqlite, monkeypatch):
+    """A judge named with a full title: the name shrinks or wraps, the note may go, but
+    nothing of the card, least of all its private link, crosses the cut line."""
+    from scoring.reports import judge_links
+
+    drawn = []
+
+    class Recorded(judge_links.Paragraph):
+        def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802 (reportlab's name)
+            drawn.append((self.style.name, self.getPlainText(), x, y, self.height))
+            return super().drawOn(canvas, x, y, _sW)
+
+    monkeypatch.setattr(judge_links, "Paragraph", Recorded)
+    long_names = {"X1": "王建国（清华大学公共管理学院教授、博士生导师、国家级教学名师、"
+                        "北京市高等学校教学名师奖获得者）",
+                  "X3": "Dr. Michael Anderson-Whitfield, Professor of Public Administration"}
+    with demo_sqlite.app_context():
+        comp = _competition(DEMO_KEY)
+        for judge in comp.judges:
+            judge.name = long_names.get(judge.key, judge.name)
+        db.session.flush()
+        build("judge-links", comp, base_url="http://192.168.1.20:5000/")
+        db.session.rollback()
+    from scoring.reports.frame import frame_height, frame_width
+
+    height = frame_height(False) - 1
+    ch = height / judge_links.ROWS
+    cw = frame_width(False) / judge_links.COLUMNS
+    assert len([d for d in drawn if d[0] == "mono"]) == 9  # one link a judge
+    shown = " ".join(words for _s, words, *_ in drawn)
+    assert all(name in shown for name in long_names.values())
+    for style, words, x, y, h in drawn:
+        # Each paragraph lies wholly inside one card: the same row band, top and bottom,
+        # and the same column (a link crossing the cut line would not).
+        row = int((height - y - h) // ch)
+        assert height - (row + 1) * ch <= y and y + h <= height - row * ch, (style, words[:40])
+        col = int(x // cw)
+        assert x + 1 < (col + 1) * cw
