@@ -1,6 +1,8 @@
 """Published results for everyone (no login): only stages whose state is 'published' count."""
 import base64
 import io
+import ipaddress
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,20 +13,38 @@ from ..extensions import db
 from ..models import Competition, Stage, Team
 from ..results.exports import number_text
 from ..results.standings import contest_input
-from ..web.venue import VenueError, chosen_public_url, clean_public_url
+from ..web.venue import VenueError, chosen_public_url, clean_public_url, public_base_url
 from . import bp
 
 
 def share_link(key) -> str:
     """The address to share: under the organizer's public address when one is set, else
-    the address this page was opened at (a visitor reached it, so others can)."""
+    the address this page was opened at (a visitor reached it, so others can), except a
+    loopback one: opened on the server's own laptop, the page gives the venue network's
+    address that the judges' cards carry, never 127.0.0.1 (a dead link on every phone)."""
     base = current_app.config.get("SCORING_PUBLIC_URL") or chosen_public_url(current_app)
     try:
         base = clean_public_url(base) if base else None
     except (VenueError, ValueError):
         base = None
+    if base is None and _loopback(request.host):
+        try:
+            base = public_base_url(current_app)
+        except VenueError:  # no venue network: the page's own address is all there is
+            base = None
     path = url_for("public.results", key=key)
     return (base.rstrip("/") if base else request.host_url.rstrip("/")) + path
+
+
+def _loopback(host: str) -> bool:
+    """Whether a Host header names this computer only (127.x, ::1, localhost)."""
+    name = urlsplit("//" + host).hostname or ""
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def qr_svg_uri(text: str) -> str:

@@ -322,3 +322,23 @@ def test_public_results_carry_a_share_link_and_qr_code(app, demo):
     assert link.endswith(f"/results/{KEY}")
     assert 'src="data:image/svg+xml;base64,' in page  # made here, no other host
     assert 'class="pr-stages"' in page  # the phone layout's stage line
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("127.0.0.1:5000", "http://10.1.2.3:5000"),      # the server's laptop: the venue address
+    ("localhost:5000", "http://10.1.2.3:5000"),
+    ("[::1]:5000", "http://10.1.2.3:5000"),
+    ("192.0.2.7:5000", "http://192.0.2.7:5000"),     # a visitor's address is kept
+    ("scoring.test", "http://scoring.test"),
+])
+def test_the_share_link_never_names_this_computer_only(app, monkeypatch, host, expected):
+    from scoring.public.results import share_link
+    from scoring.web import venue
+
+    monkeypatch.setattr(venue, "lan_addresses", lambda: ["10.1.2.3"])
+    app.config.update(SERVER_NAME=None, SCORING_PORT=5000)
+    with app.test_request_context(f"/results/{KEY}", base_url=f"http://{host}"):
+        assert share_link(KEY) == f"{expected}/results/{KEY}"
+    monkeypatch.setattr(venue, "lan_addresses", lambda: [])  # no venue network at all
+    with app.test_request_context(f"/results/{KEY}", base_url=f"http://{host}"):
+        assert share_link(KEY) == f"http://{host}/results/{KEY}"
