@@ -311,6 +311,9 @@ def test_reopen_by_the_organizer_reaches_the_open_page(demo_server, browser):
         page.locator("#submit-btn").click()
         page.locator("#confirm-yes").click()
         page.wait_for_selector('#sync-banner[data-state="sent"]', timeout=30000)
+        # Submitted again: "reopened, you may change it" no longer stands above the lock.
+        expect(page.locator("#notice")).to_be_hidden()
+        expect(page.locator("#locked-note")).to_be_visible()
         status, _v, scores = snapshot(server.app)[("X3", team, STAGE)]
         assert status == "submitted" and scores["delivery"] == "28.5"
         # Maybe an autosaved draft (taps more than 300 ms apart, as on a loaded machine),

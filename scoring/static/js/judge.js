@@ -594,6 +594,9 @@
     lastError = "";
     enqueue({id: newKey(), kind: "submit", sheet: view.sid, url: apiUrl(view.stage, view.team) + "/submit",
              scores: v.values, comment: v.comment});
+    // "The organizer reopened this sheet" is over once it is submitted again: it must not
+    // stand above "submitted, locked" and tell the judge the opposite.
+    notice("");
     refreshRow(view.sid);
     renderSheet();
   });
