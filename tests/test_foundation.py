@@ -130,12 +130,21 @@ def test_login_never_redirects_off_site(app, client):
 
 @pytest.mark.parametrize("path,status,text", [
     ("/no-such-page", 404, "页面不存在"),
-    ("/admin/logout", 405, "不接受"),
+    # A form's answer reloaded (GET): said as such, not "无权访问" (no rights).
+    ("/admin/logout", 405, "不能刷新或直接打开"),
 ])
 def test_error_pages_are_translated(client, path, status, text):
     response = client.get(path)
     assert response.status_code == status
-    assert text in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert text in page and "无权访问" not in page
+
+
+def test_another_method_on_a_page_is_not_called_a_lack_of_rights(client):
+    response = client.delete("/admin/login")
+    assert response.status_code == 405
+    page = response.get_data(as_text=True)
+    assert "不接受此请求" in page and "无权访问" not in page
 
 
 def test_missing_csrf_token_is_a_clear_page(make_app):

@@ -139,7 +139,15 @@ def init_app(app) -> None:
 
     @app.errorhandler(405)
     def _method(exc):
-        return _error(405, _("Not allowed"), _("This address does not accept that request."))
+        if request.method in ("GET", "HEAD"):
+            # The address of a form's answer (a confirmation page), reloaded or reached by
+            # the back button: not a question of rights, as "无权访问" told the organizer.
+            return _error(405, _("Cannot be opened directly"),
+                          _("This address only answers a form sent from its page: it cannot "
+                            "be reloaded or opened directly. Go back to that page and send "
+                            "the form again if needed."))
+        return _error(405, _("Request not accepted"),
+                      _("This address does not accept that request."))
 
     @app.errorhandler(413)
     def _too_large(exc):
