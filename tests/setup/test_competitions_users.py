@@ -7,7 +7,7 @@ import pytest
 from scoring.extensions import db
 from scoring.models import AuditEntry, Competition, Judge, User
 
-from .helpers import audit_actions
+from .helpers import audit_actions, make_competition
 
 
 def text(response):
@@ -264,3 +264,27 @@ def test_competition_list_says_where_each_stands_and_what_is_next(app, admin, de
             stage.state = "published"
         db.session.commit()
     assert "Print the ranking" in row(text(admin.get("/admin/")), demo)
+
+
+def test_checklist_warns_when_the_default_tie_break_loses_its_stage(app, admin):
+    """The default chain starts with stage:presentation; a competition whose stages are
+    keyed otherwise would silently go straight to the means."""
+    from scoring.operations.setup_stages import save_stage
+
+    warning = 'The default tie-break chain starts with the stage "presentation"'
+    make_competition(app, "pres", default_stages=False)
+    make_competition(app, "dflt")  # the default stages include "presentation"
+    with app.app_context():
+        comp = db.session.scalar(db.select(Competition).filter_by(key="pres"))
+        for key, weight in (("plan", "0.4"), ("pres", "0.6")):
+            save_stage(comp, None, key=key, name=key, weight=weight, criteria=[
+                {"key": "c", "name": "指标", "max": "100", "step": "0.5"}])
+        db.session.commit()
+    page = text(admin.get("/admin/c/pres/"))
+    assert warning in page and "stage:pres first" in page
+    assert warning not in text(admin.get("/admin/c/dflt/"))
+    with app.app_context():  # a chain the organizer set is theirs: no warning
+        comp = db.session.scalar(db.select(Competition).filter_by(key="pres"))
+        comp.rules = dict(comp.rules or {}, tie_breaks=["raw_mean"])
+        db.session.commit()
+    assert warning not in text(admin.get("/admin/c/pres/"))

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...rules import (
+    DEFAULT_TIE_BREAKS,
     Rules,
     decimal_text,
     departments_required,
@@ -92,6 +93,18 @@ def setup_checklist(competition) -> list[dict]:
                                problem_text(msg, params), "admin.rules_settings", key))
     if rules is not None and stages and teams and judges:
         items.extend(thin_panel_items(competition, rules))
+    defaults = isinstance(competition.rules, dict) and "tie_breaks" not in competition.rules
+    dropped = [t for t in DEFAULT_TIE_BREAKS
+               if t.startswith("stage:") and t.partition(":")[2] not in stage_keys]
+    if rules is not None and stages and defaults and dropped:
+        # The default chain's stage step fell away silently (a stage keyed "pres", not
+        # "presentation"): a tie at an award boundary would skip the step the rules meant.
+        items.append(_item("warn", _(
+            'The default tie-break chain starts with the stage "%(missing)s", which this '
+            'competition does not have, so ties go straight to the means. Set the chain '
+            'on the rules page (for example stage:%(stage)s first).',
+            missing=dropped[0].partition(":")[2], stage=stages[-1].key),
+            "admin.rules_settings", key))
 
     if not teams:
         items.append(_item("bad", _("No team yet."), "admin.setup_teams", key))
