@@ -155,10 +155,15 @@ def live_reveal(key):
         state = projector_state(comp, stage)
         if team.key in state["shown"]:
             flash(_("%(team)s is now shown on the projector.", team=team.name), "success")
+        elif team.key in state["complete"]:  # held for the calibration reveal
+            head = state["order"][:state["calibration"]]
+            flash(_("All sheets of %(team)s are in. With the calibration reveal the first "
+                    "%(count)s teams of the order are shown together, when the last of them "
+                    "(%(last)s) is revealed.", team=team.name, count=len(head),
+                    last=head[-1]["team"].name if head else ""), "warning")
         else:
-            flash(_("%(team)s will be shown once all its sheets are in (and, with the "
-                    "calibration reveal, together with the first teams).", team=team.name),
-                  "warning")
+            flash(_("%(team)s will be shown once all its sheets are in: some are still "
+                    "missing (see its row).", team=team.name), "warning")
     db.session.commit()
     return _back(comp, stage)
 

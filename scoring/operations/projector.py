@@ -201,6 +201,9 @@ def projector_state(competition, stage, version=None) -> dict:
              for k in draw_order]
     return {"stage": stage, "order": order, "featured": [card(k) for k in featured],
             "held": held, "calibration": calibration, "shown": shown,
+            # Teams whose sheets are all in (shown or held by the calibration reveal).
+            "complete": {k for k, r in by_team.items()
+                         if r is not None and r.score is not None and not r.provisional},
             "corrected": sorted(corrected_teams)}
 
 

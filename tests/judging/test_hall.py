@@ -6,7 +6,7 @@ import re
 import pytest
 
 from scoring.extensions import db
-from scoring.models import Ceremony, Presentation, Stage, StageTimer, Team
+from scoring.models import Ceremony, Competition, Presentation, Stage, StageTimer, Team
 
 from .hall_util import KEY, draw_order, publish_all, rewind_clock, score_stage
 from .util import GOOD, body, judge_client, post_submit, recused_pairs
@@ -342,3 +342,28 @@ def test_the_share_link_never_names_this_computer_only(app, monkeypatch, host, e
     monkeypatch.setattr(venue, "lan_addresses", lambda: [])  # no venue network at all
     with app.test_request_context(f"/results/{KEY}", base_url=f"http://{host}"):
         assert share_link(KEY) == f"http://{host}/results/{KEY}"
+
+
+def test_the_reveal_button_says_why_a_team_is_not_shown_yet(app, demo):
+    """Missing sheets, or complete and held for the calibration reveal: two different
+    answers, so the organizer knows whether to chase a judge or simply go on."""
+    admin = _admin(app)
+    order = draw_order(app)
+    _submit_team(app, order[1])  # the second team complete, the first three the calibration
+
+    def said(team):
+        page = admin.post(f"/admin/c/{KEY}/live/reveal", data={
+            "stage": "presentation", "team": team}, follow_redirects=True)
+        return page.get_data(as_text=True)
+
+    missing = said(order[0])
+    assert "评分表尚未全部提交" in missing and "评分表已全部提交" not in missing
+    held = said(order[1])
+    assert "评分表已全部提交" in held and "前 3 队" in held
+    with app.app_context():
+        last = db.session.scalars(db.select(Team).join(Competition).where(
+            Competition.key == KEY, Team.key == order[2])).one().name
+    assert f"（{last}）" in held
+    for team in (order[0], order[2]):
+        _submit_team(app, team)
+    assert "的得分已在大屏显示" in said(order[2])
