@@ -24,6 +24,8 @@ class SetupError(RuleError):
 def check_key(key: str, field: str = "key", pattern=KEY_RE) -> str:
     """A stripped key, or SetupError when it is empty or has spaces or odd characters."""
     key = (key or "").strip()
+    if not key:  # not '"" is not a valid key': the field was simply left empty
+        raise SetupError(N_("This field is required."), {}, field)
     if not pattern.match(key):
         raise SetupError(N_('"%(key)s" is not a valid key: use letters, digits, "-", "_" or '
                             '"." without spaces (at most 64)'), {"key": key}, field)

@@ -269,3 +269,18 @@ def test_a_new_stage_is_offered_the_weight_still_missing(app, client, key):
                        ).status_code == 302
     weight_field = text(client.get(f"/admin/c/{key}/stages/new")).split('name="weight"')[1][:40]
     assert 'value="0.2"' in weight_field
+
+
+def test_a_criterion_left_without_its_key_says_the_field_is_required(app):
+    """Not '"" is not a valid key': the organizer simply left the key empty."""
+    from scoring.operations.setup_base import SetupError
+    from scoring.operations.setup_stages import save_stage
+
+    make_competition(app, "k", default_stages=False)
+    with app.app_context():
+        comp = db.session.scalar(db.select(Competition).filter_by(key="k"))
+        with pytest.raises(SetupError) as e:
+            save_stage(comp, None, key="plan", name="方案", weight="1", criteria=[
+                {"key": "a", "name": "甲", "max": "10", "step": "1"},
+                {"key": "  ", "name": "乙", "max": "10", "step": "1"}])
+        assert e.value.message == "This field is required." and e.value.field == "criteria-2-key"
