@@ -55,3 +55,28 @@ def test_translations_keep_their_placeholders():
             if text:
                 assert set(re.findall(r"%\(\w+\)s", msgid)) == set(
                     re.findall(r"%\(\w+\)s", text)), msgid
+
+
+def test_chinese_pages_put_a_full_width_colon_after_chinese(app, demo, client, login):
+    """'校验码: …' or '位评委: 0 校外' on a Chinese page: a label's colon goes through
+    _(": ") (msgstr '：') instead of being typed into the template."""
+    import html
+    import re
+
+    from scoring.extensions import db
+    from scoring.models import Competition, Judge
+
+    login()
+    with app.app_context():
+        comp = db.session.scalars(db.select(Competition).filter_by(key=demo)).one()
+        judge = db.session.scalars(db.select(Judge).filter_by(competition_id=comp.id)).first()
+        judge_id = judge.id
+    pages = [f"/admin/c/{demo}/", f"/admin/c/{demo}/results", f"/admin/c/{demo}/stages",
+             f"/admin/c/{demo}/draw", f"/admin/c/{demo}/judges/{judge_id}",
+             "/admin/audit", f"/results/{demo}"]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        visible = re.sub(r"<[^>]+>", "", html.unescape(response.get_data(as_text=True)))
+        assert not re.search(r"[\u4e00-\u9fff]: ", visible), (path, re.findall(
+            r".{0,12}[\u4e00-\u9fff]: .{0,12}", visible)[:3])
