@@ -1,6 +1,7 @@
 """The draw: random from a seed (re-derived here with hashlib alone), manual, override."""
 import hashlib
 import html as html_lib
+import re
 
 import pytest
 
@@ -206,3 +207,13 @@ def test_manual_override_shows_the_moves_first(app, client, setup):
     response = client.post(f"/admin/c/{setup}/draw/manual", data={**data, "confirm": "yes"})
     assert response.status_code == 302
     assert competition(app, setup)["positions"] == wanted
+
+
+def test_after_the_draw_its_sheet_is_one_click_away(app, client, setup):
+    """The supervisor signs the printed draw: the draw page links to it."""
+    assert "reports/draw.pdf" not in text(client.get(f"/admin/c/{setup}/draw"))
+    client.post(f"/admin/c/{setup}/draw/random", data={"seed": "777"})
+    page = client.get(f"/admin/c/{setup}/draw").get_data(as_text=True)
+    link = re.search(r'href="([^"]*/reports/draw\.pdf)"', page).group(1)
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
