@@ -5,6 +5,7 @@ bp = Blueprint("admin", __name__)
 
 # Each module registers its routes and menu entries on bp at import.
 from . import (  # noqa: E402,F401
+    archived,
     deductions,
     hall,
     judge_review,
