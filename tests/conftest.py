@@ -33,6 +33,35 @@ def _databases() -> list[str]:
 DATABASES = _databases()
 
 
+def _share_url_builders() -> None:
+    """Werkzeug compiles two URL-builder functions (Python source, ast, compile) for every
+    rule of every new app: a tenth of a second of each test's create_app. The function is
+    made from the rule's parsed parts alone and reads the rule itself (its converters)
+    only when called, through the Rule it is bound to; so one compiled function serves
+    every app's copy of a rule. Rules whose variables have defaults (resolved into the
+    code through a converter) are compiled as before."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # another werkzeug: nothing to share
+        return
+    kept = {}
+
+    def shared(self, append_unknown=True):
+        defaults = self.defaults or {}
+        if any(dynamic and name in defaults for dynamic, name in self._trace):
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(self._trace), tuple(defaults), append_unknown)
+        if key not in kept:
+            kept[key] = compile_builder(self, append_unknown)
+        return kept[key]
+
+    Rule._compile_builder = shared
+
+
+_share_url_builders()
+
+
 def _upgrade(url: str, instance: str) -> None:
     """Build the schema with the migrations, as `scoring db upgrade` does."""
     from flask_migrate import upgrade
