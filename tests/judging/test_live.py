@@ -46,6 +46,15 @@ def test_board_state_reflects_a_submission(app, demo):
                                   "flag": False}
     assert "X1" not in row["missing"] and "X2" in row["missing"]
     assert "90" in state["html"]
+    # The chief judge sees who is missing by name, not by a key to look up.
+    with app.app_context():
+        from scoring.models import Judge
+
+        name = db.session.scalar(db.select(Judge.name).filter_by(key="X2"))
+    html = state["html"]
+    t05 = html[html.index('data-team="T05"'):]
+    t05 = t05[:t05.index("</tr>")]
+    assert re.search(r'<span class="badge" title="[^"]*">X2 ' + re.escape(name) + "</span>", t05)
 
 
 def test_presenting_shows_on_judge_pages(app, demo):
