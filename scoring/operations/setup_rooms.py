@@ -22,6 +22,7 @@ from ..rules import random_draw
 from ..rules.errors import N_
 from ..rules.layout import NORMALIZATIONS
 from ..rules.room_draw import room_draw, room_positions
+from ..rules.text import same_name_in
 from .audit import bump_live, record
 from .panels import _cut_teams
 from .setup_base import SetupError, check_decimal, check_key, check_text
@@ -32,8 +33,8 @@ def add_division(competition, key, name) -> Division:
     """A new division (组别)."""
     key = check_key(key)
     name = check_text(name, "name", 200)
-    if db.session.scalar(select(Division.id).where(Division.competition_id == competition.id,
-                                                   Division.key == key)) is not None:
+    if same_name_in(key, db.session.scalars(select(Division.key).where(
+            Division.competition_id == competition.id))) is not None:
         raise SetupError(N_('"%(key)s" is used twice'), {"key": key}, "key")
     position = db.session.scalar(select(func.count()).select_from(Division).where(
         Division.competition_id == competition.id))
@@ -167,8 +168,8 @@ def add_room(competition, stage, key, name, judge_ids) -> Room:
     plan = db.session.get(StagePlan, stage.id)
     if plan is not None and plan.panel_named:
         raise SetupError(N_("name either judges or rooms, not both"), {}, "key")
-    if db.session.scalar(select(Room.id).where(Room.stage_id == stage.id,
-                                               Room.key == key)) is not None:
+    if same_name_in(key, db.session.scalars(select(Room.key).where(
+            Room.stage_id == stage.id))) is not None:
         raise SetupError(N_('"%(key)s" is used twice'), {"key": key}, "key")
     judges = {j.id: j for j in competition.judges}
     seated = dict(db.session.execute(
