@@ -149,6 +149,30 @@ def test_demo_finished_ranking_has_awards_and_no_provisional_mark(sqlite_app, tm
         check_page_layout(path, 1)
 
 
+def test_team_detail_stamps_only_the_teams_still_waiting(sqlite_app, tmp_path):
+    """One sheet missing: that team's pages say 暂定 PROVISIONAL, the complete teams' not."""
+    with sqlite_app.app_context():
+        load_demo()
+        db.session.commit()
+        complete_demo()
+        comp = _competition(DEMO_KEY)
+        waiting = comp.teams[2]
+        sheet = db.session.scalars(select(ScoreSheet).where(ScoreSheet.team_id == waiting.id)
+                                   .order_by(ScoreSheet.id)).first()
+        db.session.execute(Score.__table__.delete().where(Score.sheet_id == sheet.id))
+        db.session.delete(sheet)
+        db.session.commit()
+        result = results_for(comp)
+        assert [t.team for t in result.teams if t.provisional] == [waiting.key]
+        path = write(tmp_path, "team-detail.pdf", build("team-detail", comp))
+        stamped, clean = [], []
+        for page in range(1, page_count(path) + 1):
+            body = text(path, page, page)
+            (stamped if "PROVISIONAL" in body else clean).append(page)
+            assert ("PROVISIONAL" in body) == (waiting.name in body), page
+        assert stamped and len(clean) >= len(comp.teams) - 1
+
+
 # ---- 300 teams --------------------------------------------------------------------------
 
 def test_300_teams_every_kind(sqlite_app, tmp_path):
