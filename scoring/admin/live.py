@@ -208,13 +208,19 @@ def _confirm_absence(comp, stage, judge, action):
                       judge=judge.name, stage=stage.name), [], "admin.live_absence")
 
 
-def _asked(comp, stage, form, pick, ask, change, invalid):
+def _asked(comp, stage, form, pick, ask, change, invalid, needs_reason):
     """A withdrawal or an absence: a valid form picks its team or judge (404 when not of
     this competition) and gets ask(row) first; the second POST (confirm=yes) runs
     change(row), which says what it did, and commits (a LiveError is flashed and changes
-    nothing); an invalid form flashes `invalid`. Back to the board either way."""
+    nothing); an invalid form flashes `invalid`. Back to the board either way.
+
+    A change that needs a reason (needs_reason) without one is refused before the
+    confirmation page, not after the organizer has confirmed it."""
     if form.validate_on_submit():
         row = pick()
+        if needs_reason and not (form.reason.data or "").strip():
+            flash(_("Give a reason."), "error")
+            return _back(comp, stage)
         if request.form.get("confirm") != "yes":
             return ask(row)
         commit_or_flash(lambda: change(row))
@@ -240,7 +246,8 @@ def live_withdraw(key):
             flash(_("%(team)s is no longer withdrawn.", team=team.name), "success")
     return _asked(comp, stage, form, lambda: _by_key(Team, comp, form.team.data),
                   lambda team: _confirm_withdrawal(comp, stage, team, form.action.data),
-                  change, _("Choose a team and give a reason."))
+                  change, _("Choose a team and give a reason."),
+                  needs_reason=form.action.data == "withdraw")
 
 
 @bp.route("/c/<key>/live/absence", methods=["POST"])
@@ -263,7 +270,8 @@ def live_absence(key):
             flash(_("%(judge)s is present again.", judge=judge.name), "success")
     return _asked(comp, stage, form, lambda: _by_key(Judge, comp, form.judge.data),
                   lambda judge: _confirm_absence(comp, stage, judge, form.action.data),
-                  change, _("Choose a judge and give a reason."))
+                  change, _("Choose a judge and give a reason."),
+                  needs_reason=form.action.data == "absent")
 
 
 @bp.route("/c/<key>/sheets/<int:sheet_id>/reopen", methods=["GET", "POST"])

@@ -94,8 +94,16 @@ def test_reopen_keeps_history_and_lets_the_judge_correct(app, demo):
 
 def test_withdrawal_and_absence(app, demo):
     admin = _staff_client(app, "boss", "admin")
-    admin.post(f"/admin/c/{KEY}/live/withdraw?stage=presentation",
-               data={"w-team": "T09", "w-action": "withdraw", "w-reason": ""})
+    admin.get("/lang/en")
+    # No reason: refused at once, before any confirmation page (not after "confirm").
+    for url, data in ((f"/admin/c/{KEY}/live/withdraw?stage=presentation",
+                       {"w-team": "T09", "w-action": "withdraw", "w-reason": "  "}),
+                      (f"/admin/c/{KEY}/live/absence?stage=presentation",
+                       {"a-judge": "X3", "a-action": "absent", "a-reason": ""})):
+        r = admin.post(url, data=data)
+        assert r.status_code == 302, url
+        board = admin.get(r.headers["Location"]).get_data(as_text=True)
+        assert "Give a reason." in board and "Yes" not in board
     with app.app_context():
         assert db.session.scalars(db.select(Team).filter_by(key="T09")).one().withdrawn is False
     withdraw = {"w-team": "T09", "w-action": "withdraw", "w-reason": "did not show up"}
