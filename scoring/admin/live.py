@@ -156,16 +156,29 @@ def live_reveal(key):
         if team.key in state["shown"]:
             flash(_("%(team)s is now shown on the projector.", team=team.name), "success")
         elif team.key in state["complete"]:  # held for the calibration reveal
-            head = state["order"][:state["calibration"]]
-            flash(_("All sheets of %(team)s are in. With the calibration reveal the first "
-                    "%(count)s teams of the order are shown together, when the last of them "
-                    "(%(last)s) is revealed.", team=team.name, count=len(head),
-                    last=head[-1]["team"].name if head else ""), "warning")
+            flash(_held_message(team, state), "warning")
         else:
             flash(_("%(team)s will be shown once all its sheets are in: some are still "
                     "missing (see its row).", team=team.name), "warning")
     db.session.commit()
     return _back(comp, stage)
+
+
+def _held_message(team, state) -> str:
+    """Why a complete team is not on the projector yet: the calibration group (rule 9)
+    waits for its other teams' sheets, or for its last team's reveal."""
+    head = [row["team"] for row in state["order"][:state["calibration"]]]
+    waiting = [t.name for t in head if t.key not in state["complete"]]
+    if waiting:
+        return _("All sheets of %(team)s are in. With the calibration reveal the first "
+                 "%(count)s teams of the order are shown together, once all their sheets "
+                 "are in; still waiting for %(waiting)s. They appear by themselves when the "
+                 "last sheet arrives.", team=team.name, count=len(head),
+                 waiting="、".join(waiting))
+    return _("All sheets of %(team)s are in. With the calibration reveal the first "
+             "%(count)s teams of the order are shown together, when the last of them "
+             "(%(last)s) is revealed.", team=team.name, count=len(head),
+             last=head[-1].name if head else "")
 
 
 def _confirm(comp, stage, title, consequence, details, endpoint):

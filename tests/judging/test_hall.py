@@ -359,11 +359,16 @@ def test_the_reveal_button_says_why_a_team_is_not_shown_yet(app, demo):
     missing = said(order[0])
     assert "评分表尚未全部提交" in missing and "评分表已全部提交" not in missing
     held = said(order[1])
-    assert "评分表已全部提交" in held and "前 3 队" in held
     with app.app_context():
-        last = db.session.scalars(db.select(Team).join(Competition).where(
-            Competition.key == KEY, Team.key == order[2])).one().name
-    assert f"（{last}）" in held
-    for team in (order[0], order[2]):
-        _submit_team(app, team)
+        first, last = (db.session.scalars(db.select(Team).join(Competition).where(
+            Competition.key == KEY, Team.key == k)).one().name for k in (order[0], order[2]))
+    # The group waits for the sheets of the first and the third team: named.
+    assert "评分表已全部提交" in held and "前 3 队" in held
+    assert f"还在等：{first}、{last}" in held
+    _submit_team(app, order[0])
+    # The third team's sheets are the last the group waits for, also when it is pressed.
+    assert f"还在等：{last}" in said(order[1])
+    _submit_team(app, order[2])
+    # All in: the group now waits for its last team's reveal.
+    assert f"（{last}）" in said(order[0])
     assert "的得分已在大屏显示" in said(order[2])
