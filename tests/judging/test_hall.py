@@ -1,12 +1,21 @@
 """The hall (issue 14): the projector keeps what it showed, fixed judge seats, the
 presentation clock in server time, overtime per presentation, the award ceremony, and
 public results with a share link. Browser checks are in test_hall_browser.py."""
+import json
 import re
 
 import pytest
 
 from scoring.extensions import db
-from scoring.models import Ceremony, Competition, Presentation, Stage, StageTimer, Team
+from scoring.models import (
+    AuditEntry,
+    Ceremony,
+    Competition,
+    Presentation,
+    Stage,
+    StageTimer,
+    Team,
+)
 
 from .hall_util import KEY, draw_order, publish_all, rewind_clock, score_stage
 from .util import GOOD, body, judge_client, post_submit, recused_pairs
@@ -368,6 +377,10 @@ def test_the_reveal_button_says_why_a_team_is_not_shown_yet(app, demo):
     _submit_team(app, order[0])
     # The third team's sheets are the last the group waits for, also when it is pressed.
     assert f"还在等：{last}" in said(order[1])
+    with app.app_context():  # the audit log says which team was revealed
+        revealed = {json.loads(e.after_json)["team"] for e in db.session.scalars(
+            db.select(AuditEntry).filter_by(action="stage.reveal"))}
+    assert first in revealed and last not in revealed and len(revealed) == 2
     _submit_team(app, order[2])
     # All in: the group now waits for its last team's reveal.
     assert f"（{last}）" in said(order[0])

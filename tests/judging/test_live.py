@@ -1,10 +1,11 @@
 """Organizer side: the board state, presenting, reopen, withdrawal, absence, paper entry,
 projector."""
+import json
 import re
 from decimal import Decimal
 
 from scoring.extensions import db
-from scoring.models import AuditEntry, Reveal, Stage, Team
+from scoring.models import AuditEntry, Criterion, Reveal, Stage, Team
 
 from .util import (
     GOOD,
@@ -78,14 +79,27 @@ def test_reopen_keeps_history_and_lets_the_judge_correct(app, demo):
     r = admin.post(f"/admin/c/{KEY}/sheets/{sheet_id}/reopen", data={"reason": "typed 8, meant 18"})
     assert r.status_code == 302
     assert snapshot(app)[("X1", "T01", "presentation")][:2] == ("draft", 2)
+    # The judge saves the correction as a draft first, then submits it.
+    assert put_draft(judge, "T01", body(GOOD, base_version=2)).status_code == 200
     r = post_submit(judge, "T01", body(GOOD))
-    assert r.status_code == 200 and r.json["sheet"]["version"] == 3
+    assert r.status_code == 200 and r.json["sheet"]["version"] == 4
     kept = versions(app, "X1", "T01")
-    assert [(v, s) for v, s, _ in kept] == [(1, "submitted"), (2, "draft"), (3, "submitted")]
-    assert kept[0][2]["teamwork"] == "8" and kept[2][2]["teamwork"] == "18"
+    assert [(v, s) for v, s, _ in kept] == [(1, "submitted"), (2, "draft"), (3, "draft"),
+                                            (4, "submitted")]
+    assert kept[0][2]["teamwork"] == "8" and kept[3][2]["teamwork"] == "18"
     with app.app_context():
         audit = db.session.scalars(db.select(AuditEntry).filter_by(action="sheet.reopen")).one()
         assert audit.reason == "typed 8, meant 18" and '"8"' in audit.before_json
+        resubmit = db.session.scalars(db.select(AuditEntry).filter_by(
+            action="sheet.submit", object_id=sheet_id).order_by(AuditEntry.id.desc())).first()
+        # The correction as the chief judge looks for it: what was submitted before.
+        assert json.loads(resubmit.before_json)["teamwork"] == "8"
+        assert json.loads(resubmit.after_json)["teamwork"] == "18"
+        name = db.session.scalar(db.select(Criterion.name).join(Stage).where(
+            Stage.key == "presentation", Criterion.key == "teamwork"))
+    # The audit log names the criterion (团队配合), not its key.
+    log = admin.get("/admin/audit").get_data(as_text=True)
+    assert name in log and ">teamwork<" not in log
     # Staff cannot reopen; only admins.
     staff = _staff_client(app, "helper")
     assert staff.post(f"/admin/c/{KEY}/sheets/{sheet_id}/reopen",
