@@ -173,6 +173,18 @@ def test_team_detail_stamps_only_the_teams_still_waiting(sqlite_app, tmp_path):
         assert stamped and len(clean) >= len(comp.teams) - 1
 
 
+def test_a_blank_sheet_of_the_demo_fits_one_page_with_its_signature(app, demo, tmp_path):
+    """15 teams: each judge's paper sheet on one page, signed on that page."""
+    with app.app_context():
+        comp = _competition(demo)
+        assert len(comp.teams) >= 15
+        path = write(tmp_path, "blank.pdf", build("blank-sheets", comp))
+        sections = len(comp.judges) * len(comp.stages)
+        assert page_count(path) == sections
+        for page in range(1, sections + 1):
+            assert "评委签字" in text(path, page, page), page
+
+
 # ---- 300 teams --------------------------------------------------------------------------
 
 def test_300_teams_every_kind(sqlite_app, tmp_path):
