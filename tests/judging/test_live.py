@@ -153,6 +153,17 @@ def test_withdrawal_and_absence(app, demo):
                      body({"substance": "1"}, base_version=0)).status_code == 200
 
 
+def test_paper_entry_starts_at_the_stage_being_scored(app, demo):
+    staff = _staff_client(app, "typist")
+    with app.app_context():
+        states = dict(db.session.execute(db.select(Stage.key, Stage.state).join(
+            Stage.competition).where(Stage.competition.has(key=KEY))).all())
+    assert states["plan"] == "closed" and states["presentation"] == "open"  # plan comes first
+    page = staff.get(f"/admin/c/{KEY}/paper").get_data(as_text=True)
+    assert re.search(r'<option selected value="presentation">|'
+                     r'<option value="presentation" selected>', page), page[:2000]
+
+
 def _paper(c, judge, team, values, stage="presentation"):
     data = {"c_" + k: v for k, v in values.items()}
     return c.post(f"/admin/c/{KEY}/paper/{stage}/{judge}/{team}", data=data)
