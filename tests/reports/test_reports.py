@@ -509,3 +509,19 @@ def test_judge_cards_keep_a_long_name_and_its_link_inside_the_card(demo_sqlite, 
         assert height - (row + 1) * ch <= y and y + h <= height - row * ch, (style, words[:40])
         col = int(x // cw)
         assert x + 1 < (col + 1) * cw
+
+
+def test_a_panel_group_in_a_tie_break_reads_as_a_phrase(sqlite_app):
+    """"mean of the external experts' sheets", not "mean of the External expert sheets"."""
+    from flask_babel import force_locale
+
+    from scoring.reports.common import tie_break_label
+
+    with sqlite_app.test_request_context("/"):
+        with force_locale("en"):
+            assert tie_break_label("group_mean:external", None) == \
+                "mean of the external experts' sheets"
+            assert tie_break_label("group_mean:internal", None) == \
+                "mean of the internal judges' sheets"
+        with force_locale("zh_CN"):
+            assert tie_break_label("group_mean:external", None) == "校外专家平均分"
