@@ -122,8 +122,8 @@ class JudgeForm(SafeForm):
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)],
                       description=_l("e.g. X1 for an external expert, N1 for an internal one"))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    group = SelectField(_l("Panel group"), choices=choices([("external", _l("external")),
-                                                            ("internal", _l("internal"))]),
+    group = SelectField(_l("Panel group"), choices=choices([("external", _l("External expert")),
+                                                            ("internal", _l("Internal judge"))]),
                         default="internal")
     department = StringField(_l("Department"), validators=[Optional(), Length(max=100)],
                              description=_l("Internal judges: their department decides "
