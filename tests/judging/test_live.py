@@ -144,8 +144,11 @@ def test_withdrawal_and_absence(app, demo):
     state = admin.get(f"/admin/c/{KEY}/live/state?stage=presentation").json
     assert all(t["cells"]["X3"]["status"] in ("absent", "recused") for t in state["teams"])
     assert all("X3" not in t["missing"] for t in state["teams"])
-    assert put_draft(judge_client(app, "X3"), "T01",
-                     body({"substance": "1"}, base_version=0)).status_code == 409
+    x3 = judge_client(app, "X3")
+    assert put_draft(x3, "T01", body({"substance": "1"}, base_version=0)).status_code == 409
+    # The tablet says why every team reads "absent", and whom to ask.
+    x3.get("/lang/en")
+    assert "You are marked absent for this stage" in x3.get("/judge/").get_data(as_text=True)
     admin.post(f"/admin/c/{KEY}/live/absence?stage=presentation",
                data={"a-judge": "X3", "a-action": "present", "a-reason": "back",
                      "confirm": "yes"})
