@@ -61,6 +61,25 @@ def _projector(app, c=None):
     return (c or app.test_client()).get(f"/projector/{KEY}").get_data(as_text=True)
 
 
+def test_the_team_presenting_shows_its_score_once_revealed(app, demo):
+    """The order list: a team still marked presenting shows its revealed score, not the
+    words 'presenting now' beside teams that already show theirs."""
+    admin = _admin(app)
+    order = draw_order(app)
+    for team in order[:3]:
+        _submit_team(app, team)
+    admin.post(f"/admin/c/{KEY}/live/presenting", data={"stage": "presentation",
+                                                        "team": order[2]})
+    for team in order[:3]:
+        admin.post(f"/admin/c/{KEY}/live/reveal", data={"stage": "presentation", "team": team})
+    html = _projector(app)
+    row = re.search(r'<li class="pj-now[^"]*" data-team="' + re.escape(order[2]) +
+                    r'">(.*?)</li>', html, re.S)
+    assert row, html[:3000]
+    score = re.search(r'<span class="pj-s">([^<]*)', row.group(1)).group(1).strip()
+    assert re.fullmatch(r"\d+(\.\d+)?", score), score
+
+
 # ---- the projector keeps what it showed --------------------------------------------------
 
 def test_a_reopen_never_blanks_the_calibration_reveal_and_a_correction_is_marked(app, demo):
