@@ -64,7 +64,7 @@ def serve(host, port, threads, https, http_port):
     from waitress import serve as waitress_serve
 
     from ..database.check import check_database
-    from ..web.venue import VenueError, lan_addresses, public_base_url
+    from ..web.venue import VenueError, bound_elsewhere, lan_addresses, public_base_url
 
     app = current_app._get_current_object()
     check_database(app)
@@ -82,7 +82,11 @@ def serve(host, port, threads, https, http_port):
         for addr in lan_addresses():
             click.echo(f"  tablets on the LAN: http://{addr}:{port}/")
     try:
-        click.echo(f"  judges' links and cards use: {public_base_url(app)}/")
+        public = public_base_url(app)
+        click.echo(f"  judges' links and cards use: {public}/")
+        unreachable = bound_elsewhere(host, public)
+        if unreachable:
+            click.echo(f"  warning: {unreachable}")
     except VenueError as exc:
         click.echo(f"  judges' links: {exc.message}")
     click.echo(f"  organizer login:   http://127.0.0.1:{port}/admin/login")
