@@ -10,7 +10,7 @@ from flask import abort, flash, g, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, PasswordField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..rules.text import MULTILINE_FIELDS, text_problem
@@ -32,7 +32,6 @@ class PlainText:
         template, params = problem
         text = _("%(field)s: %(problem)s", field=field.label.text,
                  problem=_(template, **params))
-        g.setdefault("unshown_field_errors", []).append(text)
         raise ValidationError(text)
 
 
@@ -60,6 +59,48 @@ class SafeForm(FlaskForm):
         if has_request_context() and request.is_json and request.method in _WRITES:
             abort(400)
         super().__init__(*args, **kwargs)
+
+    def validate(self, extra_validators=None):
+        """Validate, and note every failed field's "label: error" for a redirect to flash:
+        a form answered by a redirect (a button with a reason, a department renamed)
+        would otherwise refuse bad input without a word."""
+        valid = super().validate(extra_validators)
+        if not valid and has_request_context():
+            noted = g.setdefault("unshown_field_errors", [])
+            for text in field_errors(self):
+                if text not in noted:
+                    noted.append(text)
+        return valid
+
+
+def _leaves(field):
+    """The plain fields in field: a FormField's fields, a FieldList's entries, or itself."""
+    if isinstance(field, FormField):
+        for sub in field.form:
+            yield from _leaves(sub)
+    elif isinstance(field, FieldList):
+        for entry in field.entries:
+            yield from _leaves(entry)
+    else:
+        yield field
+
+
+def field_errors(form) -> list[str]:
+    """Every error of form's fields, each naming its field ("Reason: ..."); an expired or
+    missing CSRF token is one "the form expired" (its field has no label a user knows)."""
+    out = []
+    for top in form:
+        for leaf in _leaves(top):
+            for error in leaf.errors or ():
+                if leaf.type == "CSRFTokenField":
+                    text = _("The form expired; try again.")
+                elif str(error).startswith(f"{leaf.label.text}:"):
+                    text = str(error)  # PlainText names its field already
+                else:
+                    text = _("%(field)s: %(problem)s", field=leaf.label.text, problem=error)
+                if text not in out:
+                    out.append(text)
+    return out
 
 
 class SafeSubForm(Form):
