@@ -111,11 +111,21 @@ class SafeSubForm(Form):
 
 
 def validated(form, expired: str) -> bool:
-    """Whether a POST's form validates; when it does not (its token expired, a choice is
-    not offered), `expired` is flashed and the caller answers with its page or redirect."""
+    """Whether a POST's form validates; when it does not, what is wrong is flashed and the
+    caller answers with its page or redirect: `expired` for a missing or expired CSRF
+    token, else each failed field named with its error ("Stage: Not a valid choice")."""
     if form.validate_on_submit():
         return True
-    flash(expired, "error")
+    noted = g.get("unshown_field_errors") or []
+    csrf = getattr(form, "csrf_token", None)
+    problems = [] if csrf is not None and csrf.errors else field_errors(form)
+    for text in problems or [expired]:
+        flash(text, "error")
+        # Flashed here: the redirect must not flash it a second time.
+        if text in noted:
+            noted.remove(text)
+    if not problems:
+        g.pop("unshown_field_errors", None)
     return False
 
 
