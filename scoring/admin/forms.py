@@ -10,9 +10,18 @@ from flask import abort, flash, g, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..rules.numbers import parse_whole
 from ..rules.text import MULTILINE_FIELDS, text_problem
 from . import bp
 
@@ -101,6 +110,22 @@ def field_errors(form) -> list[str]:
                 if text not in out:
                     out.append(text)
     return out
+
+
+class WholeNumberField(IntegerField):
+    """IntegerField that reads ASCII digits only: WTForms' int() took "１" and "٢" as 1 and
+    2. Anything else is refused with a message quoting what was typed; empty is None
+    (InputRequired or Optional decide)."""
+
+    def process_formdata(self, valuelist):
+        """The typed text as an int, or a ValueError saying it is not a whole number."""
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        self.data = parse_whole(str(valuelist[0]))
+        if self.data is None:
+            raise ValueError(_('"%(value)s" is not a whole number: type digits 0-9',
+                               value=str(valuelist[0]).strip()[:24]))
 
 
 class SafeSubForm(Form):

@@ -18,7 +18,7 @@ from ..models import (
     TeamRoom,
     TeamStageDraw,
 )
-from ..rules import random_draw
+from ..rules import parse_whole, random_draw
 from ..rules.errors import N_
 from ..rules.layout import NORMALIZATIONS
 from ..rules.room_draw import room_draw, room_positions
@@ -133,9 +133,9 @@ def set_stage_plan(competition, stage, *, normalization, qualify, qualify_value,
                              "qualify")
         if qualify == "top":
             value = (qualify_value or "").strip()
-            if not value.isdigit() or not 1 <= int(value) <= 10000:
+            top = parse_whole(value)
+            if top is None or not 1 <= top <= 10000:
                 raise SetupError(N_("give a whole number"), {}, "qualify_value")
-            top = int(value)
         else:
             share = check_decimal(qualify_value, "qualify_value", places=4, maximum=1,
                                   above_zero=True)

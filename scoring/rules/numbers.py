@@ -10,6 +10,9 @@ from .errors import N_, ScoreError
 # A plain decimal number: ASCII digits, optional sign and fraction part. No exponent,
 # no NaN/Infinity, no "٣" (Decimal() itself would accept all of those).
 _PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# A whole number: ASCII digits only. int() and str.isdigit() take any script's digits
+# ("１", "٢" would be read as 1 and 2); nothing the app counts is typed that way.
+_WHOLE = re.compile(r"[0-9]+")
 # Longer input is a typo or an attack, never a score.
 _MAX_LENGTH = 24
 # Decimal arithmetic that is exact or raises: sums and step checks stay in Decimal
@@ -61,6 +64,18 @@ def decimal_text(value: Decimal) -> str:
     """Show a Decimal in plain notation without trailing zeros ("0.4", "10")."""
     text = format(value.normalize(), "f")
     return "0" if text in ("-0", "") else text
+
+
+def parse_whole(text, max_digits: int = 12) -> int | None:
+    """A whole number typed as ASCII digits ("007" is 7, spaces around dropped), else None:
+    "１" and "٢" (full-width, Arabic-Indic), "-1", "+1", "1.0", "1e3", "" and more than
+    max_digits digits (a 40-digit id would overflow a database integer) are not one."""
+    if not isinstance(text, str):
+        return None
+    s = text.strip()
+    if not s or len(s) > max_digits or not _WHOLE.fullmatch(s):
+        return None
+    return int(s)
 
 
 def parse_plain_decimal(text: str) -> Decimal | None:
