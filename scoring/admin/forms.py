@@ -122,7 +122,9 @@ class WholeNumberField(IntegerField):
         if not valuelist or not str(valuelist[0]).strip():
             self.data = None
             return
-        self.data = parse_whole(str(valuelist[0]))
+        # Long enough for any typed number: its range is the rules' to check, and a
+        # range message quotes the number as typed.
+        self.data = parse_whole(str(valuelist[0]), max_digits=40)
         if self.data is None:
             raise ValueError(_('"%(value)s" is not a whole number: type digits 0-9',
                                value=str(valuelist[0]).strip()[:24]))

@@ -124,7 +124,7 @@ def _settings_from_form(form, competition):
             continue
         name, kind, value = parts
         if kind == "count":
-            count = R.parse_whole(value)
+            count = R.parse_whole(value, max_digits=40)  # its range: Rules.problems
             if count is None:
                 problems.append((f"rules.awards[{i}].count", R.N_("give a whole number"), {}))
                 continue
