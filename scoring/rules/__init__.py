@@ -52,6 +52,7 @@ from .model import (
 )
 from .numbers import (
     check_score,
+    decimal_refusal,
     decimal_text,
     parse_plain_decimal,
     parse_score,

@@ -89,6 +89,22 @@ def parse_plain_decimal(text: str) -> Decimal | None:
     return value.copy_abs() if value == 0 else value  # "-0" is 0
 
 
+_EXPONENT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+")
+
+
+def decimal_refusal(text) -> tuple[str, dict]:
+    """Why a value parse_plain_decimal refused is not a plain decimal, as (message, params):
+    "1e1" is a text already, so "give a decimal number as a text" would mislead."""
+    s = text.strip() if isinstance(text, str) else ""
+    if _EXPONENT.fullmatch(s):
+        return (N_('"%(value)s" is in exponent notation, which is not accepted: write the '
+                   'number out, like "10" or "0.4"'), {"value": s[:_MAX_LENGTH]})
+    if any(ch.isdigit() and not ch.isascii() for ch in s):
+        return (N_('"%(value)s" is not a number: type the digits 0-9'),
+                {"value": s[:_MAX_LENGTH]})
+    return N_('give a decimal number as a text, like "0.4"'), {}
+
+
 def check_score(value: Decimal, criterion) -> Decimal:
     """Rule 1: a value lies in [0, max] and is a multiple of the step counted from 0."""
     if value < 0:

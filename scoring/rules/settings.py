@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import N_, SettingsError
-from .numbers import decimal_text, parse_plain_decimal, round_half_up
+from .numbers import decimal_refusal, decimal_text, parse_plain_decimal, round_half_up
 from .precise import precise_problems
 from .team_rules import read_team_settings, team_settings_dict, team_settings_problems
 
@@ -223,7 +223,7 @@ def _int(value, place, problems):
 def _decimal(value, place, problems):
     parsed = parse_plain_decimal(value) if isinstance(value, str) else None
     if parsed is None:
-        problems.append((place, N_('give a decimal number as a text, like "0.4"'), {}))
+        problems.append((place, *decimal_refusal(value)))
     return parsed
 
 
