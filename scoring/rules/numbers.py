@@ -61,8 +61,12 @@ def exact_sum(values) -> Decimal:
 
 
 def decimal_text(value: Decimal) -> str:
-    """Show a Decimal in plain notation without trailing zeros ("0.4", "10")."""
-    text = format(value.normalize(), "f")
+    """Show a Decimal in plain notation without trailing zeros ("0.4", "10"), exactly."""
+    # normalize() rounds to the context's precision (28 digits by default): a 39-digit
+    # score was echoed in its message as another number. A context as precise as the
+    # value itself only drops trailing zeros.
+    digits = len(value.as_tuple().digits) if value.is_finite() else 1
+    text = format(value.normalize(Context(prec=max(digits, 1))), "f")
     return "0" if text in ("-0", "") else text
 
 

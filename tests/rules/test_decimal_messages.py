@@ -33,3 +33,32 @@ def test_a_rules_decimal_in_exponent_form_says_so():
     doc["competition"]["rules"]["variance_threshold"] = "1e1"
     message, params = _problems(doc)["competition.rules.variance_threshold"]
     assert "exponent notation" in message and params == {"value": "1e1"}
+
+
+@pytest.mark.parametrize("given, shown", [
+    ("123456789012345678901234567890123456789", "123456789012345678901234567890123456789"),
+    ("1.2345678901234567890123456789012345000", "1.2345678901234567890123456789012345"),
+    ("100", "100"), ("0.40", "0.4"), ("-0", "0"), ("1E+3", "1000"), ("0.000", "0"),
+])
+def test_decimal_text_is_exact_for_any_decimal(given, shown):
+    from decimal import Decimal
+
+    from scoring.rules import decimal_text
+
+    assert decimal_text(Decimal(given)) == shown
+
+
+def test_the_judge_api_echoes_a_long_score_as_sent(app, demo):
+    from tests.judging.util import judge_client, snapshot
+
+    c = judge_client(app, "X1")
+    with c.session_transaction() as s:
+        s["lang"] = "en"
+    before = snapshot(app)
+    sent = "123456789012345678901234567890123456789"
+    r = c.put("/judge/api/sheet/presentation/T01/draft",
+              data=b'{"scores": {"delivery": ' + sent.encode() +
+              b'}, "idempotency_key": "abcdefgh-0042"}', content_type="application/json")
+    assert r.status_code == 422
+    assert f"{sent} is above the maximum" in r.json["errors"]["delivery"]
+    assert snapshot(app) == before
