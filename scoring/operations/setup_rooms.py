@@ -18,9 +18,9 @@ from ..models import (
     TeamRoom,
     TeamStageDraw,
 )
-from ..rules import random_draw
+from ..rules import parse_whole, random_draw
 from ..rules.errors import N_
-from ..rules.layout import NORMALIZATIONS
+from ..rules.layout import MAX_TEAMS, NORMALIZATIONS
 from ..rules.room_draw import room_draw, room_positions
 from ..rules.text import same_name_in
 from .audit import bump_live, record
@@ -134,9 +134,12 @@ def set_stage_plan(competition, stage, *, normalization, qualify, qualify_value,
                              "qualify")
         if qualify == "top":
             value = (qualify_value or "").strip()
-            if not value.isdigit() or not 1 <= int(value) <= 10000:
+            top = parse_whole(value)
+            if top is None:
                 raise SetupError(N_("give a whole number"), {}, "qualify_value")
-            top = int(value)
+            if not 1 <= top <= MAX_TEAMS:
+                raise SetupError(N_("%(value)s is not between %(min)s and %(max)s"),
+                                 {"value": top, "min": 1, "max": MAX_TEAMS}, "qualify_value")
         else:
             share = check_decimal(qualify_value, "qualify_value", places=4, maximum=1,
                                   above_zero=True)

@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login
+from ..rules import parse_whole
 from . import sessions as login_sessions
 
 SESSION_JUDGE = "judge"
@@ -68,10 +69,11 @@ def _load_user(user_id: str):
     """Load an organizer account from its session id ("user:N") and its session row."""
     kind, _, raw = user_id.partition(":")
     row_id = current_session_id()
-    if kind != "user" or not raw.isdigit() or row_id is None:
+    user_id = parse_whole(raw)
+    if kind != "user" or user_id is None or row_id is None:
         return None
     row = db.session.execute(_user_with_session(),
-                             {"user_id": int(raw), "sid": row_id}).first()
+                             {"user_id": user_id, "sid": row_id}).first()
     if row is None:
         return None
     user, created_at, last_seen_at = row
@@ -117,9 +119,10 @@ def find_judge_by_link(link: str):
     from ..models import Judge
 
     raw_id, _, secret = (link or "").partition(".")
-    if not raw_id.isdigit() or not secret:
+    judge_id = parse_whole(raw_id)
+    if judge_id is None or not secret:
         return None
-    judge = db.session.get(Judge, int(raw_id))
+    judge = db.session.get(Judge, judge_id)
     if judge is None or judge.competition.archived:
         return None
     if not hmac.compare_digest(judge.token.encode(), secret.encode()):

@@ -11,7 +11,7 @@ from ...extensions import db
 from ...models import Competition, Member, ScoreSheet, Team
 from ...operations import setup_competitions as ops
 from ...operations.setup_base import SetupError
-from ...rules import SettingsError
+from ...rules import SettingsError, parse_whole
 from ...rules.errors import N_
 from .. import bp, nav
 from .checklist import setup_checklist
@@ -83,7 +83,8 @@ def setup_new_competition():
             start = form.start.data or "default"
             if start.startswith("copy:"):
                 raw = start.partition(":")[2]
-                source = db.session.get(Competition, int(raw)) if raw.isdigit() else None
+                source = db.session.get(Competition, number) \
+                    if (number := parse_whole(raw)) is not None else None
                 if source is None:
                     raise SetupError(N_("Choose what to start from."), {}, "start")
                 competition = ops.copy_competition(source, form.key.data, form.name.data)
