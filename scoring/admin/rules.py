@@ -15,7 +15,7 @@ from . import bp, nav
 from .forms import SafeForm as FlaskForm  # text fields refuse control characters
 from .forms import WholeNumberField
 from .results import problem_text
-from .rules_preview import preview_rows
+from .rules_preview import preview_rows, rules_in_words, tie_break_legend
 
 nav.register(15, "admin.rules_settings", _l("Rules"), admin_only=True)
 
@@ -237,5 +237,13 @@ def rules_settings(key):
             for item in thin_panel_items(competition, rules):
                 flash(item["text"], "warning")
         _fill_form(form, rules)
+    stage_keys = [s.key for s in competition.stages]
+    try:
+        saved = R.Rules.from_dict(R.with_default_tie_breaks(competition.rules, stage_keys),
+                                  stage_keys)
+    except R.SettingsError:
+        saved = None
     return render_template("admin/results/rules.html", competition=competition, form=form,
-                           preview=preview), status
+                           preview=preview, legend=tie_break_legend(competition),
+                           in_words=rules_in_words(competition, saved) if saved else None
+                           ), status

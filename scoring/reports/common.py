@@ -56,6 +56,8 @@ def tie_break_label(key, data) -> str:
         return _("mean of all sheets, nothing dropped")
     if kind == "raw_sum":
         return _("sum of all sheets, nothing dropped")
+    if kind == "dropped_sum":
+        return _("sum of the dropped sheets")
     if kind == "group_mean":  # whole phrases: a label would be capitalised mid-sentence
         if arg == "external":
             return _("mean of the external experts' sheets")
