@@ -4,7 +4,6 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
 from ...extensions import db
@@ -14,6 +13,7 @@ from ...operations.setup_base import SetupError
 from ...rules import SettingsError, parse_whole
 from ...rules.errors import N_
 from .. import bp, nav
+from ..forms import SafeForm
 from .checklist import setup_checklist
 from .common import admin_only, commit_or_fail, competition_or_404, fail, staff_only
 from .forms import ActionForm, CompetitionForm, CopyForm, RenameForm, choices
@@ -33,7 +33,7 @@ def _start_choices():
     return choices(pairs)
 
 
-class ContestFileForm(FlaskForm):
+class ContestFileForm(SafeForm):
     """A contest file to create a competition from (scoring contest import, on the web)."""
 
     file = FileField(_l("Contest file (.json)"), render_kw={"accept": ".json,application/json"})
