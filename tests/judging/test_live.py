@@ -47,15 +47,28 @@ def test_board_state_reflects_a_submission(app, demo):
                                   "flag": False}
     assert "X1" not in row["missing"] and "X2" in row["missing"]
     assert "90" in state["html"]
-    # The chief judge sees who is missing by name, not by a key to look up.
+    # Many judges missing: a count, their names in its tooltip (rows stay one line high).
     with app.app_context():
         from scoring.models import Judge
 
-        name = db.session.scalar(db.select(Judge.name).filter_by(key="X2"))
-    html = state["html"]
-    t05 = html[html.index('data-team="T05"'):]
-    t05 = t05[:t05.index("</tr>")]
-    assert re.search(r'<span class="badge" title="[^"]*">X2 ' + re.escape(name) + "</span>", t05)
+        names = dict(db.session.execute(db.select(Judge.key, Judge.name)).all())
+
+    def missing_cell(html, team):
+        row = html[html.index(f'data-team="{team}"'):]
+        return row[:row.index("</tr>")]
+
+    cell = missing_cell(state["html"], "T05")
+    assert re.search(r'<span class="badge" title="[^"]*' + re.escape(names["X2"]) +
+                     r'[^"]*">\d+ (位评委|judges)</span>', cell)
+    # A few missing: each by key and name, for the chief judge to call.
+    recused = recused_pairs(app)
+    for key in names:
+        if key not in ("X1", "X2") and (key, "T05") not in recused:
+            assert post_submit(judge_client(app, key), "T05", body(GOOD)).status_code == 200
+    state = admin.get(f"/admin/c/{KEY}/live/state?stage=presentation").json
+    cell = missing_cell(state["html"], "T05")
+    assert re.search(r'<span class="badge" title="[^"]*">X2 ' + re.escape(names["X2"]) +
+                     "</span>", cell)
 
 
 def test_presenting_shows_on_judge_pages(app, demo):
