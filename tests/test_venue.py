@@ -133,3 +133,14 @@ def test_venue_page_is_for_admins(app, client, login):
     login("staff")
     assert client.get("/admin/venue").status_code == 403
     assert client.post("/admin/venue", data={"address": "http://10.0.0.1"}).status_code == 403
+
+
+def test_a_server_bound_to_one_address_warns_when_the_cards_carry_another():
+    from scoring.web.venue import bound_elsewhere
+
+    assert bound_elsewhere("0.0.0.0", "http://192.168.1.10:5000") is None
+    assert bound_elsewhere("::", "http://192.168.1.10:5000") is None
+    assert bound_elsewhere("192.168.1.10", "http://192.168.1.10:5000") is None
+    warning = bound_elsewhere("127.0.0.1", "http://192.168.1.10:5000")
+    assert "127.0.0.1 only" in warning and "--host 0.0.0.0" in warning
+    assert "--host 192.168.1.10" in warning

@@ -47,12 +47,12 @@ class ReasonForm(SafeForm):
 
 def _owned(model, competition, raw):
     """The team or stage of this competition picked in the form, or None."""
-    raw = str(raw or "")
     # ASCII digits only, and few of them: a 40-digit id would overflow the database's
     # integer (a 500), and "١" is a digit to str.isdigit.
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+    number = R.parse_whole(str(raw or ""))
+    if number is None:
         return None
-    row = db.session.get(model, int(raw))
+    row = db.session.get(model, number)
     return row if row is not None and row.competition_id == competition.id else None
 
 
@@ -166,8 +166,9 @@ def _propose_overtime(competition):
     form = ReasonForm()
     raw = request.form.get("presentation", "")
     presentation = None
-    if form.validate_on_submit() and raw.isascii() and raw.isdigit() and len(raw) < 10:
-        presentation = db.session.get(Presentation, int(raw))
+    number = R.parse_whole(raw, max_digits=9)
+    if form.validate_on_submit() and number is not None:
+        presentation = db.session.get(Presentation, number)
     stage = presentation and db.session.get(Stage, presentation.stage_id)
     if stage is None or stage.competition_id != competition.id:
         flash(_("This overtime is not one of this competition's presentations."), "error")

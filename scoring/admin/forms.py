@@ -10,9 +10,18 @@ from flask import abort, flash, g, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, PasswordField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..rules.numbers import parse_whole
 from ..rules.text import MULTILINE_FIELDS, text_problem
 from . import bp
 
@@ -32,7 +41,6 @@ class PlainText:
         template, params = problem
         text = _("%(field)s: %(problem)s", field=field.label.text,
                  problem=_(template, **params))
-        g.setdefault("unshown_field_errors", []).append(text)
         raise ValidationError(text)
 
 
@@ -61,6 +69,66 @@ class SafeForm(FlaskForm):
             abort(400)
         super().__init__(*args, **kwargs)
 
+    def validate(self, extra_validators=None):
+        """Validate, and note every failed field's "label: error" for a redirect to flash:
+        a form answered by a redirect (a button with a reason, a department renamed)
+        would otherwise refuse bad input without a word."""
+        valid = super().validate(extra_validators)
+        if not valid and has_request_context():
+            noted = g.setdefault("unshown_field_errors", [])
+            for text in field_errors(self):
+                if text not in noted:
+                    noted.append(text)
+        return valid
+
+
+def _leaves(field):
+    """The plain fields in field: a FormField's fields, a FieldList's entries, or itself."""
+    if isinstance(field, FormField):
+        for sub in field.form:
+            yield from _leaves(sub)
+    elif isinstance(field, FieldList):
+        for entry in field.entries:
+            yield from _leaves(entry)
+    else:
+        yield field
+
+
+def field_errors(form) -> list[str]:
+    """Every error of form's fields, each naming its field ("Reason: ..."); an expired or
+    missing CSRF token is one "the form expired" (its field has no label a user knows)."""
+    out = []
+    for top in form:
+        for leaf in _leaves(top):
+            for error in leaf.errors or ():
+                if leaf.type == "CSRFTokenField":
+                    text = _("The form expired; try again.")
+                elif str(error).startswith(f"{leaf.label.text}:"):
+                    text = str(error)  # PlainText names its field already
+                else:
+                    text = _("%(field)s: %(problem)s", field=leaf.label.text, problem=error)
+                if text not in out:
+                    out.append(text)
+    return out
+
+
+class WholeNumberField(IntegerField):
+    """IntegerField that reads ASCII digits only: WTForms' int() took "１" and "٢" as 1 and
+    2. Anything else is refused with a message quoting what was typed; empty is None
+    (InputRequired or Optional decide)."""
+
+    def process_formdata(self, valuelist):
+        """The typed text as an int, or a ValueError saying it is not a whole number."""
+        if not valuelist or not str(valuelist[0]).strip():
+            self.data = None
+            return
+        # Long enough for any typed number: its range is the rules' to check, and a
+        # range message quotes the number as typed.
+        self.data = parse_whole(str(valuelist[0]), max_digits=40)
+        if self.data is None:
+            raise ValueError(_('"%(value)s" is not a whole number: type digits 0-9',
+                               value=str(valuelist[0]).strip()[:24]))
+
 
 class SafeSubForm(Form):
     """A FormField row (no CSRF of its own) whose text fields refuse control characters."""
@@ -70,11 +138,21 @@ class SafeSubForm(Form):
 
 
 def validated(form, expired: str) -> bool:
-    """Whether a POST's form validates; when it does not (its token expired, a choice is
-    not offered), `expired` is flashed and the caller answers with its page or redirect."""
+    """Whether a POST's form validates; when it does not, what is wrong is flashed and the
+    caller answers with its page or redirect: `expired` for a missing or expired CSRF
+    token, else each failed field named with its error ("Stage: Not a valid choice")."""
     if form.validate_on_submit():
         return True
-    flash(expired, "error")
+    noted = g.get("unshown_field_errors") or []
+    csrf = getattr(form, "csrf_token", None)
+    problems = [] if csrf is not None and csrf.errors else field_errors(form)
+    for text in problems or [expired]:
+        flash(text, "error")
+        # Flashed here: the redirect must not flash it a second time.
+        if text in noted:
+            noted.remove(text)
+    if not problems:
+        g.pop("unshown_field_errors", None)
     return False
 
 

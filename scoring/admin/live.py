@@ -156,16 +156,29 @@ def live_reveal(key):
         if team.key in state["shown"]:
             flash(_("%(team)s is now shown on the projector.", team=team.name), "success")
         elif team.key in state["complete"]:  # held for the calibration reveal
-            head = state["order"][:state["calibration"]]
-            flash(_("All sheets of %(team)s are in. With the calibration reveal the first "
-                    "%(count)s teams of the order are shown together, when the last of them "
-                    "(%(last)s) is revealed.", team=team.name, count=len(head),
-                    last=head[-1]["team"].name if head else ""), "warning")
+            flash(_held_message(team, state), "warning")
         else:
             flash(_("%(team)s will be shown once all its sheets are in: some are still "
                     "missing (see its row).", team=team.name), "warning")
     db.session.commit()
     return _back(comp, stage)
+
+
+def _held_message(team, state) -> str:
+    """Why a complete team is not on the projector yet: the calibration group (rule 9)
+    waits for its other teams' sheets, or for its last team's reveal."""
+    head = [row["team"] for row in state["order"][:state["calibration"]]]
+    waiting = [t.name for t in head if t.key not in state["complete"]]
+    if waiting:
+        return _("All sheets of %(team)s are in. With the calibration reveal the first "
+                 "%(count)s teams of the order are shown together, once all their sheets "
+                 "are in; still waiting for %(waiting)s. They appear by themselves when the "
+                 "last sheet arrives.", team=team.name, count=len(head),
+                 waiting="、".join(waiting))
+    return _("All sheets of %(team)s are in. With the calibration reveal the first "
+             "%(count)s teams of the order are shown together, when the last of them "
+             "(%(last)s) is revealed.", team=team.name, count=len(head),
+             last=head[-1].name if head else "")
 
 
 def _confirm(comp, stage, title, consequence, details, endpoint):
@@ -208,13 +221,19 @@ def _confirm_absence(comp, stage, judge, action):
                       judge=judge.name, stage=stage.name), [], "admin.live_absence")
 
 
-def _asked(comp, stage, form, pick, ask, change, invalid):
+def _asked(comp, stage, form, pick, ask, change, invalid, needs_reason):
     """A withdrawal or an absence: a valid form picks its team or judge (404 when not of
     this competition) and gets ask(row) first; the second POST (confirm=yes) runs
     change(row), which says what it did, and commits (a LiveError is flashed and changes
-    nothing); an invalid form flashes `invalid`. Back to the board either way."""
+    nothing); an invalid form flashes `invalid`. Back to the board either way.
+
+    A change that needs a reason (needs_reason) without one is refused before the
+    confirmation page, not after the organizer has confirmed it."""
     if form.validate_on_submit():
         row = pick()
+        if needs_reason and not (form.reason.data or "").strip():
+            flash(_("Give a reason."), "error")
+            return _back(comp, stage)
         if request.form.get("confirm") != "yes":
             return ask(row)
         commit_or_flash(lambda: change(row))
@@ -240,7 +259,8 @@ def live_withdraw(key):
             flash(_("%(team)s is no longer withdrawn.", team=team.name), "success")
     return _asked(comp, stage, form, lambda: _by_key(Team, comp, form.team.data),
                   lambda team: _confirm_withdrawal(comp, stage, team, form.action.data),
-                  change, _("Choose a team and give a reason."))
+                  change, _("Choose a team and give a reason."),
+                  needs_reason=form.action.data == "withdraw")
 
 
 @bp.route("/c/<key>/live/absence", methods=["POST"])
@@ -263,7 +283,8 @@ def live_absence(key):
             flash(_("%(judge)s is present again.", judge=judge.name), "success")
     return _asked(comp, stage, form, lambda: _by_key(Judge, comp, form.judge.data),
                   lambda judge: _confirm_absence(comp, stage, judge, form.action.data),
-                  change, _("Choose a judge and give a reason."))
+                  change, _("Choose a judge and give a reason."),
+                  needs_reason=form.action.data == "absent")
 
 
 @bp.route("/c/<key>/sheets/<int:sheet_id>/reopen", methods=["GET", "POST"])

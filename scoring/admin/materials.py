@@ -71,6 +71,8 @@ def _local_text(value) -> str:
 def _parse_local(text: str):
     """A venue-time "YYYY-MM-DDTHH:MM" as naive UTC; ValueError if it is not one."""
     from datetime import UTC
+    if not text.isascii():  # strptime reads "２０２６" as 2026
+        raise ValueError(text)
     local = datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M")
     tz = get_timezone()
     aware = local.replace(tzinfo=tz) if hasattr(tz, "key") else tz.localize(local)

@@ -57,6 +57,10 @@ def _paper_pick_form(comp, data=None):
                                              .order_by(Stage.position))
               if s.state in ("open", "closed")]
     form.stage.choices = [SelectChoice(s.key, s.name) for s in stages]
+    if data is None:  # the stage being scored now, not the first (often closed) one
+        current = next((s for s in stages if s.state == "open"), None)
+        if current is not None:
+            form.stage.data = current.key
     form.judge.choices = [SelectChoice(j.key, f"{j.key} {j.name}")
                               for j in ops.ordered_judges(comp.id)]
     form.team.choices = [SelectChoice(t.key, f"{t.draw_position or '–'} {t.name}")

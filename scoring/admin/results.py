@@ -158,9 +158,11 @@ def results_download(key, fmt):
     if contest is None:
         return render_template("admin/results/problems.html", competition=competition,
                                problems=result), 409
-    make, mimetype = makers[fmt]
+    make, content_type = makers[fmt]
     data = make(competition, result)
-    return Response(data, mimetype=mimetype, headers={
+    # content_type is taken as given; mimetype= would append werkzeug's own "; charset=utf-8"
+    # to a text/* type that already names its charset (text/csv; charset=utf-8; charset=utf-8).
+    return Response(data, content_type=content_type, headers={
         "Content-Disposition": f'attachment; filename="{competition.key}-results.{fmt}"'})
 
 

@@ -2,7 +2,7 @@
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -13,8 +13,9 @@ from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp, nav
 from .forms import SafeForm as FlaskForm  # text fields refuse control characters
+from .forms import WholeNumberField
 from .results import problem_text
-from .rules_preview import preview_rows
+from .rules_preview import preview_rows, rules_in_words, tie_break_legend
 
 nav.register(15, "admin.rules_settings", _l("Rules"), admin_only=True)
 
@@ -26,15 +27,15 @@ class RulesForm(FlaskForm):
         SelectChoice("pooled", _l("Pooled: drop the highest and lowest of the whole panel")),
         SelectChoice("weighted_groups",
                      _l("Weighted groups: each panel group averaged, then weighted"))])
-    trim = IntegerField(_l("Sheets dropped at each end (pooled)"),
+    trim = WholeNumberField(_l("Sheets dropped at each end (pooled)"),
                         validators=[InputRequired()])
     external_weight = StringField(_l("External judges: weight"), validators=[Length(max=24)])
-    external_trim = IntegerField(_l("External judges: sheets dropped at each end"),
+    external_trim = WholeNumberField(_l("External judges: sheets dropped at each end"),
                                  validators=[InputRequired()])
     internal_weight = StringField(_l("Internal judges: weight"), validators=[Length(max=24)])
-    internal_trim = IntegerField(_l("Internal judges: sheets dropped at each end"),
+    internal_trim = WholeNumberField(_l("Internal judges: sheets dropped at each end"),
                                  validators=[InputRequired()])
-    decimals = IntegerField(_l("Decimal places"), validators=[InputRequired()])
+    decimals = WholeNumberField(_l("Decimal places"), validators=[InputRequired()])
     tie_breaks = TextAreaField(_l("Tie-breaks, one per line"), validators=[Optional()],
                                description=_l("stage:KEY, raw_mean, raw_sum, dropped_sum, "
                                               "group_mean:external / group_mean:internal, or "
@@ -46,7 +47,7 @@ class RulesForm(FlaskForm):
                                           "一等奖 share 0.2 / 二等奖 count 5"))
     variance_threshold = StringField(_l("Variance flag threshold (points)"),
                                      validators=[Length(max=24)])
-    calibration_reveal = IntegerField(_l("Reveal the first N teams together (0: off)"),
+    calibration_reveal = WholeNumberField(_l("Reveal the first N teams together (0: off)"),
                                       validators=[InputRequired()])
     award_ties = SelectField(_l("Ties across an award boundary"), choices=[
         SelectChoice("fixed", _l("Fixed: tied teams share the higher award; the next tier "
@@ -65,7 +66,7 @@ class RulesForm(FlaskForm):
                                 "then add"))],
         description=_l("The two can differ by 0.01; published ISU totals follow "
                        "\"each\"."), default="sum", validate_choice=False)
-    team_size = IntegerField(
+    team_size = WholeNumberField(
         _l("Members per team"), validators=[Optional()],
         description=_l("How many members each team has, 1 to 10: 3 by default, 1 for "
                        "solo singers or skaters. Existing teams must already have that many "
@@ -123,10 +124,11 @@ def _settings_from_form(form, competition):
             continue
         name, kind, value = parts
         if kind == "count":
-            if not value.isdigit():
+            count = R.parse_whole(value, max_digits=40)  # its range: Rules.problems
+            if count is None:
                 problems.append((f"rules.awards[{i}].count", R.N_("give a whole number"), {}))
                 continue
-            awards.append({"name": name, "count": int(value)})
+            awards.append({"name": name, "count": count})
         else:
             awards.append({"name": name, "share": value})
     settings = {
@@ -235,5 +237,13 @@ def rules_settings(key):
             for item in thin_panel_items(competition, rules):
                 flash(item["text"], "warning")
         _fill_form(form, rules)
+    stage_keys = [s.key for s in competition.stages]
+    try:
+        saved = R.Rules.from_dict(R.with_default_tie_breaks(competition.rules, stage_keys),
+                                  stage_keys)
+    except R.SettingsError:
+        saved = None
     return render_template("admin/results/rules.html", competition=competition, form=form,
-                           preview=preview), status
+                           preview=preview, legend=tie_break_legend(competition),
+                           in_words=rules_in_words(competition, saved) if saved else None
+                           ), status

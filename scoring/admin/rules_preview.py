@@ -1,4 +1,5 @@
-"""The rules page's preview: what new settings do to the current standings, before saving."""
+"""The rules page's helpers: what new settings do to the current standings before saving,
+and the tie-break codes and award tiers in words."""
 from dataclasses import replace
 
 from flask_babel import gettext as _
@@ -31,3 +32,29 @@ def preview_rows(competition, new_rules) -> list:
             "award": (old.award or _("none"), t.award or _("none")),
         })
     return rows
+
+
+def tie_break_legend(competition) -> list:
+    """(code, meaning) of every tie-break the rules page accepts, with this competition's
+    stages: the organizer types codes, and reads here what each one does."""
+    from ..reports.common import tie_break_label
+
+    codes = [f"stage:{s.key}" for s in competition.stages]
+    codes += ["raw_mean", "raw_sum", "dropped_sum", "group_mean:external",
+              "group_mean:internal", "precise:3"]
+    return [(code, tie_break_label(code, competition)) for code in codes]
+
+
+def rules_in_words(competition, rules) -> dict:
+    """The tie-break chain and the award tiers of `rules` as sentences."""
+    from ..reports.common import tie_break_label
+
+    tiers = []
+    for a in rules.awards:
+        if a.count is not None:
+            tiers.append(_("%(name)s: %(count)s teams", name=a.name, count=a.count))
+        else:
+            tiers.append(_("%(name)s: %(percent)s%% of the ranked teams", name=a.name,
+                           percent=R.decimal_text(a.share * 100)))
+    return {"tie_breaks": [tie_break_label(k, competition) for k in rules.tie_breaks],
+            "awards": tiers}

@@ -11,6 +11,25 @@ from ..config import ConfigError
 
 COMMANDS = []
 
+
+class _WholeNumber(click.ParamType):
+    """click's int, ASCII digits only: int() reads "８７６５" as 8765. (Not rules.parse_whole:
+    importing the rules engine would slow `scoring --help`, see HELP below.)"""
+
+    name = "integer"
+
+    def convert(self, value, param, ctx):
+        """The option's value as an int, or click's usage error naming the option."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            self.fail(f"{value!r} is not a whole number (digits 0-9)", param, ctx)
+        return int(text)
+
+
+WHOLE = _WholeNumber()
+
 # `scoring --help` lists these without building the app: building it imports SQLAlchemy,
 # Alembic, the models and every blueprint, three times the cost of Flask itself (issue 17).
 # The command itself is still found through the app when it runs. tests/test_startup.py
@@ -49,13 +68,13 @@ def _build_app(*_args, **_kwargs):
 
 @command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
-@click.option("--port", default=None, type=int, envvar="SCORING_PORT",
+@click.option("--port", default=None, type=WHOLE, envvar="SCORING_PORT",
               help="Port to listen on  [default: 5000; 5443 with --https]")
-@click.option("--threads", default=16, show_default=True, type=int,
+@click.option("--threads", default=16, show_default=True, type=WHOLE,
               help="Worker threads (each tablet holds one only while a request runs).")
 @click.option("--https", "https", is_flag=True,
               help="Serve HTTPS with the venue CA (`scoring venue-ca`; docs/operations.md).")
-@click.option("--http-port", default=5000, show_default=True, type=int,
+@click.option("--http-port", default=5000, show_default=True, type=WHOLE,
               help="With --https: plain-HTTP port that serves only the CA certificate and "
                    "a redirect to HTTPS (0: none).")
 @with_appcontext
@@ -64,7 +83,7 @@ def serve(host, port, threads, https, http_port):
     from waitress import serve as waitress_serve
 
     from ..database.check import check_database
-    from ..web.venue import VenueError, lan_addresses, public_base_url
+    from ..web.venue import VenueError, bound_elsewhere, lan_addresses, public_base_url
 
     app = current_app._get_current_object()
     check_database(app)
@@ -82,7 +101,11 @@ def serve(host, port, threads, https, http_port):
         for addr in lan_addresses():
             click.echo(f"  tablets on the LAN: http://{addr}:{port}/")
     try:
-        click.echo(f"  judges' links and cards use: {public_base_url(app)}/")
+        public = public_base_url(app)
+        click.echo(f"  judges' links and cards use: {public}/")
+        unreachable = bound_elsewhere(host, public)
+        if unreachable:
+            click.echo(f"  warning: {unreachable}")
     except VenueError as exc:
         click.echo(f"  judges' links: {exc.message}")
     click.echo(f"  organizer login:   http://127.0.0.1:{port}/admin/login")
@@ -125,7 +148,7 @@ def create_admin(username, password, name, role):
 
 
 @command("demo")
-@click.option("--port", default=5000, show_default=True, type=int, envvar="SCORING_PORT",
+@click.option("--port", default=5000, show_default=True, type=WHOLE, envvar="SCORING_PORT",
               help="The port `scoring serve` uses, for the login address printed.")
 @click.option("--edition", type=click.Choice(["campus", "municipal"]), default="campus",
               show_default=True,

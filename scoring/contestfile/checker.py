@@ -95,7 +95,8 @@ class Checker:
             return None
         parsed = R.parse_plain_decimal(value) if isinstance(value, str) else None
         if parsed is None:
-            self.add(place, N_('give a decimal number as a text, like "0.4"'))
+            message, params = R.decimal_refusal(value)
+            self.add(place, message, **params)
             return None
         if digits is not None:
             before, after = digits

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from .. import rules as R
 from ..rules import N_
+from ..rules.text import fold, same_name_in
 from .jsontext import JsonNumber
 from .limits import (
     DRAW_METHODS,
@@ -54,9 +55,10 @@ def read_departments(c, value):
         text = c.text(d, f"departments[{i}]", NAME_LENGTH["department"])
         if text is not None:
             out.append(text)
-    counts = Counter(out)
+    # "⼈事处" (a Kangxi radical) and 人事处 are one department to the people reading them.
+    counts = Counter(fold(d) for d in out)
     for i, d in enumerate(items):
-        if isinstance(d, str) and counts[d] > 1:
+        if isinstance(d, str) and counts[fold(d)] > 1:
             c.add(f"departments[{i}]", N_('"%(key)s" is used twice'), key=d)
     return out
 
@@ -135,10 +137,13 @@ def _department_ref(c, value, place, known):
     text = c.text(value, place)
     if text is None:
         return None
-    if text not in known:
+    listed = same_name_in(text, known)
+    if listed is None:
         c.add(place, N_('department "%(department)s" is not in the "departments" list'),
               department=text)
-    return text
+        return text
+    # The listed spelling: the recusal and department rules compare names as texts.
+    return listed
 
 
 def read_teams(c, value, known_departments):
@@ -178,6 +183,11 @@ def read_teams(c, value, known_departments):
         teams.append(R.Team(key or f"#{i}", draw, tuple(departments), reason is not None,
                             name or ""))
         extras.append({"members": members, "withdrawn_reason": reason or ""})
+    names = Counter(fold(t.name) for t in teams if t.name)
+    for i, t in enumerate(teams):
+        if t.name and names[fold(t.name)] > 1:
+            c.add(f"teams[{i}].name", N_('the team name "%(name)s" is used twice'),
+                  name=t.name)
     return teams, extras
 
 

@@ -12,10 +12,10 @@ X2... for external experts and N1, N2... for internal judges.
 """
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..rules.errors import N_
-from ..rules.text import text_problem
+from ..rules.text import Spellings, key_form, text_problem
 from .columns import column_letter, normal_header
 
 KEY_RE = re.compile(r"^\w[\w.\-]{0,63}$")
@@ -95,6 +95,10 @@ def check_judge_rows(rows, *, existing_keys=(), departments=(), letters=None) ->
     """Every problem of the rows, by row and column; the judges to create when none."""
     result = JudgeImport(letters=dict(letters or {}))
     problems = result.problems
+    # Look-alike keys and departments are the known ones (see imports/teams.py).
+    keys, depts = Spellings(existing_keys), Spellings(departments)
+    rows = [replace(r, key=keys(key_form(r.key)), department=depts(r.department))
+            for r in rows]
     departments = set(departments)
     used = set(existing_keys)
     if not rows:

@@ -40,6 +40,11 @@ _UNREADABLE = N_("The file could not be read as an Excel .xlsx workbook. Save it
                  "as .xlsx or CSV and try again.")
 
 
+_FORMULA_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}f"
+_NO_RESULT = N_("Cell %(cell)s holds a formula with no computed value. Open the file in Excel "
+                "and save it again, or type the value instead of the formula.")
+
+
 class SpreadsheetError(RuleError):
     """The upload as a whole cannot be read (wrong kind of file, too big, too many rows)."""
 
@@ -135,7 +140,13 @@ def _sheet_rows(sheet, max_rows):
                           else cells.col_counter + 1)
                 cells.col_counter = column
                 if column <= MAX_COLUMNS:
-                    values[column] = cells.parse_cell(element)["value"]
+                    value = cells.parse_cell(element)["value"]
+                    if value is None and element.find(_FORMULA_TAG) is not None:
+                        # A formula saved without its result (a file written by a script,
+                        # not by Excel): read as empty, it was reported as "this cell is
+                        # empty" although the cell holds something.
+                        raise SpreadsheetError(_NO_RESULT, {"cell": ref or f"{number}"})
+                    values[column] = value
             elif in_cell:
                 continue  # <v>, <is>, <t>: read with their cell, at its end
             elif tag == ROW_TAG:
@@ -224,19 +235,27 @@ def _lines(text: str):
 def _rows_csv(data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
     """Non-empty CSV lines as (line number, cells)."""
     text = decode_text(data)
-    reader = csv.reader(_lines(text), delimiter=_delimiter(text))
+    # strict: a quote left open is an error, not a field that swallows the rest of the
+    # file ("Q1,\"unterminated,a,b" was read as one team named "unterminated,a,b").
+    reader = csv.reader(_lines(text), delimiter=_delimiter(text), strict=True)
     rows = []
+    start = 1  # the line the record being read starts on
     try:
         for cells in reader:
             cleaned = _clean(cells)
+            start = reader.line_num + 1
             if not any(cleaned):
                 continue
             rows.append((reader.line_num, cleaned))
             if len(rows) > max_rows + 1:
                 raise _too_many(max_rows)
-    except csv.Error:
+    except csv.Error as e:
+        if "end of data" in str(e):
+            raise SpreadsheetError(N_('The CSV file is malformed: the quote (") opened on '
+                                      "line %(line)s is never closed."),
+                                   {"line": start}) from None
         raise SpreadsheetError(N_("The CSV file is malformed near line %(line)s."),
-                               {"line": reader.line_num}) from None
+                               {"line": start}) from None
     return rows
 
 

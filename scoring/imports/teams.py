@@ -16,11 +16,11 @@ the department column may be left out.
 """
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..rules.errors import N_
 from ..rules.team_rules import departments_required
-from ..rules.text import text_problem
+from ..rules.text import Spellings, key_form, text_problem
 from .columns import column_letter, normal_header
 
 TEAM_SIZE = 3
@@ -115,6 +115,13 @@ def check_team_rows(rows, *, existing_keys=(), existing_names=(), existing_membe
     """Every problem of the rows, with row numbers; the teams to create when there is none."""
     required = ("name", "member", "department") if departments_required(size, distinct) \
         else ("name", "member")
+    # Each cell in the spelling already known or first seen (rules/text.py Spellings), so
+    # look-alike names ("⼈事处", "ＩＴ部", "李明" with a trailing variation) compare
+    # as the names people read, here and in the teams created.
+    keys, names = Spellings(existing_keys), Spellings(existing_names)
+    members, depts = Spellings(existing_members), Spellings(departments)
+    rows = [replace(r, key=keys(key_form(r.key)), name=names(r.name), member=members(r.member),
+                    department=depts(r.department)) for r in rows]
     result = TeamImport(rows=list(rows), letters=dict(letters or {}))
     problems = result.problems
     existing_keys, existing_names = set(existing_keys), set(existing_names)

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import Competition, Stage, Team
 from ..operations import idempotency, sheet_access, sheet_reads, sheets
 from ..web import jsonbody
-from ..web.security import current_judge, judge_required
+from ..web.security import current_judge, judge_identity, judge_required
 from . import bp
 
 # A sheet is a few dozen short values; anything bigger is a mistake or an attack.
@@ -20,6 +20,8 @@ _STAGE_AND_TEAM = (
     select(Stage, Team).join(Team, Team.competition_id == Stage.competition_id)
     .where(Stage.competition_id == bindparam("cid"), Stage.key == bindparam("stage"),
            Team.key == bindparam("team")))
+
+_LIVE_VERSION = select(Competition.live_version).where(Competition.id == bindparam("cid"))
 
 
 def _answer(status: int, body: dict):
@@ -51,7 +53,7 @@ def read_body():
 
 def _target(stage_key: str, team_key: str):
     """(stage, team) of the judge's competition, or a (status, message) refusal."""
-    judge = current_judge()
+    judge = judge_identity()
     row = db.session.execute(_STAGE_AND_TEAM, {"cid": judge.competition_id, "stage": stage_key,
                                                "team": team_key}).first()
     if row is None:
@@ -60,7 +62,7 @@ def _target(stage_key: str, team_key: str):
 
 
 def _write(stage_key: str, team_key: str, submit: bool):
-    judge = current_judge()
+    judge = judge_identity()
     data, problem = read_body()
     if problem:
         return _refused(*problem)
@@ -70,7 +72,6 @@ def _write(stage_key: str, team_key: str, submit: bool):
     base = data.get("base_version")
     if base is not None and (isinstance(base, bool) or not isinstance(base, int)):
         return _refused(400, _("base_version must be a whole number."))
-    # A plain value: on MariaDB the lock ends the transaction, expiring the judge object.
     judge_id, target = judge.id, None
 
     def locate():
@@ -140,15 +141,15 @@ def api_state():
 
     Answers {"changed": false} from a single-column read when ?v= is the live version.
     """
-    judge = current_judge()
-    version = db.session.scalar(select(Competition.live_version).where(
-        Competition.id == judge.competition_id))
+    # Plain statements on the connection: tablets send this every few seconds.
+    version = db.session.connection().scalar(_LIVE_VERSION,
+                                             {"cid": judge_identity().competition_id})
     if request.args.get("v") == str(version):
         return _answer(200, {"changed": False, "version": version})
     from .routes import home_rows
 
     stages = []
-    for stage, rows in home_rows(judge):
+    for stage, rows in home_rows(current_judge()):
         stages.append({"key": stage.key,
                        "current": stage.current_team.key if stage.current_team else None,
                        "teams": [[r["team"].key, r["status"]] for r in rows]})

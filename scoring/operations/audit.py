@@ -21,11 +21,11 @@ def current_actor() -> str:
         return "cli"
     from flask_login import current_user
 
-    from ..web.security import current_judge
+    from ..web.security import judge_identity
 
     if current_user.is_authenticated:
         return f"user:{current_user.username}"
-    judge = current_judge()
+    judge = judge_identity()
     if judge is not None:
         return f"judge:{judge.key}"
     return "anonymous"

@@ -8,13 +8,13 @@ deduction (rule 12) to be proposed from. Writes take the competition lock, are a
 bump the live version (every projector refreshes) and flush; the request commits.
 """
 from datetime import UTC
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Ceremony, Presentation, Stage, StageTimer, Team, utcnow
+from ..rules import parse_plain_decimal
 from .audit import bump_live, record
 from .live import LiveError, set_presenting, teams_in_order
 from .sheets import lock_competition
@@ -69,11 +69,9 @@ def timer_view(timer, now=None) -> dict | None:
 def parse_minutes(text, field: str, label: str) -> int:
     """"8" or "7.5" minutes -> seconds; LiveError naming the field when it is not a length."""
     low, high = LIMITS[field]
-    try:
-        value = Decimal(str(text).strip())
-        seconds = int(value * 60) if value.is_finite() else None
-    except (InvalidOperation, ValueError):
-        seconds = None
+    # ASCII digits, no exponent: Decimal() alone reads "８" as 8 and "1e1" as 10.
+    value = parse_plain_decimal(str(text)) if text is not None else None
+    seconds = int(value * 60) if value is not None else None
     if seconds is None or seconds != value * 60 or not low <= seconds <= high:
         raise LiveError(_("%(field)s: give minutes between %(low)s and %(high)s (e.g. 8 or "
                           "7.5).", field=label, low=low // 60, high=high // 60))

@@ -54,8 +54,9 @@ def reveal(stage, team) -> Reveal:
         return existing
     row = Reveal(stage_id=stage.id, team_id=team.id)
     db.session.add(row)
+    # The team in `after`: the audit log's subject is the stage, its details say which team.
     record("stage.reveal", competition=stage.competition_id, obj=stage,
-           summary=f"{stage.key}: {team.key}")
+           summary=f"{stage.key}: {team.key}", after={"team": team.name})
     bump_live(stage.competition_id)
     db.session.flush()
     return row
@@ -70,7 +71,7 @@ def hide(stage, team) -> None:
         return
     db.session.delete(row)
     record("stage.hide", competition=stage.competition_id, obj=stage,
-           summary=f"{stage.key}: {team.key}")
+           summary=f"{stage.key}: {team.key}", after={"team": team.name})
     bump_live(stage.competition_id)
     db.session.flush()
 

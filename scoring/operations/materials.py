@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Material, Team, utcnow
-from ..rules import N_
+from ..rules import N_, parse_whole
 from .audit import record
 from .setup_base import SetupError
 from .sheets import lock_competition
@@ -22,10 +22,11 @@ def team_link_path(team) -> str:
 
 def find_team_by_link(link: str):
     """The team whose private link this is, or None; compared in constant time."""
-    team_id, _, secret = (link or "").partition(".")
-    if not team_id.isdigit() or len(team_id) > 12 or not secret or len(secret) > 64:
+    raw_id, _, secret = (link or "").partition(".")
+    team_id = parse_whole(raw_id)
+    if team_id is None or not secret or len(secret) > 64:
         return None
-    team = db.session.get(Team, int(team_id))
+    team = db.session.get(Team, team_id)
     if team is None or not team.upload_token:
         return None
     if not hmac.compare_digest(team.upload_token.encode(), secret.encode()):

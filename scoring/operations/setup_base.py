@@ -1,5 +1,6 @@
 """Shared pieces of the setup operations: the user-fixable error, key checks, lookups."""
 import re
+import unicodedata
 from decimal import Decimal
 
 from ..extensions import db
@@ -22,8 +23,13 @@ class SetupError(RuleError):
 
 
 def check_key(key: str, field: str = "key", pattern=KEY_RE) -> str:
-    """A stripped key, or SetupError when it is empty or has spaces or odd characters."""
-    key = (key or "").strip()
+    """A stripped key in its compatibility form, or SetupError when it is empty or has
+    spaces or odd characters.
+
+    Keys are written into addresses, sheets and files: "Ｊ4" typed with a Chinese input
+    method in full width is the key J4 (NFKC), not a second key that looks the same.
+    """
+    key = unicodedata.normalize("NFKC", key or "").strip()
     if not key:  # not '"" is not a valid key': the field was simply left empty
         raise SetupError(N_("This field is required."), {}, field)
     if not pattern.match(key):

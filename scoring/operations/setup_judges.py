@@ -2,6 +2,7 @@
 from ..extensions import db
 from ..models import PANEL_GROUPS, Judge
 from ..rules.errors import N_
+from ..rules.text import fold
 from .audit import record
 from .setup_base import SetupError, check_key, check_text, sheet_count
 from .setup_rows import remove_recorded
@@ -47,7 +48,7 @@ def save_judge(competition, judge, *, key, name, group, department="", note="",
         raise SetupError(N_('"%(value)s" is not one of %(choices)s'),
                          {"value": group, "choices": ", ".join(PANEL_GROUPS)}, "group")
     for other in competition.judges:
-        if other is not judge and other.key == key:
+        if other is not judge and fold(other.key) == fold(key):
             raise SetupError(N_('a judge with the key "%(key)s" already exists'),
                              {"key": key}, "key")
     dept = None

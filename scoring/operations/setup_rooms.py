@@ -18,10 +18,11 @@ from ..models import (
     TeamRoom,
     TeamStageDraw,
 )
-from ..rules import random_draw
+from ..rules import parse_whole, random_draw
 from ..rules.errors import N_
-from ..rules.layout import NORMALIZATIONS
+from ..rules.layout import MAX_TEAMS, NORMALIZATIONS
 from ..rules.room_draw import room_draw, room_positions
+from ..rules.text import same_name_in
 from .audit import bump_live, record
 from .panels import _cut_teams
 from .setup_base import SetupError, check_decimal, check_key, check_text
@@ -32,8 +33,8 @@ def add_division(competition, key, name) -> Division:
     """A new division (组别)."""
     key = check_key(key)
     name = check_text(name, "name", 200)
-    if db.session.scalar(select(Division.id).where(Division.competition_id == competition.id,
-                                                   Division.key == key)) is not None:
+    if same_name_in(key, db.session.scalars(select(Division.key).where(
+            Division.competition_id == competition.id))) is not None:
         raise SetupError(N_('"%(key)s" is used twice'), {"key": key}, "key")
     position = db.session.scalar(select(func.count()).select_from(Division).where(
         Division.competition_id == competition.id))
@@ -133,9 +134,12 @@ def set_stage_plan(competition, stage, *, normalization, qualify, qualify_value,
                              "qualify")
         if qualify == "top":
             value = (qualify_value or "").strip()
-            if not value.isdigit() or not 1 <= int(value) <= 10000:
+            top = parse_whole(value)
+            if top is None:
                 raise SetupError(N_("give a whole number"), {}, "qualify_value")
-            top = int(value)
+            if not 1 <= top <= MAX_TEAMS:
+                raise SetupError(N_("%(value)s is not between %(min)s and %(max)s"),
+                                 {"value": top, "min": 1, "max": MAX_TEAMS}, "qualify_value")
         else:
             share = check_decimal(qualify_value, "qualify_value", places=4, maximum=1,
                                   above_zero=True)
@@ -167,8 +171,8 @@ def add_room(competition, stage, key, name, judge_ids) -> Room:
     plan = db.session.get(StagePlan, stage.id)
     if plan is not None and plan.panel_named:
         raise SetupError(N_("name either judges or rooms, not both"), {}, "key")
-    if db.session.scalar(select(Room.id).where(Room.stage_id == stage.id,
-                                               Room.key == key)) is not None:
+    if same_name_in(key, db.session.scalars(select(Room.key).where(
+            Room.stage_id == stage.id))) is not None:
         raise SetupError(N_('"%(key)s" is used twice'), {"key": key}, "key")
     judges = {j.id: j for j in competition.judges}
     seated = dict(db.session.execute(

@@ -5,6 +5,7 @@ from ..extensions import db
 from ..models import Criterion, Stage
 from ..rules import decimal_text
 from ..rules.errors import N_
+from ..rules.text import fold
 from .audit import bump_live, record
 from .setup_base import SetupError, check_decimal, check_key, check_text, sheet_count
 from .sheets import lock_for_change
@@ -63,9 +64,9 @@ def parse_criteria(rows) -> list[dict]:
             raise SetupError(N_("the maximum %(max)s is not a multiple of the step %(step)s"),
                              {"max": decimal_text(maximum), "step": decimal_text(step)},
                              f"{where}-max")
-        if key in keys:
+        if fold(key) in keys:
             raise SetupError(N_('"%(key)s" is used twice'), {"key": key}, f"{where}-key")
-        keys.add(key)
+        keys.add(fold(key))
         out.append({"id": row.get("id"), "key": key, "name": name, "description": description,
                     "max": maximum, "step": step})
     return out
@@ -92,7 +93,7 @@ def save_stage(competition, stage, *, key, name, weight, criteria,
     weight = check_decimal(weight, "weight", places=4, minimum=Decimal(0), maximum=Decimal(1))
     criteria = parse_criteria(criteria)
     for other in competition.stages:
-        if other is not stage and other.key == key:
+        if other is not stage and fold(other.key) == fold(key):
             raise SetupError(N_('a stage with the key "%(key)s" already exists'),
                              {"key": key}, "key")
     before = _stage_snapshot(stage) if stage is not None else None

@@ -3,6 +3,7 @@ from ..extensions import db
 from ..models import Department, Judge, Member, Team
 from ..rules.errors import N_
 from ..rules.team_rules import departments_required, team_settings_of
+from ..rules.text import fold
 from .audit import record
 from .setup_base import SetupError, check_key, check_text, sheet_count
 from .setup_rows import remove_recorded
@@ -10,8 +11,14 @@ from .sheets import lock_competition
 
 
 def find_department(competition, name: str):
-    """The competition's department of that name, or None."""
-    return next((d for d in competition.departments if d.name == name), None)
+    """The competition's department of that name, or None.
+
+    Compared as people read them (rules.text.fold): "⼈事处" typed with a Kangxi radical,
+    or "ＩＴ部" in full width, is the existing 人事处 or IT部, not a second department
+    that would let a judge and a member of the same office escape the recusal rule.
+    """
+    wanted = fold(name)
+    return next((d for d in competition.departments if fold(d.name) == wanted), None)
 
 
 def add_department(competition, name: str, *, audit: bool = True) -> Department:
@@ -86,19 +93,19 @@ def _check_members(competition, team, members) -> list[tuple[str, str]]:
                          {"size": size, "count": len(clean)}, "members")
     seen_names, seen_depts = set(), set()
     for name, dept, field in clean:
-        if name in seen_names:
+        if fold(name) in seen_names:
             raise SetupError(N_('"%(member)s" is listed twice.'), {"member": name},
                              f"{field}-name")
-        if distinct and dept and dept in seen_depts:
+        if distinct and dept and fold(dept) in seen_depts:
             raise SetupError(N_("Two members are from %(department)s: each member of a team "
                                 "comes from a different department."), {"department": dept},
                              f"{field}-department")
-        seen_names.add(name)
-        seen_depts.add(dept)
-    taken = db.session.scalars(
+        seen_names.add(fold(name))
+        seen_depts.add(fold(dept))
+    others = db.session.scalars(
         db.select(Member.name).join(Team).where(Team.competition_id == competition.id,
-                                                Member.name.in_(seen_names),
                                                 Team.id != (team.id if team else -1))).all()
+    taken = [n for n in others if fold(n) in seen_names]
     if taken:
         raise SetupError(N_('"%(member)s" is already a member of another team.'),
                          {"member": taken[0]}, "members")
@@ -115,10 +122,10 @@ def save_team(competition, team, *, key, name, members) -> Team:
     key = check_key(key, "key")
     name = check_text(name, "name", 200)
     for other in competition.teams:
-        if other is not team and other.key == key:
+        if other is not team and fold(other.key) == fold(key):
             raise SetupError(N_('a team with the key "%(key)s" already exists'), {"key": key},
                              "key")
-        if other is not team and other.name == name:
+        if other is not team and fold(other.name) == fold(name):
             raise SetupError(N_('a team named "%(name)s" already exists'), {"name": name},
                              "name")
     pairs = _check_members(competition, team, members)

@@ -2,6 +2,7 @@
 from ..extensions import db
 from ..models import User
 from ..rules.errors import N_
+from ..rules.text import key_form, same_name_in
 from ..web import sessions as login_sessions
 from . import throttle
 from .audit import record
@@ -34,7 +35,9 @@ def create_user(username: str, name: str, role: str, password: str) -> User:
     if role not in ROLES:
         raise SetupError(N_('"%(value)s" is not one of %(choices)s'),
                          {"value": role, "choices": ", ".join(ROLES)}, "role")
-    if db.session.scalar(db.select(User.id).filter_by(username=username)) is not None:
+    # "ａｄｍｉｎ" in full width or "Admin" would read as the admin in the audit log.
+    username = key_form(username)
+    if same_name_in(username, db.session.scalars(db.select(User.username))) is not None:
         raise SetupError(N_('The username "%(username)s" is taken.'), {"username": username},
                          "username")
     user = User(username=username, name=name or username, role=role)

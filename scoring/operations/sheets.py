@@ -59,6 +59,11 @@ _UPDATE_SCORE = (update(Score.__table__).where(Score.__table__.c.id == bindparam
 _DELETE_SCORES = delete(Score.__table__).where(
     Score.__table__.c.id.in_(bindparam("score_ids", expanding=True)))
 _INSERT_VERSION = SheetVersion.__table__.insert()
+# The scores and comment a sheet last had when submitted (the "before" of a resubmission).
+_LAST_SUBMITTED = (select(SheetVersion.scores_json, SheetVersion.comment)
+                   .where(SheetVersion.sheet_id == bindparam("sheet_id"),
+                          SheetVersion.status == SUBMITTED)
+                   .order_by(SheetVersion.version.desc()).limit(1))
 
 
 # ---- writing ----------------------------------------------------------------------------
@@ -246,6 +251,8 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
     else:
         _update_sheet(sheet, **changes)
     _set_scores(sheet, criteria, rows, values)
+    # Read before this version is written: the audit's "before" is the last submission.
+    submitted_before = {} if created or not submit else _submitted_before(sheet.id)
     db.session.connection().execute(_INSERT_VERSION, {
         "sheet_id": sheet.id, "version": sheet.version, "status": sheet.status,
         "scores_json": json.dumps(text_scores(after), sort_keys=True), "actor": actor,
@@ -253,10 +260,22 @@ def write_sheet(judge, team, stage, values: dict, *, submit: bool, base_version=
     if submit:
         record_now("sheet.submit", competition=judge.competition_id, obj=sheet, actor=actor,
                    summary=f"{judge.key} / {team.key} / {stage.key} v{sheet.version} ({source})",
-                   before=_with_comment(text_scores(before), old_comment),
+                   before=submitted_before,
                 after=_with_comment(text_scores(after), new_comment), reason=reason)
     bump_live(judge.competition_id)
     return sheet, after, False
+
+
+def _submitted_before(sheet_id) -> dict:
+    """What the sheet held when it was last submitted (scores and comment), {} if never.
+
+    The "before" of a submission in the audit log: a corrected sheet shows the correction
+    (17.5 -> 18.5), not the draft the judge saved on the way (already 18.5).
+    """
+    row = db.session.connection().execute(_LAST_SUBMITTED, {"sheet_id": sheet_id}).first()
+    if row is None:
+        return {}
+    return _with_comment(json.loads(row.scores_json), row.comment or "")
 
 
 def _with_comment(scores: dict, comment: str) -> dict:

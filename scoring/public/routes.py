@@ -3,14 +3,14 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user
 
 from ..web.redirects import safe_next
-from ..web.security import current_judge
+from ..web.security import judge_identity
 from . import bp
 
 
 @bp.route("/")
 def index():
     """Send each audience to its own page."""
-    if current_judge() is not None:
+    if judge_identity() is not None:
         return redirect(url_for("judge.home"))
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))

@@ -10,7 +10,7 @@ from reportlab.platypus import PageBreak, Spacer
 from .common import group_label, judge_label, localized
 from .data import load, num
 from .flowables import Section, signature_block
-from .frame import Meta, frame_width, render
+from .frame import Meta, frame_height, frame_width, render
 from .sheets import (
     column_widths,
     criterion_head,
@@ -23,6 +23,7 @@ from .table import grid_table
 from .text import SHADE, Styles, configured_fonts, esc
 
 ROW_HEIGHT = 10 * mm  # room to write a number by hand
+MIN_ROW_HEIGHT = 7.5 * mm  # still a ruled line's height: lower only to keep a sheet on a page
 
 
 @localized
@@ -76,8 +77,20 @@ def build_blank_sheets(competition, stage=None) -> bytes:
                     row += [""] * (len(crits) + 2)
                 rows.append(row)
             sig = signature_block(st, [_("Judge signature")], min(width, 140 * mm))
-            story.append(grid_table(head, rows, widths, signature=sig, styles_extra=extra,
-                                    row_heights=heights))
+            table = grid_table(head, rows, widths, signature=sig, styles_extra=extra,
+                               row_heights=heights)
+            # One judge's sheet on one page when the rows can be a little lower: a page
+            # without the signature could be swapped or lost.
+            used = sum(f.wrap(width, 10_000)[1] for f in story[-3:]) + \
+                table.wrap(width, 10_000)[1]
+            fixed = [i for i, h in enumerate(heights) if h is not None]
+            excess = used - frame_height(True) + 2 * mm
+            if excess > 0 and fixed and ROW_HEIGHT - excess / len(fixed) >= MIN_ROW_HEIGHT:
+                lower = ROW_HEIGHT - excess / len(fixed)
+                heights = [lower if h is not None else None for h in heights]
+                table = grid_table(head, rows, widths, signature=sig, styles_extra=extra,
+                                   row_heights=heights)
+            story.append(table)
     if not story:
         story.append(st.p(_("No judge or no stage yet."), st.body))
     return render(story, meta)

@@ -56,7 +56,13 @@ def tie_break_label(key, data) -> str:
         return _("mean of all sheets, nothing dropped")
     if kind == "raw_sum":
         return _("sum of all sheets, nothing dropped")
-    if kind == "group_mean":
+    if kind == "dropped_sum":
+        return _("sum of the dropped sheets")
+    if kind == "group_mean":  # whole phrases: a label would be capitalised mid-sentence
+        if arg == "external":
+            return _("mean of the external experts' sheets")
+        if arg == "internal":
+            return _("mean of the internal judges' sheets")
         return _("mean of the %(group)s sheets", group=group_label(arg))
     if kind == "precise":
         return _("the final at %(n)s decimals", n=arg)

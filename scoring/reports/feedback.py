@@ -158,8 +158,9 @@ def build_team_feedback(competition, team=None, require_published=False) -> byte
     rows = {t.key: t for t in competition.teams}
     if team is not None and team not in rows:
         raise ReportError(f'no team "{team}" in competition {competition.key}')
-    keys = [team] if team else [t.key for t in sorted(contest.teams, key=lambda t: t.key)
-                                if not t.withdrawn]
+    # In draw order, as the organizer hands the pages out (never in rank order).
+    keys = [team] if team else [t.key for t in sorted(
+        contest.teams, key=lambda t: (t.draw is None, t.draw or 0, t.key)) if not t.withdrawn]
     st = Styles(configured_fonts())
     width = frame_width(False)
     story = []

@@ -31,6 +31,9 @@ class Meta:
     competition: str
     title: str
     provisional: bool = False
+    # When set, only the pages of these sections (Section keys) are provisional: a report
+    # of every team stamps the pages of the teams still waiting for a sheet, not all.
+    provisional_sections: frozenset | None = None
     landscape: bool = False
     footer_note: str = ""
 
@@ -57,10 +60,25 @@ class _Painter:
         self.section_label = _("this sheet: page %(page)s of %(pages)s")
         self.banner = _("PROVISIONAL: some sheets are still missing; not final results")
 
-    def watermark(self, canv, doc):
-        """A light diagonal 暂定 / PROVISIONAL across pages of provisional results."""
+    def provisional_here(self, canv) -> bool:
+        """Whether the page being drawn shows provisional results."""
         if not self.meta.provisional:
-            return
+            return False
+        if self.meta.provisional_sections is None:
+            return True
+        section = getattr(canv, "_report_section", None)
+        return section is not None and section[0] in self.meta.provisional_sections
+
+    def watermark(self, canv, doc):
+        """A light diagonal 暂定 / PROVISIONAL across pages of provisional results.
+
+        Drawn under the page's content; per-section stamps are drawn with the header,
+        when the page's section is known (still light enough to read through).
+        """
+        if self.meta.provisional and self.meta.provisional_sections is None:
+            self._watermark(canv, doc)
+
+    def _watermark(self, canv, doc):
         w, h = doc.pagesize
         canv.saveState()
         canv.setFillColor(RED)
@@ -93,7 +111,9 @@ class _Painter:
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.8)
         canv.line(MARGIN_X, h - 22.5 * mm, right, h - 22.5 * mm)
-        if self.meta.provisional:
+        if self.provisional_here(canv):
+            if self.meta.provisional_sections is not None:
+                self._watermark(canv, doc)
             canv.setFillColor(RED)
             canv.rect(MARGIN_X, h - 29 * mm, right - MARGIN_X, 5.5 * mm, stroke=0, fill=1)
             canv.setFillColor(colors.white)

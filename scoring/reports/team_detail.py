@@ -151,6 +151,8 @@ def build_team_detail(competition, team=None) -> bytes:
     decimals = data.contest.rules.decimals
     meta = Meta(competition=competition.name, title=_("Team score details"),
                 provisional=result.provisional, landscape=wide,
+                provisional_sections=frozenset(("team", k) for k in keys
+                                               if result.team(k).provisional),
                 footer_note=_("Results fingerprint %(fp)s", fp=result.fingerprint))
     story = []
     for key in keys:

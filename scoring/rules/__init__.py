@@ -50,7 +50,15 @@ from .model import (
     TeamResult,
     sheet_total,
 )
-from .numbers import check_score, decimal_text, parse_plain_decimal, parse_score, round_half_up
+from .numbers import (
+    check_score,
+    decimal_refusal,
+    decimal_text,
+    parse_plain_decimal,
+    parse_score,
+    parse_whole,
+    round_half_up,
+)
 from .panels import ThinPanel, thin_panels
 from .precise import FINAL_ROUNDINGS, PRECISE_MAX, combine, precise_digits, precise_value
 from .ranking import (

@@ -63,6 +63,12 @@ def validate_manual_draw(positions, team_keys) -> list:
             continue
         if pos is None:
             continue
+        if isinstance(pos, str):
+            # Typed but not ASCII digits ("１", "٢", "1.0"): said as such, not as a range.
+            problems.append((k, N_('draw position "%(position)s" of team %(team)s is not a '
+                                   'whole number: type digits 0-9'),
+                             {"position": pos[:12], "team": k}))
+            continue
         if isinstance(pos, bool) or not isinstance(pos, int) or not 1 <= pos <= n:
             problems.append((k, N_("draw position %(position)s is not between 1 and %(n)s"),
                              {"position": pos, "n": n}))

@@ -17,6 +17,9 @@ from .numbers import decimal_text, round_half_up
 NORMALIZATIONS = ("none", "room_mean", "z_score")
 DEFAULT_COEFFICIENT_DECIMALS = 3
 MAX_COEFFICIENT_DECIMALS = 6
+# A qualification count and a stage draw position beyond any contest (a database integer
+# would overflow long before a Python int does).
+MAX_TEAMS = 10000
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,9 @@ def _plan_problems(plan, place, judges):
         elif q.top is not None and q.top < 1:
             out.append((f"{place}.qualify.top", N_("%(value)s is below the minimum 1"),
                         {"value": q.top}))
+        elif q.top is not None and q.top > MAX_TEAMS:
+            out.append((f"{place}.qualify.top", N_("%(value)s is above the maximum %(max)s"),
+                        {"value": q.top, "max": MAX_TEAMS}))
         elif q.share is not None and not 0 < q.share <= 1:
             out.append((f"{place}.qualify.share", N_("%(value)s is not above 0 and at most 1"),
                         {"value": decimal_text(q.share)}))
@@ -233,4 +239,7 @@ def _team_problems(layout, team, place, division_keys, stage_index, stages):
             out.append((dplace, N_('unknown stage "%(stage)s"'), {"stage": stage}))
         elif position < 1:
             out.append((dplace, N_("%(value)s is below the minimum 1"), {"value": position}))
+        elif position > MAX_TEAMS:
+            out.append((dplace, N_("%(value)s is above the maximum %(max)s"),
+                        {"value": position, "max": MAX_TEAMS}))
     return out

@@ -10,6 +10,9 @@ from .errors import N_, ScoreError
 # A plain decimal number: ASCII digits, optional sign and fraction part. No exponent,
 # no NaN/Infinity, no "٣" (Decimal() itself would accept all of those).
 _PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+# A whole number: ASCII digits only. int() and str.isdigit() take any script's digits
+# ("１", "٢" would be read as 1 and 2); nothing the app counts is typed that way.
+_WHOLE = re.compile(r"[0-9]+")
 # Longer input is a typo or an attack, never a score.
 _MAX_LENGTH = 24
 # Decimal arithmetic that is exact or raises: sums and step checks stay in Decimal
@@ -58,9 +61,25 @@ def exact_sum(values) -> Decimal:
 
 
 def decimal_text(value: Decimal) -> str:
-    """Show a Decimal in plain notation without trailing zeros ("0.4", "10")."""
-    text = format(value.normalize(), "f")
+    """Show a Decimal in plain notation without trailing zeros ("0.4", "10"), exactly."""
+    # normalize() rounds to the context's precision (28 digits by default): a 39-digit
+    # score was echoed in its message as another number. A context as precise as the
+    # value itself only drops trailing zeros.
+    digits = len(value.as_tuple().digits) if value.is_finite() else 1
+    text = format(value.normalize(Context(prec=max(digits, 1))), "f")
     return "0" if text in ("-0", "") else text
+
+
+def parse_whole(text, max_digits: int = 12) -> int | None:
+    """A whole number typed as ASCII digits ("007" is 7, spaces around dropped), else None:
+    "１" and "٢" (full-width, Arabic-Indic), "-1", "+1", "1.0", "1e3", "" and more than
+    max_digits digits (a 40-digit id would overflow a database integer) are not one."""
+    if not isinstance(text, str):
+        return None
+    s = text.strip()
+    if not s or len(s) > max_digits or not _WHOLE.fullmatch(s):
+        return None
+    return int(s)
 
 
 def parse_plain_decimal(text: str) -> Decimal | None:
@@ -72,6 +91,22 @@ def parse_plain_decimal(text: str) -> Decimal | None:
         return None
     value = Decimal(s)
     return value.copy_abs() if value == 0 else value  # "-0" is 0
+
+
+_EXPONENT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+")
+
+
+def decimal_refusal(text) -> tuple[str, dict]:
+    """Why a value parse_plain_decimal refused is not a plain decimal, as (message, params):
+    "1e1" is a text already, so "give a decimal number as a text" would mislead."""
+    s = text.strip() if isinstance(text, str) else ""
+    if _EXPONENT.fullmatch(s):
+        return (N_('"%(value)s" is in exponent notation, which is not accepted: write the '
+                   'number out, like "10" or "0.4"'), {"value": s[:_MAX_LENGTH]})
+    if any(ch.isdigit() and not ch.isascii() for ch in s):
+        return (N_('"%(value)s" is not a number: type the digits 0-9'),
+                {"value": s[:_MAX_LENGTH]})
+    return N_('give a decimal number as a text, like "0.4"'), {}
 
 
 def check_score(value: Decimal, criterion) -> Decimal:

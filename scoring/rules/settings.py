@@ -5,12 +5,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import N_, SettingsError
-from .numbers import decimal_text, parse_plain_decimal, round_half_up
+from .numbers import decimal_refusal, decimal_text, parse_plain_decimal, round_half_up
 from .precise import precise_problems
 from .team_rules import read_team_settings, team_settings_dict, team_settings_problems
 
 AGGREGATIONS = ("pooled", "weighted_groups")
 MAX_DECIMALS = 4
+# Upper bounds no real contest reaches: a panel has a few dozen judges at most, a reveal
+# a few dozen teams. Without them trim=10**22 or calibration_reveal=10**30 were saved
+# (and overflowed the database's integer on the way to a 500 elsewhere).
+MAX_TRIM = 50
+MAX_CALIBRATION_REVEAL = 1000
+MAX_AWARD_COUNT = 100000
 
 
 @dataclass(frozen=True)
@@ -156,9 +162,7 @@ class Rules:
         if self.aggregation not in AGGREGATIONS:
             out.append((f"{place}.aggregation", N_('"%(value)s" is not one of %(choices)s'),
                         {"value": self.aggregation, "choices": ", ".join(AGGREGATIONS)}))
-        if self.trim < 0:
-            out.append((f"{place}.trim", N_("%(value)s is below the minimum 0"),
-                        {"value": self.trim}))
+        out.extend(_range_problem(self.trim, MAX_TRIM, f"{place}.trim"))
         if not 0 <= self.decimals <= MAX_DECIMALS:
             out.append((f"{place}.decimals", N_("%(value)s is not between 0 and %(max)s"),
                         {"value": self.decimals, "max": MAX_DECIMALS}))
@@ -175,10 +179,19 @@ class Rules:
         if self.variance_threshold < 0:
             out.append((f"{place}.variance_threshold", N_("%(value)s is below the minimum 0"),
                         {"value": decimal_text(self.variance_threshold)}))
-        if self.calibration_reveal < 0:
-            out.append((f"{place}.calibration_reveal", N_("%(value)s is below the minimum 0"),
-                        {"value": self.calibration_reveal}))
+        out.extend(_range_problem(self.calibration_reveal, MAX_CALIBRATION_REVEAL,
+                                  f"{place}.calibration_reveal"))
         return out
+
+
+def _range_problem(value: int, maximum: int, place: str) -> list:
+    """[(place, "51 is above the maximum 50", ...)] when value is outside 0..maximum."""
+    if value < 0:
+        return [(place, N_("%(value)s is below the minimum 0"), {"value": value})]
+    if value > maximum:
+        return [(place, N_("%(value)s is above the maximum %(max)s"),
+                 {"value": value, "max": maximum})]
+    return []
 
 
 def validate_awards_fit(rules: Rules, n_teams: int, place="rules.awards") -> list:
@@ -210,7 +223,7 @@ def _int(value, place, problems):
 def _decimal(value, place, problems):
     parsed = parse_plain_decimal(value) if isinstance(value, str) else None
     if parsed is None:
-        problems.append((place, N_('give a decimal number as a text, like "0.4"'), {}))
+        problems.append((place, *decimal_refusal(value)))
     return parsed
 
 
@@ -270,9 +283,7 @@ def _group_problems(groups, place):
         if not 0 < g.weight <= 1:
             out.append((f"{place}.{name}.weight", N_("%(value)s is not above 0 and at most 1"),
                         {"value": decimal_text(g.weight)}))
-        if g.trim < 0:
-            out.append((f"{place}.{name}.trim", N_("%(value)s is below the minimum 0"),
-                        {"value": g.trim}))
+        out.extend(_range_problem(g.trim, MAX_TRIM, f"{place}.{name}.trim"))
     total = sum((g.weight for g in groups.values()), Decimal(0))
     if total != 1:
         out.append((place, N_("weights sum to %(sum)s, not 1"), {"sum": decimal_text(total)}))
@@ -315,9 +326,8 @@ def _award_problems(awards, place):
         names.add(a.name)
         if (a.count is None) == (a.share is None):
             out.append((aplace, N_("give a count or a share, not both"), {}))
-        if a.count is not None and a.count < 0:
-            out.append((f"{aplace}.count", N_("%(value)s is below the minimum 0"),
-                        {"value": a.count}))
+        if a.count is not None:
+            out.extend(_range_problem(a.count, MAX_AWARD_COUNT, f"{aplace}.count"))
         if a.share is not None and not 0 < a.share <= 1:
             out.append((f"{aplace}.share", N_("%(value)s is not above 0 and at most 1"),
                         {"value": decimal_text(a.share)}))

@@ -9,6 +9,7 @@ Inputs refuse such texts with `text_problem`; writers of files (xlsx, CSV, PDF) 
 stored before this check existed and replace what they cannot write with `clean_text`.
 """
 import re
+import unicodedata
 
 from .errors import N_
 
@@ -16,16 +17,63 @@ REPLACEMENT = "\ufffd"
 # Inputs of these names are multi-line texts wherever they appear (forms, setup
 # operations, contest files); every other text is one line.
 MULTILINE_FIELDS = frozenset({"reason", "note", "notes", "description", "comment"})
-# Invisible formatting characters (Unicode category Cf): zero-width spaces and joiners,
-# the word joiner, the byte order mark, a soft hyphen, and the marks and overrides that
-# change the direction text is shown in. With them "启航队\u200b" passes for a second
-# 启航队 on the projector, and "\u202e" shows a name or a file name backwards.
-_FORMAT = ("\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
-           "\ufeff\ufff9-\ufffb")
-_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + _FORMAT + "]")
+# Invisible formatting characters: every character of Unicode category Cf (zero-width
+# spaces and joiners, the word joiner, the byte order mark, a soft hyphen, the marks and
+# overrides that change the direction text is shown in, Arabic and Syriac number signs,
+# Egyptian and musical format controls, tag characters), and the characters that show
+# nothing although they are not Cf: the combining grapheme joiner, the Hangul fillers and
+# the Mongolian variation selectors. With them "启航队\u200b" passes for a second 启航队 on
+# the projector, and "\u202e" shows a name or a file name backwards.
+# tests/hardening/test_control_characters.py checks the list against unicodedata.
+_FORMAT = ("\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160"
+           "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164"
+           "\ufeff\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+           "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+# Variation selectors choose a glyph: invisible in a name (so refused there), but an
+# emoji typed on a tablet's keyboard carries one, so a comment or reason may hold them.
+_SELECTORS = "\ufe00-\ufe0f\U000e0100-\U000e01ef"
+_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff" + _FORMAT + _SELECTORS + "]")
 # Line ends: \n, and \r which browsers send before it (CRLF) from a textarea.
 _MULTI_LINE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + _FORMAT + "]")
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """What people see in a name or key, for telling two apart: the compatibility form
+    (NFKC: "ＩＴ部" is "IT部", the Kangxi radical "⼈" is "人", "（" is "("), case-folded,
+    with runs of spaces as one. Two names with the same fold are the same name."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def key_form(key: str) -> str:
+    """A key in its compatibility form (NFKC): "Ｔ０１" typed in full width is T01."""
+    return unicodedata.normalize("NFKC", key)
+
+
+class Spellings:
+    """One spelling per name: of the texts with the same fold, the first one known or seen.
+
+    Reading a file, every cell passes through: "⼈事处" becomes the known 人事处, and
+    then every comparison of plain strings after it treats the two as one name.
+    """
+
+    def __init__(self, known=()):
+        self._by_fold: dict[str, str] = {}
+        for text in known:
+            self._by_fold.setdefault(fold(text), text)
+
+    def __call__(self, text: str) -> str:
+        """The spelling of text's name: text itself the first time its name is seen."""
+        if not text:
+            return text
+        return self._by_fold.setdefault(fold(text), text)
+
+
+def same_name_in(name: str, names):
+    """The member of names that is the same name as `name` (see fold), or None."""
+    wanted = fold(name)
+    return next((n for n in names if fold(n) == wanted), None)
 
 
 def bad_character(text, multiline: bool = False) -> str | None:

@@ -9,6 +9,7 @@ from .model import SHEET_STATUSES, SUBMITTED
 from .numbers import parse_score
 from .recusal import recusal_matrix
 from .team_rules import member_problems
+from .text import fold
 
 
 def validate_sheet(stage, scores, submitted: bool) -> list:
@@ -135,9 +136,10 @@ def _scores_clean(stage, score_maps) -> bool:
 
 
 def _duplicates(keys, place):
-    counts = Counter(keys)
+    # "J1" and "j1", or "Ｊ1", are one key to the people reading sheets and addresses.
+    counts = Counter(fold(k) for k in keys)
     return [(f"{place}[{i}].key", N_('"%(key)s" is used twice'), {"key": k})
-            for i, k in enumerate(keys) if counts[k] > 1]
+            for i, k in enumerate(keys) if counts[fold(k)] > 1]
 
 
 def _stage_problems(stage, place):

@@ -42,6 +42,7 @@ def _forget_user() -> None:
         log.warning("rollback failed while answering an error", exc_info=True)
     g._login_user = login.anonymous_user()  # Flask-Login's per-request user
     g.current_judge = None
+    g.judge_identity = None
 
 
 def _plain_page(status: int, title: str, message: str) -> str:

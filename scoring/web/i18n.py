@@ -13,7 +13,7 @@ from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import request, session
+from flask import has_request_context, request, session
 
 SOURCE = Path(__file__).resolve().parent.parent / "translations"
 
@@ -44,9 +44,14 @@ def compile_catalogs(target: Path) -> None:
 
 
 def select_locale() -> str:
-    """The language chosen with the switch, else Chinese (the interface is Chinese first)."""
+    """The language chosen with the switch, else Chinese (the interface is Chinese first).
+
+    Outside a request (the `scoring` command printing a translated message) there is no
+    session to read: the default language."""
     from flask import current_app
 
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang") or request.args.get("lang")
     if chosen in languages:

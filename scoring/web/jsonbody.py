@@ -3,7 +3,10 @@
 json.loads alone lets through what later code cannot take: nesting deeper than Python's
 stack (RecursionError), numbers like 1E+999999999 (a Decimal whose plain text is a
 billion digits), integers of thousands of digits, and strings with NUL or lone
-surrogates (no database stores them). Each is refused here as a 400 with a message.
+surrogates (no database stores them). It also keeps the last of two equal keys
+({"delivery": "31", "delivery": "10"} would save 10, the refused 31 unseen) and reads
+1e1 as 10 where docs/rules.md refuses exponents. Each is refused here as a 400 with a
+message.
 """
 import json
 from decimal import Decimal, InvalidOperation
@@ -31,10 +34,21 @@ class _BadNumber(ValueError):
     pass
 
 
+class _Exponent(ValueError):
+    pass
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
 def _decimal(text: str) -> Decimal:
-    """A JSON number with a fraction or exponent, as a Decimal of sensible size."""
+    """A JSON number with a fraction, as a Decimal of sensible size; exponent form (1e1,
+    2.5E-1) is refused as a score typed "1e1" is: not a plain number."""
     if len(text) > MAX_NUMBER_LENGTH:
         raise _BadNumber(text)
+    if "e" in text or "E" in text:
+        raise _Exponent(text)
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -49,6 +63,22 @@ def _integer(text: str) -> int:
     if len(text) > MAX_NUMBER_LENGTH:
         raise _BadNumber(text)
     return int(text)
+
+
+def _no_duplicate_keys(pairs):
+    # json.loads keeps the last of two equal keys: a body that says two things must not
+    # be read as one of them, at any depth.
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _shown(text: str) -> str:
+    """A key or number of the body, as sent, cut when long (a message is not a dump)."""
+    return text if len(text) <= MAX_NUMBER_LENGTH else text[:MAX_NUMBER_LENGTH] + "…"
 
 
 def _constant(text):
@@ -83,7 +113,16 @@ def parse_object(raw: bytes) -> dict:
     """The JSON object in raw (UTF-8), decimals as Decimal; BodyRefused when it is not one."""
     try:
         data = json.loads(raw.decode("utf-8"), parse_float=_decimal, parse_int=_integer,
-                          parse_constant=_constant)
+                          parse_constant=_constant, object_pairs_hook=_no_duplicate_keys)
+    except _Exponent as e:
+        raise BodyRefused(_("%(value)s is not a number", value=_shown(e.args[0]))) from None
+    except _DuplicateKey as e:
+        ch = bad_character(e.args[0], multiline=True)
+        if ch is not None:  # never echo a NUL or a lone surrogate
+            raise BodyRefused(_("The request holds a character that is not allowed "
+                                "(%(char)s).", char=character_name(ch))) from None
+        raise BodyRefused(_('The key "%(key)s" appears twice in the request.',
+                            key=_shown(e.args[0]))) from None
     except _BadNumber:
         raise BodyRefused(_("A number in the request is too long or too large.")) from None
     except (ValueError, UnicodeDecodeError, RecursionError):

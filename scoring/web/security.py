@@ -10,15 +10,17 @@ import hashlib
 import hmac
 import logging
 from functools import cache, wraps
+from typing import NamedTuple
 
 from flask import abort, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login
+from ..rules import parse_whole
 from . import sessions as login_sessions
 
 SESSION_JUDGE = "judge"
@@ -67,10 +69,11 @@ def _load_user(user_id: str):
     """Load an organizer account from its session id ("user:N") and its session row."""
     kind, _, raw = user_id.partition(":")
     row_id = current_session_id()
-    if kind != "user" or not raw.isdigit() or row_id is None:
+    user_id = parse_whole(raw)
+    if kind != "user" or user_id is None or row_id is None:
         return None
     row = db.session.execute(_user_with_session(),
-                             {"user_id": int(raw), "sid": row_id}).first()
+                             {"user_id": user_id, "sid": row_id}).first()
     if row is None:
         return None
     user, created_at, last_seen_at = row
@@ -116,9 +119,10 @@ def find_judge_by_link(link: str):
     from ..models import Judge
 
     raw_id, _, secret = (link or "").partition(".")
-    if not raw_id.isdigit() or not secret:
+    judge_id = parse_whole(raw_id)
+    if judge_id is None or not secret:
         return None
-    judge = db.session.get(Judge, int(raw_id))
+    judge = db.session.get(Judge, judge_id)
     if judge is None or judge.competition.archived:
         return None
     if not hmac.compare_digest(judge.token.encode(), secret.encode()):
@@ -143,38 +147,73 @@ def logout_judge() -> None:
         session.pop(SESSION_ID, None)
     session.pop(SESSION_JUDGE, None)
     g.pop("current_judge", None)
+    g.pop("judge_identity", None)
+
+
+class JudgeIdentity(NamedTuple):
+    """Who a judge's request comes from, as plain values checked against the database."""
+
+    id: int
+    key: str
+    competition_id: int
 
 
 @cache
-def _judge_with_competition():
-    """SELECT of a judge with its competition and live session row (one statement), built once."""
+def _judge_session_row():
+    """SELECT of a judge's key, token and competition state with its live session row, as
+    plain columns (one statement, built once): the check every judge request makes."""
     from ..models import Competition, Judge, LoginSession
 
-    return (select(Judge, LoginSession.created_at, LoginSession.last_seen_at)
+    return (select(Judge.id, Judge.key, Judge.token, Judge.competition_id,
+                   Competition.archived, LoginSession.created_at, LoginSession.last_seen_at)
             .join(Competition, Competition.id == Judge.competition_id)
             .join(LoginSession, LoginSession.judge_id == Judge.id)
-            .options(contains_eager(Judge.competition))
             .where(Judge.id == bindparam("judge_id"), LoginSession.id == bindparam("sid"),
                    LoginSession.kind == "judge", LoginSession.ended_at.is_(None)))
 
 
-def current_judge():
-    """The judge of this session, or None: no session, ended, expired, or link regenerated."""
-    if "current_judge" in g:
-        return g.current_judge
-    judge = None
+def judge_identity():
+    """The judge of this session as a JudgeIdentity, or None: no session, ended, expired,
+    the competition archived, or the link regenerated.
+
+    Plain columns, no ORM object: the judge API and the state poll, which tablets send
+    every few seconds, need only these; a page asks current_judge() for the Judge.
+    """
+    if "judge_identity" in g:
+        return g.judge_identity
+    identity = None
     data = session.get(SESSION_JUDGE)
     row_id = current_session_id()
     if isinstance(data, dict) and isinstance(data.get("id"), int) and row_id is not None:
-        # The judge, its competition (for `archived`) and the session row in one query.
-        row = db.session.execute(_judge_with_competition(),
-                                 {"judge_id": data["id"], "sid": row_id}).first()
-        if row is not None:
-            candidate, created_at, last_seen_at = row
-            if hmac.compare_digest(token_tag(candidate.token), str(data.get("tag", ""))) \
-                    and not candidate.competition.archived \
-                    and _alive("judge", row_id, created_at, last_seen_at):
-                judge = candidate
+        row = db.session.connection().execute(
+            _judge_session_row(), {"judge_id": data["id"], "sid": row_id}).first()
+        if row is not None and hmac.compare_digest(token_tag(row.token),
+                                                   str(data.get("tag", ""))) \
+                and not row.archived \
+                and _alive("judge", row_id, row.created_at, row.last_seen_at):
+            identity = JudgeIdentity(row.id, row.key, row.competition_id)
+    g.judge_identity = identity
+    return identity
+
+
+@cache
+def _judge_with_competition():
+    """SELECT of a judge with its competition (one statement), built once."""
+    from ..models import Judge
+
+    return select(Judge).options(joinedload(Judge.competition)).where(
+        Judge.id == bindparam("judge_id"))
+
+
+def current_judge():
+    """The Judge of this session (with its competition loaded), or None (judge_identity)."""
+    if "current_judge" in g:
+        return g.current_judge
+    identity = judge_identity()
+    judge = None
+    if identity is not None:
+        judge = db.session.scalars(_judge_with_competition(),
+                                   {"judge_id": identity.id}).first()
     g.current_judge = judge
     return judge
 
@@ -203,7 +242,7 @@ def judge_required(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if current_judge() is None:
+        if judge_identity() is None:
             abort(403)
         return view(*args, **kwargs)
 
@@ -215,7 +254,7 @@ def _no_judges(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated and current_judge() is not None:
+        if not current_user.is_authenticated and judge_identity() is not None:
             abort(403)
         return view(*args, **kwargs)
 
@@ -257,22 +296,42 @@ def _https(app) -> bool:
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure whenever the request came over HTTPS."""
+    """The session cookie is Secure whenever the request came over HTTPS; its signer is
+    built once per set of keys (Flask builds a new one twice per request)."""
 
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or _https(app)
 
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = getattr(self, "_signer", None)
+        if cached is None or cached[0] != keys:
+            cached = self._signer = (keys, super().get_signing_serializer(app))
+        return cached[1]
+
+
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
 
 def _headers(response):
-    """Security headers on every response (no inline script, no framing, no sniffing)."""
+    """Security headers on every response (no inline script, no framing, no sniffing).
+
+    A header the view set itself is kept. One pass over the response's headers instead of
+    a lookup per name: a missing name costs Werkzeug an exception, on every request.
+    """
     from flask import current_app
 
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if _https(current_app):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    present = {name.lower() for name in response.headers.keys()}
+    wanted = SECURITY_HEADERS + (HSTS,) if _https(current_app) else SECURITY_HEADERS
+    for name, value in wanted:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
 
 

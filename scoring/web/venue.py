@@ -143,3 +143,19 @@ def public_base_url(app) -> str:
     scheme = "https" if app.config.get("SCORING_HTTPS") else "http"
     default = 443 if scheme == "https" else 80
     return f"{scheme}://{addresses[0]}" + ("" if port == default else f":{port}")
+
+
+def bound_elsewhere(host: str, public_url: str) -> str | None:
+    """Why tablets cannot open public_url when the server listens on `host` only, or None.
+
+    `scoring serve --host 127.0.0.1` answers this computer alone, while the judges' cards
+    carry the LAN address: every tablet would fail to connect, with no sign why.
+    """
+    if host in ("0.0.0.0", "::", ""):
+        return None
+    target = urlsplit(public_url).hostname or ""
+    if target == host.strip("[]"):
+        return None
+    return (f"this server listens on {host} only, so tablets cannot open {public_url}/ "
+            f"(the address on the judges' cards). Start it with --host 0.0.0.0, or with "
+            f"--host {target}.")

@@ -189,3 +189,31 @@ def test_a_request_with_the_token_is_accepted(csrf_app):
     r = admin.post("/admin/logout", data={"csrf_token": _token(page)})
     assert r.status_code == 302
     assert admin.get("/admin/").status_code == 302
+
+
+def test_json_takes_the_token_from_the_header_only_and_checks_it(csrf_app):
+    """A JSON body carries no form: its token is read from X-CSRFToken, and a wrong one,
+    or one put in the JSON itself, is refused with nothing saved."""
+    app, key = csrf_app
+    values = _ids(app, key)
+    judge = _judge(app, values["link"])
+    token = _token(judge.get("/judge/").get_data(as_text=True))
+    url = f"/judge/api/sheet/presentation/{values['team_key']}/draft"
+    body = {"scores": {"substance": "30"}, "idempotency_key": "csrf-test-key-3"}
+    before = _everything(app)
+    for headers, sent in (({}, dict(body, csrf_token=token)),
+                          ({"X-CSRFToken": token[:-2] + "xx"}, body),
+                          ({"X-CSRFToken": ""}, body)):
+        r = judge.put(url, json=sent, headers=headers)
+        assert r.status_code == 400 and r.is_json and r.json["ok"] is False, headers
+    assert _everything(app) == before
+
+
+def test_a_form_post_may_carry_its_token_in_the_header(csrf_app):
+    """As flask-wtf allows: a form without the field, the token in X-CSRFToken."""
+    app, key = csrf_app
+    admin = _admin(app)
+    page = admin.get(f"/admin/c/{key}/").get_data(as_text=True)
+    r = admin.post("/admin/logout", data={"other": "x"}, headers={"X-CSRFToken": _token(page)})
+    assert r.status_code == 302
+    assert admin.get("/admin/").status_code == 302  # logged out

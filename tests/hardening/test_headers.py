@@ -56,6 +56,20 @@ def test_headers_on_pages_errors_static_and_json(make_app):
     _check_headers(r, "413")
 
 
+def test_a_header_the_view_set_is_kept_and_none_is_doubled(make_app):
+    app = make_app("sqlite", SERVER_NAME=None)
+
+    @app.route("/__framed")
+    def framed():
+        return "ok", 200, {"x-frame-options": "SAMEORIGIN"}  # any case, as HTTP allows
+
+    r = app.test_client().get("/__framed")
+    assert r.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert len(r.headers.getlist(name)) == 1, name
+    _check_headers(app.test_client().get("/"), "/")
+
+
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>",
                             re.I)
 _HANDLER = re.compile(r"<[^>]*\son[a-z]+\s*=", re.I)

@@ -77,6 +77,7 @@ DECISIONS = {
     "admin.setup_judge_delete": ADMIN, "admin.setup_judge_regenerate": ADMIN,
     "admin.rules_settings": ADMIN, "admin.live_withdraw": ADMIN, "admin.live_absence": ADMIN,
     "admin.reopen_sheet": ADMIN, "admin.setup_new_competition": ADMIN,
+    "admin.setup_import_competition": ADMIN,
     "admin.setup_rename": ADMIN, "admin.setup_copy": ADMIN, "admin.setup_archive": ADMIN,
     "admin.setup_unarchive": ADMIN, "admin.setup_stage_new": ADMIN,
     "admin.setup_stage_edit": ADMIN, "admin.setup_stage_delete": ADMIN,

@@ -312,6 +312,8 @@ def test_the_judge_check_is_folded_into_the_judge_query(app, demo):
     # One for who is asking (judge + competition + session), one for the live version.
     assert len(statements) == 2, statements
     assert "login_session" in statements[0] and "competition" in statements[0]
+    # Plain columns: the poll builds no Judge object (a page asks for it when it needs it).
+    assert "judge.name" not in statements[0]
 
 
 def test_judge_link_still_opens_after_logout(app, demo):
@@ -320,3 +322,45 @@ def test_judge_link_still_opens_after_logout(app, demo):
     assert not judge_in(c)
     assert c.get(judge_link(app, "X2")).status_code == 302
     assert judge_in(c)
+
+
+def _session_cookies(response) -> list:
+    return [h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")]
+
+
+def test_the_judge_cookie_is_signed_at_login_not_on_every_request(app, demo):
+    """A judge's cookie carries its 18 hours from the login; polls and sheets send none.
+
+    Its lifetime is the server-side session's absolute lifetime, so signing it again on
+    every poll would lengthen nothing: the server refuses it after 18 hours either way.
+    """
+    c = app.test_client()
+    r = c.get(judge_link(app, "X1"))
+    assert r.status_code == 302
+    login_cookie = _session_cookies(r)
+    assert login_cookie and "Expires=" in login_cookie[0]  # a permanent, day-long cookie
+    # The first page keeps its CSRF token in the session: that change is sent once.
+    assert _session_cookies(c.get("/judge/"))
+    version = c.get("/judge/api/state").json["version"]
+    for path in (f"/judge/api/state?v={version}", "/judge/api/state", "/judge/"):
+        response = c.get(path)
+        assert response.status_code == 200
+        assert _session_cookies(response) == [], path
+    # A change to the session (the language) is signed and sent at once.
+    r = c.get("/lang/en?next=/judge/")
+    assert r.status_code == 302 and _session_cookies(r)
+    assert judge_in(c)
+    _, absolute = login_sessions.LIFETIMES["judge"]
+    assert app.permanent_session_lifetime >= absolute
+
+
+def test_a_page_after_the_api_sees_the_same_judge(app, demo):
+    """The API's plain check and a page's Judge object agree within one request and after."""
+    c = judge_client(app, "X1")
+    state = c.get("/judge/api/state")
+    assert state.status_code == 200 and state.json["changed"] is True
+    page = c.get("/judge/")
+    assert page.status_code == 200
+    with app.app_context():
+        name = db.session.scalar(sa.select(Judge.name).filter_by(key="X1"))
+    assert name in page.get_data(as_text=True)

@@ -51,6 +51,8 @@ def test_score_submit_then_offline_reload_and_recover(demo_server, tablet):
 
     # 1. Score a team with the +/- controls and by typing, submit, confirm.
     page.goto(server.url + "/judge/s/presentation/T01")
+    # Nothing scored yet: the total is a dash, not a total of 0.
+    expect(page.locator("#total")).to_have_text("—")
     crit = page.locator('.crit[data-key="timing"]')
     for _ in range(3):
         crit.locator('[data-act="plus"]').click()

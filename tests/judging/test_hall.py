@@ -1,12 +1,21 @@
 """The hall (issue 14): the projector keeps what it showed, fixed judge seats, the
 presentation clock in server time, overtime per presentation, the award ceremony, and
 public results with a share link. Browser checks are in test_hall_browser.py."""
+import json
 import re
 
 import pytest
 
 from scoring.extensions import db
-from scoring.models import Ceremony, Competition, Presentation, Stage, StageTimer, Team
+from scoring.models import (
+    AuditEntry,
+    Ceremony,
+    Competition,
+    Presentation,
+    Stage,
+    StageTimer,
+    Team,
+)
 
 from .hall_util import KEY, draw_order, publish_all, rewind_clock, score_stage
 from .util import GOOD, body, judge_client, post_submit, recused_pairs
@@ -50,6 +59,25 @@ def _cards(html) -> dict:
 
 def _projector(app, c=None):
     return (c or app.test_client()).get(f"/projector/{KEY}").get_data(as_text=True)
+
+
+def test_the_team_presenting_shows_its_score_once_revealed(app, demo):
+    """The order list: a team still marked presenting shows its revealed score, not the
+    words 'presenting now' beside teams that already show theirs."""
+    admin = _admin(app)
+    order = draw_order(app)
+    for team in order[:3]:
+        _submit_team(app, team)
+    admin.post(f"/admin/c/{KEY}/live/presenting", data={"stage": "presentation",
+                                                        "team": order[2]})
+    for team in order[:3]:
+        admin.post(f"/admin/c/{KEY}/live/reveal", data={"stage": "presentation", "team": team})
+    html = _projector(app)
+    row = re.search(r'<li class="pj-now[^"]*" data-team="' + re.escape(order[2]) +
+                    r'">(.*?)</li>', html, re.S)
+    assert row, html[:3000]
+    score = re.search(r'<span class="pj-s">([^<]*)', row.group(1)).group(1).strip()
+    assert re.fullmatch(r"\d+(\.\d+)?", score), score
 
 
 # ---- the projector keeps what it showed --------------------------------------------------
@@ -359,11 +387,20 @@ def test_the_reveal_button_says_why_a_team_is_not_shown_yet(app, demo):
     missing = said(order[0])
     assert "评分表尚未全部提交" in missing and "评分表已全部提交" not in missing
     held = said(order[1])
-    assert "评分表已全部提交" in held and "前 3 队" in held
     with app.app_context():
-        last = db.session.scalars(db.select(Team).join(Competition).where(
-            Competition.key == KEY, Team.key == order[2])).one().name
-    assert f"（{last}）" in held
-    for team in (order[0], order[2]):
-        _submit_team(app, team)
+        first, last = (db.session.scalars(db.select(Team).join(Competition).where(
+            Competition.key == KEY, Team.key == k)).one().name for k in (order[0], order[2]))
+    # The group waits for the sheets of the first and the third team: named.
+    assert "评分表已全部提交" in held and "前 3 队" in held
+    assert f"还在等：{first}、{last}" in held
+    _submit_team(app, order[0])
+    # The third team's sheets are the last the group waits for, also when it is pressed.
+    assert f"还在等：{last}" in said(order[1])
+    with app.app_context():  # the audit log says which team was revealed
+        revealed = {json.loads(e.after_json)["team"] for e in db.session.scalars(
+            db.select(AuditEntry).filter_by(action="stage.reveal"))}
+    assert first in revealed and last not in revealed and len(revealed) == 2
+    _submit_team(app, order[2])
+    # All in: the group now waits for its last team's reveal.
+    assert f"（{last}）" in said(order[0])
     assert "的得分已在大屏显示" in said(order[2])

@@ -1,10 +1,11 @@
 """Organizer side: the board state, presenting, reopen, withdrawal, absence, paper entry,
 projector."""
+import json
 import re
 from decimal import Decimal
 
 from scoring.extensions import db
-from scoring.models import AuditEntry, Reveal, Stage, Team
+from scoring.models import AuditEntry, Criterion, Reveal, Stage, Team
 
 from .util import (
     GOOD,
@@ -46,6 +47,28 @@ def test_board_state_reflects_a_submission(app, demo):
                                   "flag": False}
     assert "X1" not in row["missing"] and "X2" in row["missing"]
     assert "90" in state["html"]
+    # Many judges missing: a count, their names in its tooltip (rows stay one line high).
+    with app.app_context():
+        from scoring.models import Judge
+
+        names = dict(db.session.execute(db.select(Judge.key, Judge.name)).all())
+
+    def missing_cell(html, team):
+        row = html[html.index(f'data-team="{team}"'):]
+        return row[:row.index("</tr>")]
+
+    cell = missing_cell(state["html"], "T05")
+    assert re.search(r'<span class="badge" title="[^"]*' + re.escape(names["X2"]) +
+                     r'[^"]*">\d+ (位评委|judges)</span>', cell)
+    # A few missing: each by key and name, for the chief judge to call.
+    recused = recused_pairs(app)
+    for key in names:
+        if key not in ("X1", "X2") and (key, "T05") not in recused:
+            assert post_submit(judge_client(app, key), "T05", body(GOOD)).status_code == 200
+    state = admin.get(f"/admin/c/{KEY}/live/state?stage=presentation").json
+    cell = missing_cell(state["html"], "T05")
+    assert re.search(r'<span class="badge" title="[^"]*">X2 ' + re.escape(names["X2"]) +
+                     "</span>", cell)
 
 
 def test_presenting_shows_on_judge_pages(app, demo):
@@ -69,14 +92,27 @@ def test_reopen_keeps_history_and_lets_the_judge_correct(app, demo):
     r = admin.post(f"/admin/c/{KEY}/sheets/{sheet_id}/reopen", data={"reason": "typed 8, meant 18"})
     assert r.status_code == 302
     assert snapshot(app)[("X1", "T01", "presentation")][:2] == ("draft", 2)
+    # The judge saves the correction as a draft first, then submits it.
+    assert put_draft(judge, "T01", body(GOOD, base_version=2)).status_code == 200
     r = post_submit(judge, "T01", body(GOOD))
-    assert r.status_code == 200 and r.json["sheet"]["version"] == 3
+    assert r.status_code == 200 and r.json["sheet"]["version"] == 4
     kept = versions(app, "X1", "T01")
-    assert [(v, s) for v, s, _ in kept] == [(1, "submitted"), (2, "draft"), (3, "submitted")]
-    assert kept[0][2]["teamwork"] == "8" and kept[2][2]["teamwork"] == "18"
+    assert [(v, s) for v, s, _ in kept] == [(1, "submitted"), (2, "draft"), (3, "draft"),
+                                            (4, "submitted")]
+    assert kept[0][2]["teamwork"] == "8" and kept[3][2]["teamwork"] == "18"
     with app.app_context():
         audit = db.session.scalars(db.select(AuditEntry).filter_by(action="sheet.reopen")).one()
         assert audit.reason == "typed 8, meant 18" and '"8"' in audit.before_json
+        resubmit = db.session.scalars(db.select(AuditEntry).filter_by(
+            action="sheet.submit", object_id=sheet_id).order_by(AuditEntry.id.desc())).first()
+        # The correction as the chief judge looks for it: what was submitted before.
+        assert json.loads(resubmit.before_json)["teamwork"] == "8"
+        assert json.loads(resubmit.after_json)["teamwork"] == "18"
+        name = db.session.scalar(db.select(Criterion.name).join(Stage).where(
+            Stage.key == "presentation", Criterion.key == "teamwork"))
+    # The audit log names the criterion (团队配合), not its key.
+    log = admin.get("/admin/audit").get_data(as_text=True)
+    assert name in log and ">teamwork<" not in log
     # Staff cannot reopen; only admins.
     staff = _staff_client(app, "helper")
     assert staff.post(f"/admin/c/{KEY}/sheets/{sheet_id}/reopen",
@@ -85,8 +121,16 @@ def test_reopen_keeps_history_and_lets_the_judge_correct(app, demo):
 
 def test_withdrawal_and_absence(app, demo):
     admin = _staff_client(app, "boss", "admin")
-    admin.post(f"/admin/c/{KEY}/live/withdraw?stage=presentation",
-               data={"w-team": "T09", "w-action": "withdraw", "w-reason": ""})
+    admin.get("/lang/en")
+    # No reason: refused at once, before any confirmation page (not after "confirm").
+    for url, data in ((f"/admin/c/{KEY}/live/withdraw?stage=presentation",
+                       {"w-team": "T09", "w-action": "withdraw", "w-reason": "  "}),
+                      (f"/admin/c/{KEY}/live/absence?stage=presentation",
+                       {"a-judge": "X3", "a-action": "absent", "a-reason": ""})):
+        r = admin.post(url, data=data)
+        assert r.status_code == 302, url
+        board = admin.get(r.headers["Location"]).get_data(as_text=True)
+        assert "Give a reason." in board and "Yes" not in board
     with app.app_context():
         assert db.session.scalars(db.select(Team).filter_by(key="T09")).one().withdrawn is False
     withdraw = {"w-team": "T09", "w-action": "withdraw", "w-reason": "did not show up"}
@@ -113,13 +157,27 @@ def test_withdrawal_and_absence(app, demo):
     state = admin.get(f"/admin/c/{KEY}/live/state?stage=presentation").json
     assert all(t["cells"]["X3"]["status"] in ("absent", "recused") for t in state["teams"])
     assert all("X3" not in t["missing"] for t in state["teams"])
-    assert put_draft(judge_client(app, "X3"), "T01",
-                     body({"substance": "1"}, base_version=0)).status_code == 409
+    x3 = judge_client(app, "X3")
+    assert put_draft(x3, "T01", body({"substance": "1"}, base_version=0)).status_code == 409
+    # The tablet says why every team reads "absent", and whom to ask.
+    x3.get("/lang/en")
+    assert "You are marked absent for this stage" in x3.get("/judge/").get_data(as_text=True)
     admin.post(f"/admin/c/{KEY}/live/absence?stage=presentation",
                data={"a-judge": "X3", "a-action": "present", "a-reason": "back",
                      "confirm": "yes"})
     assert put_draft(judge_client(app, "X3"), "T01",
                      body({"substance": "1"}, base_version=0)).status_code == 200
+
+
+def test_paper_entry_starts_at_the_stage_being_scored(app, demo):
+    staff = _staff_client(app, "typist")
+    with app.app_context():
+        states = dict(db.session.execute(db.select(Stage.key, Stage.state).join(
+            Stage.competition).where(Stage.competition.has(key=KEY))).all())
+    assert states["plan"] == "closed" and states["presentation"] == "open"  # plan comes first
+    page = staff.get(f"/admin/c/{KEY}/paper").get_data(as_text=True)
+    assert re.search(r'<option selected value="presentation">|'
+                     r'<option value="presentation" selected>', page), page[:2000]
 
 
 def _paper(c, judge, team, values, stage="presentation"):

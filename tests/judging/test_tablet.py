@@ -237,7 +237,7 @@ def test_a_typical_sheet_entered_with_taps_only(demo_server, browser):
 
 TOUCH = "#sheet-view button:visible, #sheet-view a:visible, #sheet-view input:visible, " \
         "#sheet-view textarea:visible"
-LIST_TOUCH = "#list-view a:visible, #list-view button:visible"
+LIST_TOUCH = "#list-view a:visible, #list-view button:visible, .topbar a:visible"
 
 
 @pytest.mark.parametrize("size", [(768, 1024), (1024, 768)])

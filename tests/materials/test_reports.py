@@ -78,6 +78,12 @@ def test_feedback_of_every_team_in_one_file(sqlite_app, tmp_path):
         assert page_count(path) >= 15  # one section (at least a page) per team
         body = text(path)
         assert all(t.name in body for t in comp.teams if not t.withdrawn)
+        # In draw order, as the organizer hands the pages out.
+        drawn = sorted((t for t in comp.teams if not t.withdrawn),
+                       key=lambda t: t.draw_position)
+        assert [t.key for t in drawn] != sorted(t.key for t in drawn)  # the check can fail
+        where = [body.index(t.name) for t in drawn]
+        assert where == sorted(where)
         check_page_layout(path, 1)
         english = write(tmp_path, "en.pdf", build("team-feedback", comp, team="T01", lang="en"))
         assert "Field mean" in text(english) and "Your place" in text(english)

@@ -149,6 +149,42 @@ def test_demo_finished_ranking_has_awards_and_no_provisional_mark(sqlite_app, tm
         check_page_layout(path, 1)
 
 
+def test_team_detail_stamps_only_the_teams_still_waiting(sqlite_app, tmp_path):
+    """One sheet missing: that team's pages say 暂定 PROVISIONAL, the complete teams' not."""
+    with sqlite_app.app_context():
+        load_demo()
+        db.session.commit()
+        complete_demo()
+        comp = _competition(DEMO_KEY)
+        waiting = comp.teams[2]
+        sheet = db.session.scalars(select(ScoreSheet).where(ScoreSheet.team_id == waiting.id)
+                                   .order_by(ScoreSheet.id)).first()
+        db.session.execute(Score.__table__.delete().where(Score.sheet_id == sheet.id))
+        db.session.delete(sheet)
+        db.session.commit()
+        result = results_for(comp)
+        assert [t.team for t in result.teams if t.provisional] == [waiting.key]
+        path = write(tmp_path, "team-detail.pdf", build("team-detail", comp))
+        stamped, clean = [], []
+        for page in range(1, page_count(path) + 1):
+            body = text(path, page, page)
+            (stamped if "PROVISIONAL" in body else clean).append(page)
+            assert ("PROVISIONAL" in body) == (waiting.name in body), page
+        assert stamped and len(clean) >= len(comp.teams) - 1
+
+
+def test_a_blank_sheet_of_the_demo_fits_one_page_with_its_signature(app, demo, tmp_path):
+    """15 teams: each judge's paper sheet on one page, signed on that page."""
+    with app.app_context():
+        comp = _competition(demo)
+        assert len(comp.teams) >= 15
+        path = write(tmp_path, "blank.pdf", build("blank-sheets", comp))
+        sections = len(comp.judges) * len(comp.stages)
+        assert page_count(path) == sections
+        for page in range(1, sections + 1):
+            assert "评委签字" in text(path, page, page), page
+
+
 # ---- 300 teams --------------------------------------------------------------------------
 
 def test_300_teams_every_kind(sqlite_app, tmp_path):
@@ -473,3 +509,19 @@ def test_judge_cards_keep_a_long_name_and_its_link_inside_the_card(demo_sqlite, 
         assert height - (row + 1) * ch <= y and y + h <= height - row * ch, (style, words[:40])
         col = int(x // cw)
         assert x + 1 < (col + 1) * cw
+
+
+def test_a_panel_group_in_a_tie_break_reads_as_a_phrase(sqlite_app):
+    """"mean of the external experts' sheets", not "mean of the External expert sheets"."""
+    from flask_babel import force_locale
+
+    from scoring.reports.common import tie_break_label
+
+    with sqlite_app.test_request_context("/"):
+        with force_locale("en"):
+            assert tie_break_label("group_mean:external", None) == \
+                "mean of the external experts' sheets"
+            assert tie_break_label("group_mean:internal", None) == \
+                "mean of the internal judges' sheets"
+        with force_locale("zh_CN"):
+            assert tie_break_label("group_mean:external", None) == "校外专家平均分"

@@ -242,3 +242,22 @@ def test_ranking_xlsx_scores_are_numbers_shown_as_printed(app, client, login, de
     by_team = {ws.cell(row=i + 2, column=2).value: cells[i].value for i in range(len(rows))}
     for row in rows:
         assert Decimal(str(by_team[row["team"]])) == Decimal(row["stages"]["plan"])
+
+
+def test_the_rules_page_reads_the_rules_and_the_codes_in_words(app, demo, client, login):
+    """The chief judge reads the tie-break chain and the award tiers as sentences, and
+    what every code the box takes means, with this competition's stage names."""
+    login("admin")
+    page = client.get(f"/admin/c/{demo}/rules").get_data(as_text=True)
+    assert "已保存的规则（文字说明）" in page and "并列时依次比较" in page
+    assert "<code>raw_mean</code>" in page
+    with app.app_context():
+        from scoring.models import Competition
+
+        comp = _db.session.scalar(_db.select(Competition).filter_by(key=demo))
+        stage = comp.stages[0]
+        awards = comp.rules.get("awards") or []
+    assert f"<code>stage:{stage.key}</code>" in page and f"{stage.name}得分" in page
+    assert "校外专家平均分" in page
+    for tier in awards:
+        assert tier["name"] + "：" in page

@@ -73,7 +73,9 @@ def test_printed_one_liner_rederives_the_draw():
     ({"A": 1, "B": 1, "C": 3}, ["draw position 1 is given to both A and B"]),
     ({"A": 1, "B": 2, "C": 4}, ["draw position 4 is not between 1 and 3"]),
     ({"A": 0, "B": 2, "C": 3}, ["draw position 0 is not between 1 and 3"]),
-    ({"A": "1", "B": 2, "C": 3}, ["draw position 1 is not between 1 and 3"]),
+    # Text that did not read as a whole number (a full-width digit): said as such.
+    ({"A": "１", "B": 2, "C": 3},
+     ['draw position "１" of team A is not a whole number: type digits 0-9']),
     ({"A": 1, "B": 2, "C": 3, "Z": 4}, ['unknown team "Z"']),
 ])
 def test_validate_manual_draw(positions, problems):

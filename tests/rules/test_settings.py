@@ -89,8 +89,10 @@ def with_change(path, value):
      "weights sum to 0.9, not 1"),
     (with_change(["groups", "internal", "weight"], 0.6), "rules.groups.internal.weight",
      'give a decimal number as a text, like "0.4"'),
+    # A text already: what is wrong is the exponent.
     (with_change(["groups", "internal", "weight"], "6e-1"), "rules.groups.internal.weight",
-     'give a decimal number as a text, like "0.4"'),
+     '"6e-1" is in exponent notation, which is not accepted: write the number out, like '
+     '"10" or "0.4"'),
     (with_change(["groups", "internal", "weight"], KeyError), "rules.groups.internal.weight",
      "missing"),
     (with_change(["groups", "internal", "trim"], -2), "rules.groups.internal.trim",

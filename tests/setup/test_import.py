@@ -129,6 +129,18 @@ def test_unknown_department_offers_to_create_it(app, admin):
         assert db.session.scalar(db.select(db.func.count(Member.id))) == 3
 
 
+def test_unknown_department_in_a_file_with_problems_says_when_it_can_be_created(app, admin):
+    key = make_competition(app)
+    rows = team_rows(2)[:-1]  # a problem: T02 has 2 members
+    rows[2] = ("T01", "队伍1", "成员0-1", "新部门")
+    html = text(upload(admin, key, xlsx_bytes(rows)))
+    assert "新部门" in html and 'name="create_departments"' not in html
+    # No box to tick is offered, so none is asked for.
+    assert "Tick the box below" not in html
+    assert "Once the problems above are fixed" in html
+    assert re.search(r"Row \d+(, column \w \(\w+\))?: ", html)
+
+
 def test_duplicate_member_name(app, admin):
     rows = team_rows(2)
     rows[5] = ("T02", "队伍2", "成员0-0", rows[5][3])  # row 6 repeats row 2's member

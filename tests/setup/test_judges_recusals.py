@@ -166,3 +166,11 @@ def test_judge_of_another_competition_is_not_found(app, client, key):
     response = client.post(f"/admin/c/{key}/recusals", data={
         "judge": x9, "team": ids(app, Team, key="T1"), "kind": "recuse", "reason": "r"})
     assert response.status_code == 404
+
+
+def test_the_panel_group_choices_read_as_words(app, client, key):
+    page = text(client.get(f"/admin/c/{key}/judges"))
+    assert ">External expert<" in page and ">Internal judge<" in page
+    client.get("/lang/zh_CN")
+    page = text(client.get(f"/admin/c/{key}/judges"))
+    assert ">校外专家<" in page and ">校内评委<" in page

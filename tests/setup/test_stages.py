@@ -181,8 +181,13 @@ def test_lifecycle(app, client, key):
         in page
     flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
     assert "外请甲: 队" in flat and "校内丙: 队" in flat and "校内乙" not in flat
+    # ... and how the teams concerned stop being provisional once it is closed.
+    assert "stays provisional while an expected sheet is missing" in flat
+    assert f'href="/admin/c/{key}/paper"' in page and f'href="/admin/c/{key}/live"' in page
     assert competition(app, key)["stages"]["plan"] == "open"
     client.post(url + "closed", data=YES)
+    results = text(client.get(f"/admin/c/{key}/results"))
+    assert "Provisional" in results and "stays provisional while" in results
     # Reopening needs a reason.
     response = client.post(url + "open", data=YES, follow_redirects=True)
     assert "Give a reason" in text(response)

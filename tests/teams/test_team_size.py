@@ -305,7 +305,7 @@ def test_rules_change_that_teams_violate_is_refused_and_changes_nothing(app, adm
     text = _text(r)
     assert "1 teams have members from the same department or without one: 队伍T2" in text
     for bad, message in (("0", "0 is not between 1 and 10"), ("11", "11 is not between"),
-                         ("abc", "Not a valid integer value")):
+                         ("abc", "\"abc\" is not a whole number")):
         r = admin.post(f"/admin/c/{key}/rules", data=dict(FORM, team_size=bad))
         assert r.status_code == 422 and message in _text(r), bad
     r = admin.post(f"/admin/c/{key}/rules", data=dict(FORM, team_size="3",

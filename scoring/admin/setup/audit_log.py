@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
 from ...models import AuditEntry, Competition
+from ...rules import parse_whole
 from .. import bp, nav
 from .audit_text import describe
 from .common import admin_only
@@ -47,8 +48,9 @@ def setup_audit():
                                                            for c in competitions])
     form.validate()
     query = db.select(AuditEntry)
-    if form.competition.data and str(form.competition.data).isdigit():
-        query = query.where(AuditEntry.competition_id == int(form.competition.data))
+    competition_id = parse_whole(str(form.competition.data or ""))
+    if competition_id is not None:
+        query = query.where(AuditEntry.competition_id == competition_id)
     if form.actor.data:
         query = query.where(AuditEntry.actor.contains(form.actor.data.strip(), autoescape=True))
     if form.action.data:
@@ -59,7 +61,7 @@ def setup_audit():
     if form.date_to.data and not form.date_to.errors:
         query = query.where(AuditEntry.at < _utc(form.date_to.data, end=True))
     page = request.args.get("page", "1")
-    page = max(1, int(page)) if page.isdigit() and len(page) < 7 else 1
+    page = max(1, parse_whole(page, max_digits=6) or 1)
     total = db.session.scalar(db.select(db.func.count()).select_from(query.subquery())) or 0
     entries = db.session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                                  .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from ...extensions import db
 from ...models import (
     Competition,
+    Criterion,
     Department,
     Judge,
     PaperEntry,
@@ -97,7 +98,7 @@ LABELS = {
     "from": _l("copied from"), "order": _l("order"), "withdrawn": _l("withdrawn"),
     "reason": _l("reason"), "username": _l("user name"), "teams": _l("teams"),
     "default_stages": _l("default stages"), "source": _l("entered by"),
-    "public_url": _l("address"), "points": _l("points"),
+    "public_url": _l("address"), "points": _l("points"), "comment": _l("comment"),
 }
 
 VALUES = {
@@ -139,8 +140,12 @@ def _load(text):
     return data
 
 
-def changes(entry) -> list[tuple[str, str, str]]:
-    """(label, before, after) for every field an entry changed or recorded."""
+def changes(entry, labels=None) -> list[tuple[str, str, str]]:
+    """(label, before, after) for every field an entry changed or recorded.
+
+    `labels` names fields of this entry alone (a sheet's criteria: 语言表达, not delivery).
+    """
+    labels = {**LABELS, **(labels or {})}
     before, after = _load(entry.before_json), _load(entry.after_json)
     if not isinstance(before, dict) and not isinstance(after, dict):
         if before is None and after is None:
@@ -153,7 +158,7 @@ def changes(entry) -> list[tuple[str, str, str]]:
         old, new = before.get(key), after.get(key)
         if old == new and key in before and key in after:
             continue
-        out.append((str(LABELS.get(key, key)), _value(old, key) if key in before else "",
+        out.append((str(labels.get(key, key)), _value(old, key) if key in before else "",
                     _value(new, key) if key in after else ""))
     return out
 
@@ -176,15 +181,26 @@ def _names(entries):
         for row in db.session.execute(db.select(User.id, User.name, User.username)
                                       .where(User.id.in_(ids["user"]))):
             names[("user", row.id)] = row.name or row.username
+    sheet_stages = {}
     for kind, model in (("scoresheet", ScoreSheet), ("paperentry", PaperEntry)):
         if ids.get(kind):
             rows = db.session.execute(
-                db.select(model.id, Judge.name, Team.name, Stage.name)
+                db.select(model.id, Judge.name, Team.name, Stage.name, Stage.id)
                 .join(Judge, Judge.id == model.judge_id).join(Team, Team.id == model.team_id)
                 .join(Stage, Stage.id == model.stage_id).where(model.id.in_(ids[kind])))
-            for oid, judge, team, stage in rows:
+            for oid, judge, team, stage, stage_id in rows:
                 names[(kind, oid)] = _("%(judge)s's sheet for %(team)s, %(stage)s",
                                        judge=judge, team=team, stage=stage)
+                sheet_stages[(kind, oid)] = stage_id
+    # A sheet's scores are recorded by criterion key; the page shows each criterion's name.
+    criteria = {}
+    if sheet_stages:
+        for stage_id, key, name in db.session.execute(
+                db.select(Criterion.stage_id, Criterion.key, Criterion.name)
+                .where(Criterion.stage_id.in_(set(sheet_stages.values())))):
+            criteria.setdefault(stage_id, {})[key] = name
+    for ref, stage_id in sheet_stages.items():
+        names[("criteria",) + ref] = criteria.get(stage_id, {})
     if ids.get("recusal"):
         rows = db.session.execute(
             db.select(Recusal.id, Judge.name, Team.name)
@@ -227,8 +243,9 @@ def describe(entries) -> list[dict]:
             e.actor.partition(":")[2] or e.actor
         what = ACTIONS.get(e.action)
         subject = names.get((e.object_type, e.object_id)) or e.summary
+        labels = names.get(("criteria", e.object_type, e.object_id))
         rows.append({"entry": e, "who": who,
                      "sentence": _("%(who)s %(what)s", who=who, what=what) if what
                      else f"{who}: {e.action}",
-                     "subject": subject, "changes": changes(e)})
+                     "subject": subject, "changes": changes(e, labels)})
     return rows

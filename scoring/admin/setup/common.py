@@ -4,6 +4,7 @@ from flask_babel import gettext
 
 from ...extensions import db
 from ...operations.setup_base import SetupError
+from ...rules import parse_whole
 from ...web.lookups import competition_or_404  # noqa: F401 (used by the setup pages)
 from ...web.security import admin_required, staff_required
 from .. import bp
@@ -27,9 +28,7 @@ def picked_or_404(model, raw, competition):
 
     ASCII digits only, and few of them: a 40-digit id would overflow the database's
     integer (a 500 on PostgreSQL), and "١" is a digit to str.isdigit."""
-    raw = str(raw or "")
-    ok = raw.isascii() and raw.isdigit() and len(raw) <= 12
-    return owned_or_404(model, int(raw) if ok else 0, competition)
+    return owned_or_404(model, parse_whole(str(raw or "")) or 0, competition)
 
 
 def message(error) -> str:

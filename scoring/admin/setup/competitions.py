@@ -1,15 +1,19 @@
-"""Competitions: create (empty, default stages, or copied), overview, rename, archive."""
+"""Competitions: create (empty, default stages, copied, or from a contest file), overview,
+rename, archive."""
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.file import FileField
 
 from ...extensions import db
 from ...models import Competition, Member, ScoreSheet, Team
 from ...operations import setup_competitions as ops
 from ...operations.setup_base import SetupError
+from ...rules import SettingsError, parse_whole
 from ...rules.errors import N_
 from .. import bp, nav
+from ..forms import SafeForm
 from .checklist import setup_checklist
 from .common import admin_only, commit_or_fail, competition_or_404, fail, staff_only
 from .forms import ActionForm, CompetitionForm, CopyForm, RenameForm, choices
@@ -29,6 +33,45 @@ def _start_choices():
     return choices(pairs)
 
 
+class ContestFileForm(SafeForm):
+    """A contest file to create a competition from (scoring contest import, on the web)."""
+
+    file = FileField(_l("Contest file (.json)"), render_kw={"accept": ".json,application/json"})
+
+
+def _new_page(form, import_form, problems=(), status=200):
+    g.page_title = _("New competition")
+    return render_template("admin/setup/new_competition.html", form=form,
+                           import_form=import_form, problems=problems), status
+
+
+@bp.route("/competitions/import", methods=["POST"])
+@admin_only
+def setup_import_competition():
+    """Create a competition from a contest file (an earlier edition's export, a backup):
+    all or nothing; every problem is listed by its place in the file, nothing is saved."""
+    import_form = ContestFileForm()
+    form = CompetitionForm(formdata=None)
+    form.start.choices = _start_choices()
+    upload = import_form.file.data
+    if not import_form.validate_on_submit() or not getattr(upload, "filename", ""):
+        return _new_page(form, import_form, [_("Choose a contest file (.json) to import.")],
+                         422)
+    from ...contestfile.importer import import_text
+
+    try:
+        competition = import_text(upload.read())
+        db.session.commit()
+    except SettingsError as e:
+        db.session.rollback()
+        lines = [f"{place}{_(': ')}{_(message, **params)}" if place else _(message, **params)
+                 for place, message, params in e.problems]
+        return _new_page(form, import_form, lines, 422)
+    flash(_("Imported the competition %(name)s (%(key)s) from the contest file.",
+            name=competition.name, key=competition.key), "success")
+    return redirect(url_for("admin.setup_overview", key=competition.key))
+
+
 @bp.route("/competitions/new", methods=["GET", "POST"])
 @admin_only
 def setup_new_competition():
@@ -40,7 +83,8 @@ def setup_new_competition():
             start = form.start.data or "default"
             if start.startswith("copy:"):
                 raw = start.partition(":")[2]
-                source = db.session.get(Competition, int(raw)) if raw.isdigit() else None
+                source = db.session.get(Competition, number) \
+                    if (number := parse_whole(raw)) is not None else None
                 if source is None:
                     raise SetupError(N_("Choose what to start from."), {}, "start")
                 competition = ops.copy_competition(source, form.key.data, form.name.data)
@@ -53,8 +97,7 @@ def setup_new_competition():
         else:
             flash(_("Competition created."), "success")
             return redirect(url_for("admin.setup_overview", key=competition.key))
-    g.page_title = _("New competition")
-    return render_template("admin/setup/new_competition.html", form=form)
+    return _new_page(form, ContestFileForm(formdata=None))
 
 
 @bp.route("/c/<key>/")

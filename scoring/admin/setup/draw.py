@@ -13,6 +13,7 @@ from ...rules import (
     DRAW_ONE_LINER,
     RuleError,
     new_seed,
+    parse_whole,
     random_draw,
     validate_manual_draw,
 )
@@ -112,8 +113,9 @@ def setup_draw_manual(key):
     for team in competition.teams:
         raw = (request.form.get(f"pos-{team.id}") or "").strip()
         typed[team.id] = raw
-        if raw.isdigit() and len(raw) < 6:
-            positions[team.key] = int(raw)
+        position = parse_whole(raw, max_digits=5)
+        if position is not None:
+            positions[team.key] = position
         elif raw:
             positions[team.key] = raw  # validate_manual_draw reports it
         else:

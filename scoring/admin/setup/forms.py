@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ...rules import TEAM_SIZE_MAX
+from ...rules import TEAM_SIZE_MAX, parse_whole
 from ...web.converters import MAX_ID
 from ..forms import SafeForm, SafeSubForm
 
@@ -122,8 +122,8 @@ class JudgeForm(SafeForm):
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)],
                       description=_l("e.g. X1 for an external expert, N1 for an internal one"))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
-    group = SelectField(_l("Panel group"), choices=choices([("external", _l("external")),
-                                                            ("internal", _l("internal"))]),
+    group = SelectField(_l("Panel group"), choices=choices([("external", _l("External expert")),
+                                                            ("internal", _l("Internal judge"))]),
                         default="internal")
     department = StringField(_l("Department"), validators=[Optional(), Length(max=100)],
                              description=_l("Internal judges: their department decides "
@@ -186,8 +186,8 @@ class PasswordForm(SafeForm):
 
 def _competition_id(value):
     """A competition id as typed in the address: digits within the id range, else none."""
-    text = str(value or "")
-    return text if text.isdigit() and len(text) <= 10 and int(text) <= MAX_ID else ""
+    number = parse_whole(str(value or ""), max_digits=10)
+    return str(number) if number is not None and number <= MAX_ID else ""
 
 
 class AuditFilterForm(SafeForm):

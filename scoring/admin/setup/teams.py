@@ -128,8 +128,7 @@ def setup_department_add(key):
     if form.validate_on_submit():
         commit_or_fail(lambda: ops.add_department(competition, form.name.data),
                        _("Department added."))
-    else:
-        flash(_("Give a department name."), "error")
+    # An invalid name is flashed by the form itself ("Department: ..."), as on rename.
     return redirect(url_for("admin.setup_teams", key=key) + "#departments")
 
 

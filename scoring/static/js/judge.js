@@ -381,12 +381,12 @@
   function validate(showEmpty) {
     var stage = stages[view.stage], ok = true, complete = true, d = 0, vals = {};
     stage.criteria.forEach(function (c) { d = Math.max(d, critDigits(c)); });
-    var sum = 0n;
+    var sum = 0n, entered = false;
     stage.criteria.forEach(function (c) {
       var inp = inputs[c.key], res = check(inp.value, c), msg = "";
       if (res.error) { ok = false; msg = res.error; }
       else if (res.empty) { complete = false; vals[c.key] = null; if (showEmpty) { msg = T.empty; } }
-      else { vals[c.key] = res.value; sum += scaled(res.value, d); }
+      else { vals[c.key] = res.value; sum += scaled(res.value, d); entered = true; }
       $("err-" + c.key).textContent = msg;
       inp.closest(".crit").classList.toggle("has-error", !!msg);
       var picked = inp.closest(".crit").querySelectorAll(".pick-btn");
@@ -402,7 +402,8 @@
     $("err-comment").textContent = cmsg;
     commentBox.closest(".crit").classList.toggle("has-error", !!cmsg);
     var total = unscale(sum, d);
-    $("total").textContent = total;
+    // Nothing scored yet reads as a dash, not as a total of 0.
+    $("total").textContent = entered ? total : "—";
     return {ok: ok, complete: complete, values: vals, total: total, comment: comment.trim()};
   }
 
