@@ -45,8 +45,12 @@ json_value = st.recursive(
 
 
 def _counts():
-    return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
-            for t in db.metadata.sorted_tables}
+    """{table: row count} of every table, in one statement (one count query per table
+    was half of the contest-file fuzz test's time)."""
+    tables = db.metadata.sorted_tables
+    row = db.session.execute(sa.select(*(
+        sa.select(sa.func.count()).select_from(t).scalar_subquery() for t in tables))).one()
+    return {t.name: count for t, count in zip(tables, row, strict=True)}
 
 
 # ---- contest file ------------------------------------------------------------------------------
