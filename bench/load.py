@@ -20,305 +20,51 @@ key (a tablet that lost the answer). Afterwards it checks, in the database:
 - server errors: no 5xx answer (connection resets and timeouts are counted apart).
 
 Only loopback addresses are used, the thread count and duration are bounded.
+
+The tablets and organizers are here; the HTTP client is in load_http, the server and
+the fresh database in load_server, the contest and the checks in load_checks.
 """
 import argparse
-import http.client
 import json
-import os
 import random
-import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections import defaultdict
-from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-SCORING = str(Path(sys.executable).with_name("scoring"))
+# The pieces live beside this module; their names stay importable from bench.load, which
+# bench.burst, bench.scaleout and the tests use.
+from .load_checks import (  # noqa: F401
+    ADMIN,
+    CRITERIA,
+    KEY,
+    STAGE,
+    Stats,
+    app_for,
+    build_contest,
+    check_database,
+    failures,
+    scores_for,
+    summary,
+)
+from .load_http import Broken, Client, free_port, login_admin, login_judge  # noqa: F401
+from .load_server import (  # noqa: F401
+    ROOT,
+    SCORING,
+    Server,
+    fresh_database,
+    run_scoring,
+    scoring_env,
+)
+
 MAX_TABLETS = 1000
 MAX_SECONDS = 3600
-KEY = "load"
-STAGE = "live"
-CRITERIA = [("c1", "40"), ("c2", "30"), ("c3", "20"), ("c4", "10")]
-ADMIN = ("loadadmin", "load-admin-password")
-
-_META_CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-_FORM_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-# ---- a tiny HTTP client (stdlib only, one keep-alive connection, its own cookies) ---------
-
-class Broken(Exception):
-    """The connection failed (reset, refused, timeout): the answer, if any, was lost."""
-
-
-class Client:
-    """One device: a persistent HTTP/1.1 connection to the server with a cookie jar."""
-
-    def __init__(self, host: str, port: int, timeout: float = 60):
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            raise ValueError("the load generator talks to loopback addresses only")
-        self.host, self.port, self.timeout = host, port, timeout
-        self.conn = None
-        self.cookies: dict[str, str] = {}
-
-    def close(self) -> None:
-        """Drop the connection (the next request opens a new one)."""
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-    def request(self, method: str, path: str, *, json_body=None, form=None, headers=None):
-        """(status, headers, body bytes); raises Broken when the connection fails."""
-        hdrs = dict(headers or {})
-        data = None
-        if json_body is not None:
-            data = json.dumps(json_body).encode()
-            hdrs["Content-Type"] = "application/json"
-        elif form is not None:
-            data = urlencode(form).encode()
-            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-        if self.cookies:
-            hdrs["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        try:
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port,
-                                                       timeout=self.timeout)
-            self.conn.request(method, path, body=data, headers=hdrs)
-            resp = self.conn.getresponse()
-            body = resp.read()
-        except (OSError, http.client.HTTPException) as exc:
-            self.close()
-            raise Broken(f"{type(exc).__name__}: {exc}") from None
-        for raw in resp.headers.get_all("Set-Cookie") or []:
-            name, _, value = raw.split(";", 1)[0].partition("=")
-            self.cookies[name.strip()] = value.strip()
-        if resp.getheader("Connection", "").lower() == "close":
-            self.close()
-        return resp.status, resp.headers, body
-
-    def json(self, method: str, path: str, body=None, csrf: str | None = None):
-        """A JSON request; returns (status, decoded body or None)."""
-        headers = {"Accept": "application/json"}
-        if csrf:
-            headers["X-CSRFToken"] = csrf
-        status, _h, raw = self.request(method, path, json_body=body, headers=headers)
-        try:
-            return status, json.loads(raw)
-        except ValueError:
-            return status, None
-
-
-def login_judge(client: Client, link_path: str) -> str:
-    """Open the judge's private link, then the home page; returns the page's CSRF token."""
-    status, headers, _b = client.request("GET", link_path)
-    if status != 302:
-        raise RuntimeError(f"judge login {link_path} answered {status}")
-    status, _h, body = client.request("GET", "/judge/")
-    found = _META_CSRF.search(body.decode("utf-8", "replace"))
-    if status != 200 or not found:
-        raise RuntimeError(f"judge home answered {status} without a CSRF token")
-    return found.group(1)
-
-
-def login_admin(client: Client, username: str, password: str) -> None:
-    """Log an organizer in through the login form (with its CSRF token)."""
-    status, _h, body = client.request("GET", "/admin/login")
-    token = _FORM_CSRF.search(body.decode("utf-8", "replace"))
-    if status != 200 or not token:
-        raise RuntimeError(f"login page answered {status} without a CSRF token")
-    status, _h, _b = client.request("POST", "/admin/login", form={
-        "csrf_token": token.group(1), "username": username, "password": password})
-    if status != 302:
-        raise RuntimeError(f"organizer login answered {status}")
-
-
-# ---- a server in a subprocess -------------------------------------------------------------
-
-def free_port() -> int:
-    """A free TCP port on the loopback interface."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def scoring_env(instance: Path, database_url: str | None = None) -> dict:
-    """The environment for `scoring` commands on this instance (and database)."""
-    env = dict(os.environ)
-    env["SCORING_INSTANCE_PATH"] = str(instance)
-    env.pop("SCORING_DATABASE_URL", None)
-    if database_url:
-        env["SCORING_DATABASE_URL"] = database_url
-    env.setdefault("LANG", "C.UTF-8")
-    return env
-
-
-def run_scoring(args: list[str], env: dict, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run a `scoring` command; raise with its output when it fails."""
-    done = subprocess.run([SCORING, *args], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
-    if done.returncode != 0:
-        raise RuntimeError(f"scoring {' '.join(args)} failed ({done.returncode}):\n"
-                           f"{done.stdout}\n{done.stderr}")
-    return done
-
-
-class Server:
-    """`scoring serve` in a subprocess on a loopback port; start(), kill(), stop()."""
-
-    def __init__(self, env: dict, port: int | None = None, threads: int = 16, workers: int = 0):
-        self.env, self.port, self.threads = env, port or free_port(), threads
-        self.workers = workers  # 0: `scoring serve` (waitress); n: gunicorn with n workers
-        self.proc = None
-        self.log = Path(env["SCORING_INSTANCE_PATH"]) / f"serve-{self.port}.log"
-
-    @property
-    def url(self) -> str:
-        """The base URL."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, wait: float = 30) -> "Server":
-        """Start the server and wait until it answers."""
-        out = open(self.log, "ab")  # noqa: SIM115 (kept open for the child's lifetime)
-        self.proc = subprocess.Popen(
-            self.command(),
-            env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        out.close()
-        deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"scoring serve exited: {self.log.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"scoring serve did not start: {self.log.read_text()[-2000:]}")
-
-    def command(self) -> list[str]:
-        """`scoring serve`, or gunicorn as README's deployment section runs it."""
-        if not self.workers:
-            return [SCORING, "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                    "--threads", str(self.threads)]
-        # bench.worker_tag: scoring.wsgi:app plus an X-Worker header (which worker answered).
-        return [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(self.workers),
-                "--threads", str(self.threads), "--bind", f"127.0.0.1:{self.port}",
-                "--keep-alive", "75", "--timeout", "60", "--graceful-timeout", "10",
-                "--preload", "bench.worker_tag:app"]
-
-    def kill(self) -> None:
-        """SIGKILL: the process dies mid-request, like a power cut of the laptop."""
-        if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        """A normal stop (SIGTERM), SIGKILL if it hangs."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-# ---- the contest ---------------------------------------------------------------------------
-
-def app_for(instance: Path, database_url: str | None):
-    """The Flask app on this instance (for building and checking the contest)."""
-    from scoring import create_app
-
-    config = {"INSTANCE_PATH": str(instance)}
-    if database_url:
-        config["SQLALCHEMY_DATABASE_URI"] = database_url
-    return create_app(config)
-
-
-def build_contest(app, judges: int, teams: int) -> dict:
-    """A competition with judges x teams and one open stage; returns {judge key: link path}."""
-    from sqlalchemy import insert
-
-    from scoring.extensions import db
-    from scoring.models import Competition, Criterion, Judge, Stage, Team
-    from scoring.operations.tokens import new_token
-    from scoring.operations.users import upsert_user
-
-    with app.app_context():
-        comp = Competition(key=KEY, name=f"负载测试 {judges} 评委 × {teams} 队")
-        comp.rules = {"aggregation": "pooled", "trim": 1, "decimals": 2}
-        db.session.add(comp)
-        db.session.flush()
-        stage = Stage(competition_id=comp.id, key=STAGE, name="现场展示", position=0,
-                      weight=Decimal(1), state="open")
-        db.session.add(stage)
-        db.session.flush()
-        db.session.execute(insert(Criterion), [
-            {"stage_id": stage.id, "key": k, "name": f"指标 {k}", "description": "",
-             "position": i, "max": Decimal(m), "step": Decimal("0.5")}
-            for i, (k, m) in enumerate(CRITERIA)])
-        db.session.execute(insert(Team), [
-            {"competition_id": comp.id, "key": f"T{t:03d}", "name": f"参赛队{t}",
-             "draw_position": t, "withdrawn": False, "withdrawn_reason": ""}
-            for t in range(1, teams + 1)])
-        db.session.execute(insert(Judge), [
-            {"competition_id": comp.id, "key": f"J{j:03d}", "name": f"评委{j}",
-             "panel_group": "external" if j % 3 == 0 else "internal", "note": "",
-             "token": new_token()} for j in range(1, judges + 1)])
-        upsert_user(ADMIN[0], ADMIN[1], role="staff")
-        db.session.commit()
-        links = {k: f"/j/{i}.{t}" for i, k, t in db.session.execute(
-            db.select(Judge.id, Judge.key, Judge.token).where(Judge.competition_id == comp.id))}
-        db.session.remove()
-        db.engine.dispose()
-    return links
-
-
-def scores_for(judge: str, team: str, salt: int = 0) -> dict:
-    """Valid, distinct values per (judge, team): a mixed-up write shows in the check."""
-    n = (int(judge[1:]) * 7 + int(team[1:]) * 3 + salt) % 20
-    return {"c1": f"{20 + n}", "c2": f"{n % 30}.5", "c3": str(n), "c4": f"{n % 10}.5"}
 
 
 # ---- the load --------------------------------------------------------------------------------
-
-class Stats:
-    """Counts and latencies from every thread (guarded by one lock)."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.latency = defaultdict(list)  # kind -> seconds
-        self.status = defaultdict(int)  # (kind, status) -> count
-        self.server_errors: list[str] = []
-        self.broken: list[str] = []
-        self.acked: dict[tuple, dict] = {}  # (judge, team) -> scores of an acknowledged submit
-        self.first_answer: dict[str, dict] = {}  # idempotency key -> first 2xx sheet state
-        self.replay_mismatch: list[str] = []
-        self.refused: list[str] = []  # unexpected 4xx on writes
-
-    def note(self, kind: str, seconds: float, status: int, path: str, body=None) -> None:
-        """Record one answer."""
-        with self.lock:
-            self.latency[kind].append(seconds)
-            self.status[(kind, status)] += 1
-            if status >= 500:
-                self.server_errors.append(f"{status} {kind} {path} {str(body)[:200]}")
-
-    def note_broken(self, kind: str, path: str, why: str) -> None:
-        """Record a failed connection."""
-        with self.lock:
-            self.broken.append(f"{kind} {path}: {why}")
-
 
 def _timed(stats, kind, fn, path):
     """Run fn() -> (status, body) timing it; Broken is recorded and re-raised."""
@@ -479,147 +225,6 @@ def run_load(port: int, links: dict, teams: list[str], tablets: int, seconds: fl
     for client in [c for c, _csrf in ready.values()] + [c for _k, c in watchers]:
         client.close()
     return stats
-
-
-# ---- the checks -----------------------------------------------------------------------------
-
-def check_database(app, stats: Stats) -> dict:
-    """Lost, duplicated and inconsistent sheets, from the database itself."""
-    from scoring.extensions import db
-    from scoring.models import (
-        Competition,
-        Criterion,
-        Judge,
-        Score,
-        ScoreSheet,
-        SheetVersion,
-        Stage,
-        Team,
-    )
-    from scoring.rules import decimal_text
-
-    with app.app_context():
-        cid = db.session.scalar(db.select(Competition.id).filter_by(key=KEY))
-        rows = db.session.execute(
-            db.select(ScoreSheet.id, Judge.key, Team.key, ScoreSheet.status, ScoreSheet.version)
-            .join(Judge, Judge.id == ScoreSheet.judge_id).join(Team, Team.id == ScoreSheet.team_id)
-            .join(Stage, Stage.id == ScoreSheet.stage_id).where(Stage.competition_id == cid)).all()
-        scores = defaultdict(dict)
-        for sid, ckey, value in db.session.execute(
-                db.select(Score.sheet_id, Criterion.key, Score.value)
-                .join(Criterion, Criterion.id == Score.criterion_id)
-                .join(Stage, Stage.id == Criterion.stage_id).where(Stage.competition_id == cid)):
-            scores[sid][ckey] = decimal_text(value)
-        kept = defaultdict(list)
-        for sid, version, status, js in db.session.execute(
-                db.select(SheetVersion.sheet_id, SheetVersion.version, SheetVersion.status,
-                          SheetVersion.scores_json).order_by(SheetVersion.version)):
-            kept[sid].append((version, status, json.loads(js)))
-        db.session.remove()
-        db.engine.dispose()
-    by_pair = defaultdict(list)
-    for sid, jk, tk, status, version in rows:
-        by_pair[(jk, tk)].append((sid, status, version))
-    duplicated = [p for p, sheets in by_pair.items() if len(sheets) > 1]
-    lost, wrong, inconsistent = [], [], []
-    for pair, expected in stats.acked.items():
-        if pair not in by_pair:
-            lost.append(pair)
-            continue
-        sid, status, _v = by_pair[pair][0]
-        if status != "submitted" or scores[sid] != expected:
-            wrong.append((pair, status, scores[sid], expected))
-    for pair, sheets in by_pair.items():
-        for sid, status, version in sheets:
-            history = kept[sid]
-            if [v for v, _s, _j in history] != list(range(1, version + 1)):
-                inconsistent.append((pair, "versions", [v for v, _s, _j in history], version))
-            elif history and (history[-1][1] != status or history[-1][2] != scores[sid]):
-                inconsistent.append((pair, "last version", history[-1], status, scores[sid]))
-            if status == "submitted" and set(scores[sid]) != {k for k, _m in CRITERIA}:
-                inconsistent.append((pair, "half-written", scores[sid]))
-    submitted = sum(1 for sheets in by_pair.values() for _i, s, _v in sheets if s == "submitted")
-    return {"sheets": len(rows), "submitted": submitted, "lost": lost, "wrong": wrong,
-            "duplicated": duplicated, "inconsistent": inconsistent}
-
-
-def _pct(values, q):
-    if not values:
-        return 0.0
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
-def summary(stats: Stats, checks: dict) -> dict:
-    """The figures as a plain dict (printed as a table and as JSON)."""
-    kinds = {}
-    for kind, lat in sorted(stats.latency.items()):
-        kinds[kind] = {
-            "requests": len(lat), "p50_ms": round(_pct(lat, 0.5) * 1000, 1),
-            "p95_ms": round(_pct(lat, 0.95) * 1000, 1),
-            "p99_ms": round(_pct(lat, 0.99) * 1000, 1), "max_ms": round(max(lat) * 1000, 1),
-            "statuses": {str(s): n for (k, s), n in sorted(stats.status.items()) if k == kind}}
-    total = sum(len(v) for v in stats.latency.values())
-    return {
-        "tablets": stats.logged_in, "login_seconds": round(stats.login_seconds, 1),
-        "seconds": round(stats.elapsed, 1), "requests": total,
-        "requests_per_second": round(total / stats.elapsed, 1) if stats.elapsed else 0,
-        "acknowledged_submissions": len(stats.acked), "sheets": checks["sheets"],
-        "submitted_sheets": checks["submitted"],
-        "lost": len(checks["lost"]), "wrong_values": len(checks["wrong"]),
-        "duplicated": len(checks["duplicated"]), "inconsistent": len(checks["inconsistent"]),
-        "server_errors": len(stats.server_errors), "connection_errors": len(stats.broken),
-        "replay_mismatches": len(stats.replay_mismatch),
-        "unexpected_refusals": len(stats.refused), "hung_threads": stats.hung,
-        "by_kind": kinds,
-    }
-
-
-def failures(result: dict) -> list[str]:
-    """What broke the promise (an empty list when nothing was lost, doubled or 5xx)."""
-    bad = []
-    for name in ("lost", "wrong_values", "duplicated", "inconsistent", "server_errors",
-                 "replay_mismatches", "unexpected_refusals", "hung_threads"):
-        if result[name]:
-            bad.append(f"{name}: {result[name]}")
-    if result["tablets"] < result.get("tablets_asked", result["tablets"]):
-        bad.append(f"only {result['tablets']} tablets could log in")
-    if result["acknowledged_submissions"] == 0:
-        bad.append("no submission was acknowledged at all")
-    return bad
-
-
-# ---- databases --------------------------------------------------------------------------------
-
-@contextmanager
-def fresh_database(server_url: str | None, keep: bool = False):
-    """Yield a new empty database URL on server_url (dropped afterwards), or None for SQLite."""
-    if not server_url:
-        yield None
-        return
-    import sqlalchemy as sa
-    from sqlalchemy.engine import make_url
-
-    from scoring.config import normalize_database_url
-
-    server = make_url(normalize_database_url(server_url))
-    name = f"loadtest_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    mysql = admin.dialect.name == "mysql"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}" + (
-            " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" if mysql else ""))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        if not keep:
-            with admin.connect() as conn:
-                if admin.dialect.name == "postgresql":
-                    conn.exec_driver_sql(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-        admin.dispose()
 
 
 def run(tablets=200, seconds=120.0, judges=None, teams=20, database_url=None, keep=False,
