@@ -15,6 +15,9 @@ from sqlalchemy.engine import make_url
 from scoring import create_app
 from scoring.extensions import db as _db
 
+# The browser fixtures live in their own module; imported, pytest finds them here.
+from tests.browser_fixtures import browser, live_server, playwright_session, tablet  # noqa: F401
+
 SERVER_URLS = {
     "postgresql": os.environ.get("SCORING_TEST_POSTGRESQL_URL",
                                  "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
@@ -321,70 +324,6 @@ def demo(app):
             with _db.engine.connect() as conn:
                 _DEMO_ROWS[kind] = _demo_rows(conn)
     return DEMO_KEY
-
-
-@pytest.fixture
-def live_server(make_app):
-    """The app (SQLite) served by waitress on a free loopback port, in a thread.
-
-    Yields an object with .url and .app; the server stops after the test.
-    """
-    import socket
-    import threading
-    from types import SimpleNamespace
-
-    from waitress.server import create_server
-
-    app = make_app("sqlite", SERVER_NAME=None)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = create_server(app, host="127.0.0.1", port=port, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", app=app)
-    server.close()
-    thread.join(timeout=5)
-
-
-def _chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        raise RuntimeError("Debian's chromium is needed for browser tests: "
-                           "apt-get install chromium (./quickstart test does it)")
-    return path
-
-
-@pytest.fixture(scope="session")
-def playwright_session():
-    """The test run's one Playwright: the sync API refuses a second one running at once
-    (the venue tests in tests/venue launch their own browsers from this one)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_session):
-    """Debian's chromium driven by Playwright (its own browser download fails here)."""
-    instance = playwright_session.chromium.launch(
-        executable_path=_chromium_path(), headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
-    yield instance
-    instance.close()
-
-
-@pytest.fixture
-def tablet(browser):
-    """A new browser context sized and touch-enabled like a landscape tablet (1024x768)."""
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True,
-                                  is_mobile=False, locale="zh-CN")
-    yield context
-    context.close()
 
 
 # The files that take longest (measured with --durations=0 on CI), started first: under
