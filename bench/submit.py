@@ -28,7 +28,6 @@ import json
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import tempfile
@@ -48,6 +47,7 @@ from .common import (
     scratch_database,
     server,
 )
+from .submit_inprocess import in_process
 
 CSRF_META = re.compile(rb'<meta name="csrf-token" content="([^"]+)"')
 STAGES = 3
@@ -190,12 +190,20 @@ def run(kind="sqlite", clients=50, threads=16, rounds=3, duration=10.0, teams=No
         app_args = [SCORING, "serve", "--host", "127.0.0.1", "--port", str(app_port),
                     "--threads", str(threads)]
         bare_args = [PYTHON, "-m", "bench.bare_app", str(bare_port), str(threads)]
-        with server(app_args, env, f"http://127.0.0.1:{app_port}/", tmp / "serve.log") as app, \
-                server(bare_args, env, f"http://127.0.0.1:{bare_port}/", tmp / "bare.log") as bare:
+        stack_port = free_port()
+        stack_args = [PYTHON, "-m", "bench.stack_app", str(stack_port), str(threads),
+                      url.replace("bench.sqlite", "stack.sqlite")]
+        with (server(app_args, env, f"http://127.0.0.1:{app_port}/", tmp / "serve.log") as app,
+              server(bare_args, env, f"http://127.0.0.1:{bare_port}/", tmp / "bare.log") as bare,
+              server(stack_args, env, f"http://127.0.0.1:{stack_port}/login/0",
+                     tmp / "stack.log") as stack):
             app_clients = [Client(app_port) for _ in judges]
             for c, (jid, token) in zip(app_clients, judges, strict=True):
                 c.login(jid, token, team_keys[0])
             bare_clients = [Client(bare_port) for _ in judges]
+            stack_clients = [StackClient(stack_port) for _ in judges]
+            for i, c in enumerate(stack_clients):
+                c.login_stack(i)
             # Each judge walks the teams in its own order, so writes spread over the table.
             sheets = [(f"s{st}", t) for st in range(STAGES) for t in team_keys]
             orders = [random.Random(i).sample(sheets, len(sheets)) for i in range(len(judges))]
@@ -213,9 +221,13 @@ def run(kind="sqlite", clients=50, threads=16, rounds=3, duration=10.0, teams=No
                 status, data = client.request("GET", "/")
                 return status == 200 and data == b"ok"
 
+            def stack_submit(client, index, n):
+                return client.submit_stack(index * 100_000 + n, rngs[index])
+
             # Warm-up (not measured): imports, connection pools, first page renders.
             _phase(app_clients, submit, 2.0)
             _phase(bare_clients, bare_get, 2.0)
+            _phase(stack_clients, stack_submit, 2.0)
             per_round = []
             me = os.getpid()
             for _ in range(rounds):
@@ -223,6 +235,8 @@ def run(kind="sqlite", clients=50, threads=16, rounds=3, duration=10.0, teams=No
                     [bare.pid, me], bare_clients, bare_get, duration)
                 s_ok, s_bad, s_lat, s_wall, (s_cpu, sc_cpu) = _cpu_phase(
                     [app.pid, me], app_clients, submit, duration)
+                k_ok, _k_bad, _k_lat, _k_wall, (k_cpu, _kc_cpu) = _cpu_phase(
+                    [stack.pid, me], stack_clients, stack_submit, duration)
                 floor_commit = floor.commit_cpu_ms(kind, url, tmp)
                 floor_ms = b_cpu / max(b_ok, 1) * 1000 + floor_commit
                 per_round.append({
@@ -230,6 +244,7 @@ def run(kind="sqlite", clients=50, threads=16, rounds=3, duration=10.0, teams=No
                     "guarantees_cpu_ms": floor.guarantees_cpu_ms(tmp) if kind == "sqlite"
                     else None,
                     "cpu_vs_floor": s_cpu / max(s_ok, 1) * 1000 / floor_ms,
+                    "stack_cpu_ms": k_cpu / max(k_ok, 1) * 1000,
                     "server_cpu_ms_per_submit": s_cpu / max(s_ok, 1) * 1000,
                     "server_cpu_share_submit": s_cpu / s_wall,
                     "client_cpu_share_submit": sc_cpu / s_wall,
@@ -256,69 +271,22 @@ def run(kind="sqlite", clients=50, threads=16, rounds=3, duration=10.0, teams=No
             "in_process": in_process(teams, clients)}
 
 
-def in_process(teams=100, judges=50, count=200) -> dict:
-    """CPU ms (median, best) and SQL statements of one submission through the Flask test client.
+class StackClient(Client):
+    """A client of bench.stack_app: its login answers the CSRF token itself."""
 
-    A fresh SQLite contest of the benchmark's shape; the judges take turns, each
-    submitting its sheets in a shuffled order, exactly as Client.submit does. The figure
-    includes the test client's own work (~0.3 ms), not waitress's.
-    """
-    from sqlalchemy import event
+    def login_stack(self, judge_id):
+        """Log in as judge_id; keep the CSRF token."""
+        status, token = self.request("GET", f"/login/{judge_id}")
+        assert status == 200, f"stack login answered {status}"
+        self.csrf = token.decode()
 
-    from scoring import create_app
-    from scoring.extensions import db
-    from scoring.models import Judge
-
-    from .bigcontest import build
-
-    tmp = Path(tempfile.mkdtemp(prefix="bench-submit-inproc-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'bench.sqlite'}",
-                      "INSTANCE_PATH": str(tmp)})
-    with app.app_context():
-        db.create_all()
-        comp = build(teams=teams, judges=judges, stages=STAGES, criteria=CRITERIA,
-                     key="submit", sheets=False, judge_departments=False)
-        db.session.commit()
-        rows = db.session.execute(db.select(Judge.id, Judge.token).where(
-            Judge.competition_id == comp.id).order_by(Judge.key)).all()
-        db.session.remove()
-        engine = db.engine
-    rng = random.Random(7)
-    tablets = []
-    for jid, token in rows:
-        client = app.test_client()
-        assert client.get(f"/j/{jid}.{token}").status_code == 302
-        page = client.get("/judge/s/s0/T0000").data
-        todo = [(f"s{st}", f"T{t:04d}") for st in range(STAGES) for t in range(teams)]
-        rng.shuffle(todo)
-        tablets.append((client, CSRF_META.search(page).group(1).decode(), todo))
-    statements = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *a: statements.append(statement))
-
-    def one(i):
-        client, csrf, todo = tablets[i % len(tablets)]
-        stage, team = todo.pop()
+    def submit_stack(self, team_id, rng):
+        """POST one whole sheet to the stack app; True when it answered ok."""
         scores = {f"c{c}": str(rng.randint(20, 40) / 2) for c in range(CRITERIA)}
-        body = json.dumps({"scores": scores, "idempotency_key": uuid.uuid4().hex})
-        r = client.post(f"/judge/api/sheet/{stage}/{team}/submit", data=body.encode(),
-                        headers={"Content-Type": "application/json",
-                                 "Accept": "application/json", "X-CSRFToken": csrf})
-        assert r.status_code == 200 and r.get_json()["ok"] is True, r.data
-
-    for i in range(40):  # warm-up: imports, statement caches
-        one(i)
-    cpu = []
-    for i in range(count):
-        before = len(statements)
-        t0 = time.process_time()
-        one(40 + i)
-        cpu.append(time.process_time() - t0)
-        counted = len(statements) - before
-    engine.dispose()
-    shutil.rmtree(tmp, ignore_errors=True)
-    return {"cpu_ms_median": statistics.median(cpu) * 1000, "cpu_ms_best": min(cpu) * 1000,
-            "statements": counted, "count": count}
+        status, data = self.request(
+            "POST", f"/submit/{team_id}", json.dumps({"scores": scores}).encode(),
+            {"Content-Type": "application/json", "X-CSRFToken": self.csrf})
+        return status == 200 and json.loads(data).get("ok") is True
 
 
 def report(f):
@@ -347,6 +315,11 @@ def report(f):
                   f"live version) {r['guarantees_cpu_ms']:.3f} ms; with the bare request "
                   f"{whole:.3f} ms = {whole / r['floor_cpu_ms']:.1f}x the floor; server "
                   f"{r['server_cpu_ms_per_submit'] / whole:.1f}x that")
+    for i, r in enumerate(f["rounds"], 1):
+        print(f"  round {i} report: the stack's own floor (bench.stack_app: session, CSRF, "
+              f"JSON, the sheet's rows through Flask-SQLAlchemy, commit) "
+              f"{r['stack_cpu_ms']:.3f} ms = {r['stack_cpu_ms'] / r['floor_cpu_ms']:.1f}x the "
+              f"floor; the app {r['server_cpu_ms_per_submit'] / r['stack_cpu_ms']:.1f}x that")
     print(f"  CPU per sheet vs floor: best {f['floor_best']:.1f}x, median "
           f"{f['floor_median']:.1f}x   (target <= 3x)")
     p = f["in_process"]
