@@ -20,7 +20,6 @@ from scoring.models import (
     Competition,
     Judge,
     Member,
-    PaperEntry,
     Recusal,
     ScoreSheet,
     Stage,
@@ -28,108 +27,54 @@ from scoring.models import (
     Team,
 )
 
+from .guard_util import (
+    JUDGE,
+    at_the_lock,
+    guard_ids,
+    insert_row,
+    paper_post,
+    paper_rows,
+    sheet_submitted,
+    skip_on_sqlite,
+    update_row,
+)
 from .test_live import _staff_client
-from .util import DEMO, GOOD, body, judge_client, post_submit, put_draft, recused_pairs
-
-JUDGE = "N1"  # an internal judge: has a department
-
-
-def _ids(app) -> dict:
-    """Ids of the judge, a team it scores, the open stage, the competition, departments."""
-    recused = recused_pairs(app)
-    with app.app_context():
-        comp = db.session.scalars(db.select(Competition).filter_by(key=DEMO)).one()
-        judge = db.session.scalars(db.select(Judge).filter_by(competition_id=comp.id,
-                                                              key=JUDGE)).one()
-        team = next(t for t in sorted(comp.teams, key=lambda t: t.key)
-                    if (JUDGE, t.key) not in recused)
-        stage = next(s for s in comp.stages if s.key == "presentation")
-        member = team.members[0]
-        return {"competition": comp.id, "judge": judge.id, "team": team.id, "team_key": team.key,
-                "stage": stage.id, "judge_dept": judge.department_id, "member": member.id,
-                "member_dept": member.department_id}
-
-
-def _table(model):
-    return model.__table__
-
-
-def _update(model, row_id, **values):
-    """UPDATE one row (ids[row_id]); a callable value is given the ids."""
-    return lambda conn, i: conn.execute(sa.update(_table(model)).where(
-        _table(model).c.id == i[row_id]).values(
-        {k: v(i) if callable(v) else v for k, v in values.items()}))
-
-
-def _insert(model, **columns):
-    """INSERT one row; a callable value is given the ids."""
-    return lambda conn, i: conn.execute(sa.insert(_table(model)).values(
-        {k: v(i) if callable(v) else v for k, v in columns.items()}))
-
-
-def _sheet_submitted(conn, i):
-    table = _table(ScoreSheet)
-    conn.execute(sa.update(table).where(table.c.judge_id == i["judge"],
-                                        table.c.team_id == i["team"],
-                                        table.c.stage_id == i["stage"])
-                 .values(status="submitted", version=table.c.version + 1))
-
+from .util import GOOD, body, judge_client, post_submit, put_draft
 
 # guard -> (the organizer's change, status the judge API answers)
 GUARDS = {
-    "stage closed": (_update(Stage, "stage", state="closed"), 403),
-    "team withdrawn": (_update(Team, "team", withdrawn=True, withdrawn_reason="gone"), 409),
-    "judge absent": (_insert(Absence, judge_id=lambda i: i["judge"],
+    "stage closed": (update_row(Stage, "stage", state="closed"), 403),
+    "team withdrawn": (update_row(Team, "team", withdrawn=True, withdrawn_reason="gone"), 409),
+    "judge absent": (insert_row(Absence, judge_id=lambda i: i["judge"],
                              stage_id=lambda i: i["stage"], reason="ill"), 409),
-    "manual recusal": (_insert(Recusal, judge_id=lambda i: i["judge"],
+    "manual recusal": (insert_row(Recusal, judge_id=lambda i: i["judge"],
                                team_id=lambda i: i["team"], lift=False, reason="relative"), 403),
-    "judge's department": (_update(Judge, "judge", department_id=lambda i: i["member_dept"]),
+    "judge's department": (update_row(Judge, "judge", department_id=lambda i: i["member_dept"]),
                            403),
-    "member's department": (_update(Member, "member", department_id=lambda i: i["judge_dept"]),
+    "member's department": (update_row(Member, "member", department_id=lambda i: i["judge_dept"]),
                             403),
-    "competition archived": (_update(Competition, "competition", archived=True), 403),
-    "sheet submitted": (_sheet_submitted, 409),
+    "competition archived": (update_row(Competition, "competition", archived=True), 403),
+    "sheet submitted": (sheet_submitted, 409),
 }
-
-
-def _at_the_lock(monkeypatch, module, change, ids):
-    """Commit change on another connection when module first asks for the competition lock."""
-    real = module.lock_competition
-    fired = []
-
-    def hooked(competition_id, **kw):
-        if not fired:
-            fired.append(True)
-            with db.engine.begin() as conn:
-                change(conn, ids)
-        return real(competition_id, **kw)
-
-    monkeypatch.setattr(module, "lock_competition", hooked)
-    return fired
-
-
-def _no_sqlite(app):
-    if db.engine.dialect.name == "sqlite":
-        pytest.skip("SQLite holds the write lock from the request's first read")
 
 
 @pytest.mark.parametrize("guard", list(GUARDS))
 def test_judge_write_sees_a_change_committed_before_the_lock(app, demo, monkeypatch, guard):
     from scoring.operations import idempotency
 
-    ids = _ids(app)
+    ids = guard_ids(app)
     c = judge_client(app, JUDGE)
     team = ids["team_key"]
     if guard == "sheet submitted":
         assert put_draft(c, team, body({"substance": "3"}, base_version=0)).status_code == 200
     with app.app_context():
-        _no_sqlite(app)
+        skip_on_sqlite(app)
         audit_before = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
         version_before = db.session.scalar(sa.select(ScoreSheet.version).where(
             ScoreSheet.judge_id == ids["judge"], ScoreSheet.team_id == ids["team"],
             ScoreSheet.stage_id == ids["stage"]))
     change, status = GUARDS[guard]
-    fired = _at_the_lock(monkeypatch, idempotency, change, ids)
+    fired = at_the_lock(monkeypatch, idempotency, change, ids)
     data = body(GOOD)
     r = post_submit(c, team, data)
     assert fired
@@ -149,11 +94,11 @@ def test_judge_write_sees_a_change_committed_before_the_lock(app, demo, monkeypa
 def test_draft_sees_a_close_committed_before_the_lock(app, demo, monkeypatch):
     from scoring.operations import idempotency
 
-    ids = _ids(app)
+    ids = guard_ids(app)
     c = judge_client(app, JUDGE)
     with app.app_context():
-        _no_sqlite(app)
-    _at_the_lock(monkeypatch, idempotency, GUARDS["stage closed"][0], ids)
+        skip_on_sqlite(app)
+    at_the_lock(monkeypatch, idempotency, GUARDS["stage closed"][0], ids)
     r = put_draft(c, ids["team_key"], body({"substance": "3"}, base_version=0))
     assert r.status_code == 403 and "未开放评分" in r.json["error"]
     with app.app_context():
@@ -166,59 +111,49 @@ def test_draft_sees_a_close_committed_before_the_lock(app, demo, monkeypatch):
 
 # guard -> (the change, a piece of the translated message the staff member reads)
 PAPER_GUARDS = {
-    "stage published": (_update(Stage, "stage", state="published"), "当前不在评分中"),
+    "stage published": (update_row(Stage, "stage", state="published"), "当前不在评分中"),
     "team withdrawn": (GUARDS["team withdrawn"][0], "已弃权"),
     "judge absent": (GUARDS["judge absent"][0], "缺席"),
     "manual recusal": (GUARDS["manual recusal"][0], "回避"),
     "judge's department": (GUARDS["judge's department"][0], "回避"),
     "competition archived": (GUARDS["competition archived"][0], "已归档"),
-    "sheet submitted": (_sheet_submitted, "已在平板上提交此评分表"),
+    "sheet submitted": (sheet_submitted, "已在平板上提交此评分表"),
 }
-
-
-def _paper_post(c, ids):
-    data = {"c_" + k: v for k, v in GOOD.items()}
-    return c.post(f"/admin/c/{DEMO}/paper/presentation/{JUDGE}/{ids['team_key']}", data=data)
-
-
-def _paper_rows(app):
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count(PaperEntry.id)))
 
 
 @pytest.mark.parametrize("guard", list(PAPER_GUARDS))
 def test_paper_entry_obeys_the_rules(app, demo, guard):
-    ids = _ids(app)
+    ids = guard_ids(app)
     if guard == "sheet submitted":
         post_submit(judge_client(app, JUDGE), ids["team_key"], body(dict(GOOD, timing="1")))
     else:
         with app.app_context(), db.engine.begin() as conn:
             PAPER_GUARDS[guard][0](conn, ids)
     s1 = _staff_client(app, "s1")
-    r = _paper_post(s1, ids)
+    r = paper_post(s1, ids)
     assert r.status_code == 200
     assert PAPER_GUARDS[guard][1] in r.get_data(as_text=True)
     assert 'name="c_substance"' not in r.get_data(as_text=True)
-    assert _paper_rows(app) == 0
+    assert paper_rows(app) == 0
 
 
 @pytest.mark.parametrize("guard", list(PAPER_GUARDS))
 def test_paper_entry_sees_a_change_committed_before_the_lock(app, demo, monkeypatch, guard):
     from scoring.operations import paper
 
-    ids = _ids(app)
+    ids = guard_ids(app)
     if guard == "sheet submitted":
         put_draft(judge_client(app, JUDGE), ids["team_key"], body({"substance": "3"},
                                                                   base_version=0))
     with app.app_context():
-        _no_sqlite(app)
+        skip_on_sqlite(app)
     s1 = _staff_client(app, "s1")
-    fired = _at_the_lock(monkeypatch, paper, PAPER_GUARDS[guard][0], ids)
-    r = _paper_post(s1, ids)
+    fired = at_the_lock(monkeypatch, paper, PAPER_GUARDS[guard][0], ids)
+    r = paper_post(s1, ids)
     assert fired
     assert r.status_code == 200, r.status_code
     assert PAPER_GUARDS[guard][1] in r.get_data(as_text=True)
-    assert _paper_rows(app) == 0
+    assert paper_rows(app) == 0
     with app.app_context():
         sheet = db.session.scalars(sa.select(ScoreSheet).where(
             ScoreSheet.judge_id == ids["judge"], ScoreSheet.team_id == ids["team"],
@@ -284,7 +219,7 @@ def _organizer_changes():
 
 @pytest.mark.parametrize("change", list(_organizer_changes()))
 def test_organizer_change_locks_the_competition_before_writing(app, demo, change):
-    ids = _ids(app)
+    ids = guard_ids(app)
     setup, act = _organizer_changes()[change]
     statements = []
 
@@ -292,7 +227,7 @@ def test_organizer_change_locks_the_competition_before_writing(app, demo, change
         statements.append(" ".join(statement.split()))
 
     with app.app_context():
-        _no_sqlite(app)
+        skip_on_sqlite(app)
         if setup is not None:
             setup(ids)
         db.session.commit()
@@ -309,96 +244,3 @@ def test_organizer_change_locks_the_competition_before_writing(app, demo, change
     locks = [n for n, s in enumerate(statements)
              if "FROM competition" in s and s.endswith("FOR UPDATE")]
     assert locks and locks[0] < writes[0], statements
-
-
-# ---- a conflict in paper entry is retried, then answered as a user error ------------------
-
-def _conflict():
-    from sqlalchemy.exc import IntegrityError
-
-    return IntegrityError("INSERT INTO paper_entry ...", {}, Exception("UNIQUE constraint failed"))
-
-
-def test_paper_entry_conflict_is_retried(sqlite_app, monkeypatch):
-    from scoring.operations import paper
-    from scoring.operations.demo import load_demo
-
-    app = sqlite_app
-    with app.app_context():
-        load_demo()
-        db.session.commit()
-    ids = _ids(app)
-    real, calls = paper.enter_paper, []
-
-    def flaky(*args):
-        calls.append(1)
-        if len(calls) == 1:
-            # As a concurrent identical entry makes the INSERT fail: nothing of it is kept.
-            db.session.add(PaperEntry(judge_id=ids["judge"], team_id=ids["team"],
-                                      stage_id=ids["stage"], user_id=args[0].id,
-                                      scores_json="{}"))
-            db.session.flush()
-            raise _conflict()
-        return real(*args)
-
-    monkeypatch.setattr(paper, "enter_paper", flaky)
-    r = _paper_post(_staff_client(app, "s1"), ids)
-    assert r.status_code == 302 and len(calls) == 2
-    assert _paper_rows(app) == 1
-
-
-def test_paper_entry_conflict_that_persists_is_a_user_error(sqlite_app, monkeypatch):
-    from scoring.operations import paper
-    from scoring.operations.demo import load_demo
-
-    app = sqlite_app
-    with app.app_context():
-        load_demo()
-        db.session.commit()
-    ids = _ids(app)
-
-    def always(*_args):
-        raise _conflict()
-
-    monkeypatch.setattr(paper, "enter_paper", always)
-    r = _paper_post(_staff_client(app, "s1"), ids)
-    assert r.status_code == 200
-    assert "其他人在同一时刻保存了这张纸质评分表" in r.get_data(as_text=True)
-    assert _paper_rows(app) == 0
-
-
-# ---- deleting a judge or a team counts its sheets after the lock --------------------------
-
-@pytest.mark.parametrize("kind", ["judge", "team"])
-def test_a_first_sheet_committed_at_the_lock_stops_a_delete(app, demo, monkeypatch, kind):
-    """The organizer deletes a judge (a team) that has no sheet yet; the judge's first
-    sheet commits while the delete waits for the competition lock. The delete must see
-    it and refuse, not cascade the acknowledged sheet away."""
-    from scoring.operations import setup_judges, setup_teams
-    from scoring.operations.setup_base import SetupError
-
-    ids = _ids(app)
-    with app.app_context():
-        _no_sqlite(app)
-        comp = db.session.get(Competition, ids["competition"])
-        if kind == "judge":
-            new = setup_judges.save_judge(comp, None, key="NEW", name="新评委", group="external")
-        else:
-            new = setup_teams.save_team(comp, None, key="NEW", name="新队伍", members=[
-                ("甲", "新部门一"), ("乙", "新部门二"), ("丙", "新部门三")])
-        db.session.commit()
-        new_id = new.id
-        # The judge's (the team's) first sheet: the new one with the demo's team (judge).
-        sheet = {"judge_id": new_id if kind == "judge" else ids["judge"],
-                 "team_id": new_id if kind == "team" else ids["team"],
-                 "stage_id": ids["stage"], "status": "submitted", "version": 1,
-                 "source": "tablet"}
-        module = setup_judges if kind == "judge" else setup_teams
-        fired = _at_the_lock(monkeypatch, module, _insert(ScoreSheet, **sheet), ids)
-        target = db.session.get(Judge if kind == "judge" else Team, new_id)
-        with pytest.raises(SetupError):
-            (setup_judges.delete_judge if kind == "judge" else setup_teams.delete_team)(target)
-        db.session.rollback()
-        assert fired
-        column = ScoreSheet.judge_id if kind == "judge" else ScoreSheet.team_id
-        assert db.session.scalar(sa.select(sa.func.count()).where(column == new_id)) == 1
