@@ -20,8 +20,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from .. import rules as R
 from ..extensions import db
 from ..models import SubmissionKey
+from ..web import dbconflicts
 from .sheet_reads import SheetRefused
 from .sheets import lock_competition
+
+# Which errors a write retries: web/dbconflicts (shared with throttle and paper entry).
+retryable = dbconflicts.retryable
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,80}")
 
@@ -109,19 +113,6 @@ def remember(judge_id, key: str, sheet, status: int, body: dict,
     db.session.connection().execute(_INSERT_KEY, {
         "key": key, "judge_id": judge_id, "sheet_id": sheet.id if sheet is not None else None,
         "response_json": json.dumps(stored)})
-
-
-def retryable(exc) -> bool:
-    """A conflict another transaction caused: a unique clash, a deadlock, a lock wait."""
-    if isinstance(exc, IntegrityError):
-        return True
-    if isinstance(exc, OperationalError):
-        orig = getattr(exc, "orig", None)
-        code = orig.args[0] if orig is not None and getattr(orig, "args", None) else None
-        state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-        return code in (1205, 1213) or state in ("40001", "40P01") or \
-            "database is locked" in str(orig)
-    return False
 
 
 def run_idempotent(judge, key: str, action, request_print=None, attempts: int = 6):

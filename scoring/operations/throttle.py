@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
 from ..models import LoginSlot, utcnow
+from ..web.dbconflicts import retryable
 
 WINDOW = timedelta(minutes=15)
 PAIR_LIMIT = 5
@@ -80,17 +81,6 @@ def _keys(username: str, address: str) -> tuple[list[tuple[str, int]], str]:
     return keys, pair
 
 
-def _retryable(exc) -> bool:
-    """Another attempt took the same slot first (unique clash, deadlock, lock wait)."""
-    if isinstance(exc, IntegrityError):
-        return True
-    orig = getattr(exc, "orig", None)
-    code = orig.args[0] if orig is not None and getattr(orig, "args", None) else None
-    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    return code in (1205, 1213) or state in ("40001", "40P01") or \
-        "database is locked" in str(orig)
-
-
 def _take(keys: list[tuple[str, int]], pair: str) -> Attempt:
     """Take a slot of every key, or none (the caller rolls back); one transaction."""
     now = utcnow()
@@ -130,7 +120,7 @@ def _committed(work):
             return result
         except (IntegrityError, OperationalError) as e:
             db.session.rollback()
-            if not _retryable(e) or attempt == _ATTEMPTS - 1:
+            if not retryable(e) or attempt == _ATTEMPTS - 1:
                 raise
             time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
     raise RuntimeError("unreachable")

@@ -18,6 +18,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..rules.text import bad_character, character_name, clean_text
+from .dbconflicts import lock_conflict
 from .jsonbody import SafeJSONProvider
 
 log = logging.getLogger(__name__)
@@ -157,8 +158,17 @@ def init_app(app) -> None:
                       _("What was sent is larger than %(limit)s MB.", limit=limit))
 
     def _database_unavailable(exc):
-        # Connection refused or lost, the pool exhausted, SQLite's lock wait run out:
-        # a condition of the server, not a bug; the page says to try again.
+        # Connection refused or lost, the pool exhausted: a condition of the server, not
+        # a bug; the page says to try again.
+        if lock_conflict(exc):
+            # Another request held what this one needed (a deadlock, a lock wait run out):
+            # the database is fine, and the same request sent again goes through.
+            log.warning("conflict with another request on %s: %s", request.path, exc)
+            body, status = _error(503, _("Busy with another change"),
+                                  _("Another change was being saved at the same moment, so "
+                                    "nothing was saved by this request. Please send it "
+                                    "again."), safe=True)
+            return body, status, {"Retry-After": "1"}
         log.error("database unavailable on %s: %s", request.path, exc)
         body, status = _error(503, _("Database unavailable"),
                               _("The database cannot be reached right now. Nothing was saved "

@@ -1,0 +1,28 @@
+"""Which database errors are a conflict with another request, not a fault of the server.
+
+Two requests at the same moment can meet: a deadlock (MariaDB 1213, PostgreSQL 40P01), a
+lock wait run out (MariaDB 1205, SQLite "database is locked"), a serialization failure
+(40001), or a unique constraint another request satisfied first. Sent again, the request
+succeeds: writers retry them (operations/idempotency, operations/throttle), and a request
+that meets one unretried is told to send again (web/errors), never that the database is
+unreachable.
+"""
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+_LOCK_CODES = (1205, 1213)  # MariaDB: lock wait timeout, deadlock
+_LOCK_STATES = ("40001", "40P01")  # serialization failure, deadlock
+
+
+def lock_conflict(exc) -> bool:
+    """A deadlock, a lock wait run out or a serialization failure (OperationalError)."""
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = getattr(exc, "orig", None)
+    code = orig.args[0] if orig is not None and getattr(orig, "args", None) else None
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return code in _LOCK_CODES or state in _LOCK_STATES or "database is locked" in str(orig)
+
+
+def retryable(exc) -> bool:
+    """A conflict another transaction caused: a unique clash, a deadlock, a lock wait."""
+    return isinstance(exc, IntegrityError) or lock_conflict(exc)
