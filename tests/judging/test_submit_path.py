@@ -22,7 +22,8 @@ from scoring.models import (
     Team,
 )
 
-from .test_guards import GUARDS, JUDGE, _ids
+from .guard_util import JUDGE, guard_ids
+from .test_guards import GUARDS
 from .util import DEMO, GOOD, body, judge_client, post_submit, recused_pairs
 
 
@@ -76,7 +77,7 @@ def test_write_target_refuses_a_stage_or_team_of_no_such_sheet(app, demo):
     from scoring.operations.sheet_access import write_target
     from scoring.operations.sheet_reads import SheetRefused
 
-    ids = _ids(app)
+    ids = guard_ids(app)
     with app.test_request_context():  # the refusal's message is translated
         for stage, team in (("nope", ids["team_key"]), ("presentation", "nope")):
             with pytest.raises(SheetRefused) as refused:
@@ -99,7 +100,7 @@ def _written(app, ids, key):
 
 @pytest.mark.parametrize("guard", [g for g in GUARDS if g != "sheet submitted"])
 def test_each_guard_refuses_a_change_committed_before_the_request(app, demo, guard):
-    ids = _ids(app)
+    ids = guard_ids(app)
     c = judge_client(app, JUDGE)
     change, status = GUARDS[guard]
     with app.app_context(), db.engine.begin() as conn:
@@ -147,7 +148,7 @@ def _engine(app):
 
 
 def test_a_submission_costs_a_bounded_number_of_statements(app, demo):
-    ids = _ids(app)
+    ids = guard_ids(app)
     c = judge_client(app, JUDGE)  # a judge with a department: the department rule applies
     data = body(GOOD)
     statements, r = _statements(app, lambda: post_submit(c, ids["team_key"], data))
