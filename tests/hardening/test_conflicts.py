@@ -168,3 +168,45 @@ def test_forgetting_old_sessions_locks_no_live_session(app):
         db.session.commit()
         left = sorted(r[:3] for r in db.session.scalars(select(LoginSession.id)))
     assert left == ["001"]
+
+
+def test_a_login_forgets_stale_throttle_slots_and_locks_no_fresh_one(app):
+    """A success clears slots older than the window by their keys; a slot still counting
+    (another address's failure) stays, and stays free for that address's next attempt."""
+    from scoring.models import LoginSlot
+    from scoring.operations import throttle
+
+    make_user(app, "organizer", "organizer-password")
+    with app.app_context():
+        now = utcnow()
+        old = now - throttle.WINDOW - timedelta(minutes=1)
+        db.session.execute(insert(LoginSlot), [
+            {"key": "addr:10.7.0.1", "slot": 0, "at": old},
+            {"key": "addr:10.7.0.2", "slot": 0, "at": old},
+            {"key": "addr:10.7.0.3", "slot": 0, "at": now}])
+        db.session.commit()
+        verdict = throttle.Attempt(True, taken=[], pair="pair:127.0.0.1 organizer")
+        if db.engine.dialect.name != "sqlite":
+            # The success's transaction, held open at the cleanup: the fresh slot is free.
+            with db.engine.connect() as other:
+                real = db.session.commit
+
+                def commit_after_a_look():
+                    if other.dialect.name == "postgresql":
+                        other.exec_driver_sql("SET lock_timeout = '1s'")
+                    else:
+                        other.exec_driver_sql("SET SESSION innodb_lock_wait_timeout = 1")
+                    other.execute(update(LoginSlot).where(LoginSlot.key == "addr:10.7.0.3")
+                                  .values(at=utcnow()))
+                    other.rollback()
+                    real()
+
+                db.session.commit = commit_after_a_look
+                try:
+                    throttle.succeeded(verdict)
+                finally:
+                    del db.session.commit
+        else:
+            throttle.succeeded(verdict)
+        keys = sorted(db.session.scalars(select(LoginSlot.key)))
+    assert keys == ["addr:10.7.0.3"]
