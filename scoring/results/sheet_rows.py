@@ -93,14 +93,17 @@ def _joined_stmt(dialect, stage_ids):
     PostgreSQL a join grouped by the sheet's key; SQLite and MariaDB a subquery per
     sheet, which follows the stage index (SQLite would sort the grouped join; MariaDB
     groups by every column named, as its ONLY_FULL_GROUP_BY mode demands). SQLite joins
-    the integer and the text as they are (a CAST costs it half the read again). Its
-    group_concat never cuts its text, so only the others carry the count that catches a
-    text cut short.
+    the integer and the text as they are (a CAST costs it half the read again). SQLite's
+    group_concat and PostgreSQL's string_agg never cut their text, so only the others
+    (MariaDB: group_concat_max_len) carry the full text's length, which catches a text
+    cut short wherever the cut falls (a count of pairs would miss "7=19.999" cut to
+    "7=19.99"). On PostgreSQL a count cost a sixth of the read (240 -> 200 ms for 90,000
+    sheets).
     """
     value_given = Score.value.is_not(None)
     if dialect == "postgresql":
         pair = cast(Score.criterion_id, String) + _PAIR + cast(Score.value, String)
-        return (select(*_HEAD, func.count(Score.id), func.aggregate_strings(pair, _SEPARATOR))
+        return (select(*_HEAD, null(), func.aggregate_strings(pair, _SEPARATOR))
                 .outerjoin(Score, (Score.sheet_id == ScoreSheet.id) & value_given)
                 .where(ScoreSheet.stage_id.in_(stage_ids))
                 .group_by(ScoreSheet.id))  # the key: the other columns follow from it
@@ -108,9 +111,11 @@ def _joined_stmt(dialect, stage_ids):
     pair = to_text(Score.criterion_id, String) + _PAIR + to_text(Score.value, String)
     of_sheet = (Score.sheet_id == ScoreSheet.id, value_given)
     joined = select(func.aggregate_strings(pair, _SEPARATOR)).where(*of_sheet).scalar_subquery()
-    count = (null() if dialect == "sqlite"
-             else select(func.count(Score.id)).where(*of_sheet).scalar_subquery())
-    return select(*_HEAD, count, joined).where(ScoreSheet.stage_id.in_(stage_ids))
+    # Each pair's length and its separator, less the one separator too many.
+    length = (null() if dialect == "sqlite" else
+              select(func.sum(func.char_length(pair) + len(_SEPARATOR)) - len(_SEPARATOR))
+              .where(*of_sheet).scalar_subquery())
+    return select(*_HEAD, length, joined).where(ScoreSheet.stage_id.in_(stage_ids))
 
 
 def sheets_of_stages(stage_ids, judge_key, team_key, stage_key, crit_key):
@@ -123,12 +128,12 @@ def sheets_of_stages(stage_ids, judge_key, team_key, stage_key, crit_key):
     out = []
     stmt = _joined_stmt(db.session.get_bind().dialect.name, stage_ids)
     for batch in plain_batches(stmt):
-        for _, jid, tid, stid, status, comment, count, text in batch:
-            scores = dict(map(pair_of, text.split(_SEPARATOR))) if text else {}
-            if count is not None and len(scores) != count:
+        for _, jid, tid, stid, status, comment, length, text in batch:
+            if length is not None and len(text or "") != length:
                 # The joined text was cut short (MariaDB's group_concat_max_len): read
                 # every sheet again row by row rather than rank on part of a sheet.
                 return sheets_by_rows(stage_ids, judge_key, team_key, stage_key, crit_key)
+            scores = dict(map(pair_of, text.split(_SEPARATOR))) if text else {}
             out.append(sheet(judge_key[jid], team_key[tid], stage_key[stid], status, scores,
                              comment or ""))
     return _in_order(out)

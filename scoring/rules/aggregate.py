@@ -1,5 +1,6 @@
 """Rule 3: a team's stage score from the submitted sheets of its non-recused judges."""
 
+from bisect import bisect_left, bisect_right
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from operator import itemgetter
@@ -10,6 +11,7 @@ from .numbers import _EXACT, exact_sum, round_half_up, to_fraction
 from .variance import variance_flags
 
 _TOTAL = itemgetter(1)
+_GROUP = _KEY = itemgetter(0)
 _TOTAL_THEN_KEY = itemgetter(1, 0)
 _ZERO = Decimal(0)
 
@@ -25,16 +27,17 @@ def trim_sheets(totals, trim):
         return (), False
     if len(totals) < 2 * trim + 1:
         return (), True
-    # itemgetter keys sort in C: this runs for every team in every stage.
+    # One sort, by (total, key), with itemgetter keys in C: this runs for every team in
+    # every stage. The highest `trim` are its end (the later key last among equals).
     ascending = sorted(totals, key=_TOTAL_THEN_KEY)
-    high = ascending[len(ascending) - trim:]
-    rest = ascending[:len(ascending) - trim]
-    # Lowest first, and among equal lowest the later key first:
-    # `rest` runs by (total, key); reversed, then stably sorted by total, it runs by total
-    # up and, among equal totals, key down (judge keys are unique among the pairs).
-    rest_low = sorted(reversed(rest), key=_TOTAL)
-    low = rest_low[:trim]
-    return tuple(sorted(k for k, _ in high + low)), False
+    cut = len(ascending) - trim
+    # The lowest `trim` of the rest, and among equal totals the later key first: every
+    # total below the trim-th lowest, then the last (later keys) of those equal to it.
+    edge = ascending[trim - 1][1]
+    below = bisect_left(ascending, edge, hi=cut, key=_TOTAL)
+    upto = bisect_right(ascending, edge, lo=below, hi=cut, key=_TOTAL)
+    low = ascending[:below] + ascending[upto - (trim - below):upto]
+    return tuple(sorted(map(_KEY, ascending[cut:] + low))), False
 
 
 def trimmed_mean(totals, trim):
@@ -128,62 +131,86 @@ def _counted_totals(stage, team_key, sheets, recused, judge_groups) -> dict:
 def _stage_result(rules, stage, team_key, counted, recused, absent, expected, judge_groups):
     """Rules 3, 8, 11 over the counted sheets (see stage_result)."""
     stage_key = stage.key
-    totals = {k: total for k, (_, total) in counted.items()}
-    pairs = list(totals.items())
-    by_group = {}
-    for k, (group, total) in counted.items():
-        by_group.setdefault(group, []).append((k, total))
-
+    # This runs 3,000 times in a ranking of 1,000 teams: each pass over the sheets is
+    # written to run in C where it can (zip, map, set operations), not as a Python loop.
+    totals = dict(zip(counted, map(_TOTAL, counted.values()), strict=True))
     raw_sum = exact_sum(totals.values())
     groups = ()
     group_missing = False
+    by_group = None
     if rules.aggregation == "weighted_groups":
+        by_group = _by_group(counted)
         exact, dropped, too_few, groups, group_missing = _weighted(rules, by_group)
     else:
-        exact, dropped, too_few = _pooled(pairs, rules.trim, raw_sum)
+        exact, dropped, too_few = _pooled(totals, rules.trim, raw_sum)
 
     flagged = variance_flags(totals, rules.variance_threshold, stage.max_total, total=raw_sum)
     # Items sorted by judge key (keys are unique, so the values are never compared).
     sheet_results = tuple([SheetResult(k, group, total, k in dropped, k in flagged)
                            for k, (group, total) in sorted(counted.items())])
-    judges = sorted(judge_groups)  # once, for the three lists of judges below
+    # The judges expected and not counted, in key order: set operations, then one sort
+    # of what is left (usually nothing), rather than a filter over every judge.
     if expected:
-        missing = tuple([k for k in judges
-                         if k not in counted and k not in recused and k not in absent])
+        missing = judge_groups.keys() - counted.keys()
+        missing = tuple(sorted(missing - recused - absent)) if missing else ()
     else:
         missing = ()
+    count = len(totals)
     # Sheet totals are Decimal sums, so this is plain_mean's value, summed only once.
-    raw_mean = to_fraction(raw_sum) / len(pairs) if pairs else None
-    if len(by_group) == 1:  # one panel group: its mean is the panel's
-        group_raw_means = dict.fromkeys(by_group, raw_mean)
+    raw_mean = _ratio(raw_sum, count) if count else None
+    panel_groups = set(map(_GROUP, counted.values()))
+    if len(panel_groups) == 1:  # one panel group: its mean is the panel's
+        group_raw_means = dict.fromkeys(panel_groups, raw_mean)
     else:  # each mean one exact sum and one division
-        group_raw_means = {g: to_fraction(exact_sum(t for _, t in items)) / len(items)
+        if by_group is None:
+            by_group = _by_group(counted)
+        group_raw_means = {g: _ratio(exact_sum(map(_TOTAL, items)), len(items))
                            for g, items in by_group.items()}
     return StageResult(
         team=team_key, stage=stage_key, exact=exact,
         score=None if exact is None else round_half_up(exact, rules.decimals),
         sheets=sheet_results, groups=groups, too_few_sheets=too_few,
         group_missing=group_missing, provisional=bool(missing), missing_judges=missing,
-        recused_judges=tuple([k for k in judges if k in recused]) if recused else (),
-        absent_judges=tuple([k for k in judges if k in absent]) if absent else (),
+        recused_judges=tuple(sorted(judge_groups.keys() & recused)) if recused else (),
+        absent_judges=tuple(sorted(judge_groups.keys() & absent)) if absent else (),
         raw_mean=raw_mean, raw_sum=raw_sum, group_raw_means=group_raw_means,
     )
 
 
-def _pooled(pairs, trim, raw_sum):
-    """trimmed_mean(pairs, trim) for Decimal totals whose exact sum is raw_sum.
+def _by_group(counted) -> dict:
+    """Panel group -> [(judge key, total)] of the counted sheets, in their order."""
+    by_group = {}
+    for k, (group, total) in counted.items():
+        by_group.setdefault(group, []).append((k, total))
+    return by_group
 
-    The kept sheets' sum is raw_sum less the dropped totals: exact in Decimal, and it
-    spares summing every sheet of the team a second time.
+
+def _ratio(total, count) -> Fraction:
+    """to_fraction(total) / count for a finite Decimal total, in one Fraction.
+
+    The same value (Fraction normalizes), for a third of the time: the division by a
+    Fraction goes through the numbers tower and normalizes a second time.
     """
-    if not pairs:
+    if type(total) is not Decimal or not total.is_finite():
+        return to_fraction(total) / count  # raises for a non-finite total, as it always has
+    numerator, denominator = total.as_integer_ratio()
+    return Fraction(numerator, denominator * count)
+
+
+def _pooled(totals, trim, raw_sum):
+    """trimmed_mean(totals.items(), trim) for Decimal totals whose exact sum is raw_sum.
+
+    The kept sheets' sum is raw_sum less the dropped totals: exact in Decimal (so the
+    order of the subtractions does not matter), and it spares summing every sheet of the
+    team a second time.
+    """
+    if not totals:
         return None, (), False
-    dropped, too_few = trim_sheets(pairs, trim)
+    dropped, too_few = trim_sheets(list(totals.items()), trim)
     kept = raw_sum
-    for k, total in pairs:
-        if k in dropped:
-            kept = _EXACT.subtract(kept, total)
-    return to_fraction(kept) / (len(pairs) - len(dropped)), dropped, too_few
+    for k in dropped:
+        kept = _EXACT.subtract(kept, totals[k])
+    return _ratio(kept, len(totals) - len(dropped)), dropped, too_few
 
 
 def _weighted(rules, by_group):

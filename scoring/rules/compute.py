@@ -5,10 +5,10 @@ from .awards_ties import assign_awards_by
 from .deductions import apply_deduction, deduction_totals
 from .errors import SettingsError
 from .fingerprint import fingerprint
-from .model import SUBMITTED, ContestResult, TeamResult
+from .model import ContestResult, TeamResult
 from .ranking import RankEntry, final_score, rank_teams, tie_break_value
 from .recusal import recusal_matrix
-from .validate import contest_problems
+from .validate import checked_panels
 
 
 def _draw_key(team):
@@ -21,17 +21,15 @@ def compute_results(contest) -> ContestResult:
         from .advancement import compute_layout_results  # section 12
 
         return compute_layout_results(contest)
-    problems = contest_problems(contest, strict=False)
+    # sheets: (team, stage) -> submitted sheets (drafts never count, rule 1), the
+    # validated input of stage_result below.
+    problems, sheets = checked_panels(contest)
     if problems:
         raise SettingsError(problems)
     rules = contest.rules
     matrix = recusal_matrix(contest.judges, contest.teams, contest.recusals)
     absent = {s.key: {a.judge for a in contest.absences if a.stage == s.key}
               for s in contest.stages}
-    sheets = {}  # (team, stage) -> submitted sheets: stage_result's validated input
-    for s in contest.sheets:
-        if s.status == SUBMITTED:  # drafts never count (rule 1)
-            sheets.setdefault((s.team, s.stage), []).append(s)
 
     judge_groups = {j.key: j.group for j in contest.judges}
     deductions = deduction_totals(contest.deductions)
@@ -43,7 +41,7 @@ def compute_results(contest) -> ContestResult:
             st.key: stage_result(rules, st, team.key, contest.judges,
                                  sheets.get((team.key, st.key), ()), recused, absent[st.key],
                                  expected=not team.withdrawn, judge_groups=judge_groups,
-                                 validated=True)  # contest_problems found nothing above
+                                 validated=True)  # checked_panels found nothing above
             for st in contest.stages
         }
         if deductions:  # rule 12: on the rounded (normalized) stage score

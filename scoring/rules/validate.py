@@ -2,6 +2,7 @@
 
 from collections import Counter
 from decimal import Decimal
+from itertools import groupby
 from operator import attrgetter, itemgetter
 
 from .errors import N_, ScoreError
@@ -46,6 +47,28 @@ def contest_problems(contest, strict=True) -> list:
     importer) also refuses sheets of recused judges, bad drafts, unknown tie-break stages
     and a draw position given twice.
     """
+    return _problems(contest, strict)[0]
+
+
+def checked_panels(contest) -> tuple[list, dict]:
+    """contest_problems(contest, strict=False), and the submitted sheets by (team, stage).
+
+    compute_results needs both; the column-wise check of the sheets groups them by
+    (team, stage) anyway, so one pass over a big contest's sheets serves the two. Each
+    list holds the pair's submitted sheets in the contest's order; a pair without one
+    has no entry.
+    """
+    problems, panels = _problems(contest, False)
+    if panels is None:  # the careful check ran: group the sheets here
+        panels = {}
+        for s in contest.sheets:
+            if s.status == SUBMITTED:
+                panels.setdefault((s.team, s.stage), []).append(s)
+    return problems, panels
+
+
+def _problems(contest, strict):
+    """(contest_problems' list, the panels of _clean_panels or None)."""
     out = []
     stage_keys = [s.key for s in contest.stages]
     out.extend(contest.rules.problems(stage_keys if strict else None))
@@ -72,37 +95,64 @@ def contest_problems(contest, strict=True) -> list:
         out.extend(_refs(f"recusals[{i}]", judge=(r.judge, judges), team=(r.team, teams)))
     for i, a in enumerate(contest.absences):
         out.extend(_refs(f"absences[{i}]", judge=(a.judge, judges), stage=(a.stage, stages)))
-    if strict or not _sheets_clean(contest.sheets, judges, teams, stages):
+    panels = None if strict else _clean_panels(contest.sheets, judges, teams, stages)
+    if panels is None:
         out.extend(_sheet_problems(contest, judges, teams, stages, strict))
-    return out
+    return out, panels
 
 
-_SHEET_TRIPLE = attrgetter("judge", "team", "stage")
+_JUDGE = attrgetter("judge")
+_STATUS = attrgetter("status")
+_SCORES = attrgetter("scores")
+_PANEL = attrgetter("team", "stage")
 _DECIMAL_ONLY = {Decimal}
 
 
 def _sheets_clean(sheets, judges, teams, stages) -> bool:
-    """Whether _sheet_problems(strict=False) would certainly find nothing.
+    """Whether _sheet_problems(strict=False) would certainly find nothing (_clean_panels)."""
+    return _clean_panels(sheets, judges, teams, stages) is not None
 
-    The same checks, each over a whole column at once (set operations and map() run in C,
-    not a Python loop per score): a ranking of 450,000 scores is validated on every
-    computation. False means "maybe not": the per-sheet check then finds and places
-    every problem, with the same messages as always.
+
+def _clean_panels(sheets, judges, teams, stages):
+    """The submitted sheets by (team, stage) when _sheet_problems(strict=False) would
+    certainly find nothing, else None.
+
+    The same checks, each over a whole column or a whole panel at once (set operations,
+    map() and groupby() run in C, not a Python loop per sheet or score): a ranking of
+    450,000 scores is validated on every computation. None means "maybe not": the
+    per-sheet check then finds and places every problem, with the same messages as
+    always.
     """
     try:
-        if not (set(map(attrgetter("judge"), sheets)) <= judges
-                and set(map(attrgetter("team"), sheets)) <= teams
-                and set(map(attrgetter("stage"), sheets)) <= stages.keys()
-                and set(map(attrgetter("status"), sheets)) <= set(SHEET_STATUSES)
-                and len(set(map(_SHEET_TRIPLE, sheets))) == len(sheets)):
-            return False
+        if not (set(map(_JUDGE, sheets)) <= judges
+                and set(map(_STATUS, sheets)) <= set(SHEET_STATUSES)):
+            return None
+        # Sheets come grouped by team and stage (the app's read sorts them so); a pair
+        # found in two runs is merged, so any order gives the same lists.
+        panels = {}
+        for panel, run in groupby(sheets, _PANEL):
+            if (found := panels.get(panel)) is None:
+                panels[panel] = list(run)
+            else:
+                found.extend(run)
+        if not ({team for team, _ in panels} <= teams
+                and {stage for _, stage in panels} <= stages.keys()):
+            return None
+        # A judge has at most one sheet per (team, stage): the sheets' (judge, team,
+        # stage) are unique, counted per panel rather than as 90,000 triples.
+        if any(len(set(map(_JUDGE, panel))) != len(panel) for panel in panels.values()):
+            return None
     except TypeError:  # a key that cannot be hashed: the per-sheet check says where
-        return False
-    submitted = {key: [] for key in stages}
-    for sheet in sheets:
-        if sheet.status == SUBMITTED:
-            submitted[sheet.stage].append(sheet.scores)
-    return all(_scores_clean(stages[key], scores) for key, scores in submitted.items())
+        return None
+    if set(map(_STATUS, sheets)) != {SUBMITTED}:  # drafts: no part of any panel
+        panels = {key: submitted for key, panel in panels.items()
+                  if (submitted := [s for s in panel if s.status == SUBMITTED])}
+    by_stage = {key: [] for key in stages}
+    for (_, stage), panel in panels.items():
+        by_stage[stage].extend(map(_SCORES, panel))
+    if all(_scores_clean(stages[key], scores) for key, scores in by_stage.items()):
+        return panels
+    return None
 
 
 def _scores_clean(stage, score_maps) -> bool:

@@ -104,13 +104,22 @@ def test_whole_results_are_the_same_by_either_read(app, demo, monkeypatch):
         assert [t.rank for t in standings.results_for(comps[0]).teams if t.rank is not None]
 
 
-def test_a_joined_text_cut_short_is_read_again_row_by_row(app, monkeypatch):
-    """MariaDB cuts group_concat at group_concat_max_len; the count catches it."""
+def _longest_joined_text(stage_ids):
+    stmt = sheet_rows._joined_stmt(db.session.get_bind().dialect.name, stage_ids)
+    return max(len(row[7] or "") for batch in sheet_rows.plain_batches(stmt) for row in batch)
+
+
+@pytest.mark.parametrize("cut", ["at 4", "in the last value"])
+def test_a_joined_text_cut_short_is_read_again_row_by_row(app, monkeypatch, cut):
+    """MariaDB cuts group_concat at group_concat_max_len; the full length read beside the
+    text catches it wherever the cut falls, even where what is left still parses (the
+    longest text less its last character: "7=19.999" -> "7=19.99")."""
     with app.app_context():
         comp, stage_ids = _contest()
         keys = _keys(comp)
         expected = _shown(sheet_rows.sheets_by_rows(stage_ids, *keys))
         dialect = db.session.get_bind().dialect.name
+        limit = 4 if cut == "at 4" else _longest_joined_text(stage_ids) - 1
         fallbacks = []
         real = sheet_rows.sheets_by_rows
 
@@ -120,24 +129,24 @@ def test_a_joined_text_cut_short_is_read_again_row_by_row(app, monkeypatch):
 
         monkeypatch.setattr(sheet_rows, "sheets_by_rows", spy)
         if dialect == "mysql":
-            db.session.execute(text("SET SESSION group_concat_max_len = 4"))
+            db.session.execute(text(f"SET SESSION group_concat_max_len = {limit}"))
             try:
                 assert _shown(sheet_rows.sheets_of_stages(stage_ids, *keys)) == expected
             finally:  # the pooled connection serves the next tests
                 db.session.execute(text("SET SESSION group_concat_max_len = DEFAULT"))
             assert len(fallbacks) == 1
-        else:  # no limit there: a count one too many stands for a cut text
+        else:  # no limit there, and no length read: stand one in that is too long
             real_batches = sheet_rows.plain_batches
 
-            def fewer(stmt):
+            def cut_short(stmt):
                 for batch in real_batches(stmt):
                     if len(batch[0]) != 8:  # the row-by-row read's own SELECTs
                         yield batch
                         continue
-                    yield [row[:6] + (len(row[7].split(",")) + 1 if row[7] else 1,) + row[7:]
+                    yield [row[:6] + ((len(row[7]) if row[7] else 0) + 1,) + row[7:]
                            for row in batch]
 
-            monkeypatch.setattr(sheet_rows, "plain_batches", fewer)
+            monkeypatch.setattr(sheet_rows, "plain_batches", cut_short)
             assert _shown(sheet_rows.sheets_of_stages(stage_ids, *keys)) == expected
             assert len(fallbacks) == 1
 

@@ -198,3 +198,25 @@ def test_the_fast_check_is_clean_only_for_valid_complete_sheets(scores, clean):
     sheets = (Sheet("N1", "A", "plan", "submitted", {"a": D(1), "b": D(1)}),
               Sheet("N2", "A", "plan", "submitted", scores))
     assert _sheets_clean(sheets, {"N1", "N2"}, {"A"}, {"plan": FAST_STAGE}) is clean
+
+
+@settings(max_examples=300, deadline=None)
+@given(sheet_columns(), st.randoms(use_true_random=False))
+def test_checked_panels_are_the_problems_and_each_pairs_submitted_sheets(sheets, random):
+    """compute_results takes its input from checked_panels: the lenient problems, and the
+    submitted sheets of each (team, stage) in the contest's order, whatever that order."""
+    from scoring.rules.validate import checked_panels
+
+    sheets = list(sheets)
+    if random.random() < 0.5:
+        random.shuffle(sheets)  # pairs in several runs: merged, order kept
+    contest = Contest(Rules(tie_breaks=("raw_mean",)), (FAST_STAGE,),
+                      tuple(Judge(k, "internal") for k in ("N1", "N2", "N3", "N4")),
+                      (Team("A", 1), Team("B", 2)), sheets=tuple(sheets))
+    problems, panels = checked_panels(contest)
+    assert problems == contest_problems(contest, strict=False)
+    expected = {}
+    for s in sheets:
+        if s.status == "submitted":
+            expected.setdefault((s.team, s.stage), []).append(s)
+    assert panels == expected
