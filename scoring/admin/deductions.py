@@ -133,9 +133,14 @@ def deductions(key):
                       points=R.decimal_text(points), team=team.name, stage=stage.name),
                     _effect(competition, lambda ds: (*ds, new)),
                     url_for("admin.deductions", key=key))
-            ops.record_deduction(competition, team, stage, points, reason)
-            db.session.commit()
-            flash(_("The deduction is recorded."), "success")
+            try:
+                ops.record_deduction(competition, team, stage, points, reason)
+            except SetupError as e:  # the same deduction sent twice: refused, named
+                db.session.rollback()
+                flash(_(e.message, **e.params) if e.params else _(e.message), "error")
+            else:
+                db.session.commit()
+                flash(_("The deduction is recorded."), "success")
             return redirect(url_for("admin.deductions", key=key))
     elif form.is_submitted():
         status = 422

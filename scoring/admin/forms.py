@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    DateField,
     FieldList,
     Form,
     FormField,
@@ -21,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..rules.moments import RANGE_TEXT, in_range
 from ..rules.numbers import parse_whole
 from ..rules.text import MULTILINE_FIELDS, text_problem
 from . import bp
@@ -128,6 +130,24 @@ class WholeNumberField(IntegerField):
         if self.data is None:
             raise ValueError(_('"%(value)s" is not a whole number: type digits 0-9',
                                value=str(valuelist[0]).strip()[:24]))
+
+
+class DayField(DateField):
+    """DateField for a day typed as YYYY-MM-DD, ASCII digits only (strptime read "２０２４"
+    as 2024), within rules.moments' range: 0001-01-01 overflowed when turned into UTC."""
+
+    def process_formdata(self, valuelist):
+        """The typed day, or a ValueError quoting what was typed."""
+        if valuelist and not str(valuelist[0]).isascii():
+            self.data = None
+            raise ValueError(_('"%(value)s" is not a date like 2026-05-20',
+                               value=str(valuelist[0]).strip()[:24]))
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form):
+        """Refuse a day outside the accepted range, naming the range."""
+        if self.data is not None and not in_range(self.data):
+            raise ValidationError(_("give a date between %(range)s", range=RANGE_TEXT))
 
 
 class SafeSubForm(Form):

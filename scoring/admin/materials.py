@@ -36,6 +36,7 @@ from ..imports.materials import (
 )
 from ..models import Material, Stage, Team
 from ..operations import materials as ops
+from ..rules.moments import RANGE_TEXT, OutOfRange, to_local, to_utc
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required
 from . import bp, nav
@@ -62,21 +63,16 @@ class DeadlineForm(SafeForm):
 
 
 def _local_text(value) -> str:
-    if value is None:
-        return ""
-    from datetime import UTC
-    return value.replace(tzinfo=UTC).astimezone(get_timezone()).strftime("%Y-%m-%dT%H:%M")
+    local = to_local(value, get_timezone())
+    return "" if local is None else local.strftime("%Y-%m-%dT%H:%M")
 
 
 def _parse_local(text: str):
-    """A venue-time "YYYY-MM-DDTHH:MM" as naive UTC; ValueError if it is not one."""
-    from datetime import UTC
+    """A venue-time "YYYY-MM-DDTHH:MM" as naive UTC; ValueError if it is not one
+    (rules.moments.OutOfRange, a ValueError, outside the accepted range)."""
     if not text.isascii():  # strptime reads "２０２６" as 2026
         raise ValueError(text)
-    local = datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M")
-    tz = get_timezone()
-    aware = local.replace(tzinfo=tz) if hasattr(tz, "key") else tz.localize(local)
-    return aware.astimezone(UTC).replace(tzinfo=None)
+    return to_utc(datetime.strptime(text.strip(), "%Y-%m-%dT%H:%M"), get_timezone())
 
 
 def _forms(competition):
@@ -144,6 +140,9 @@ def materials_deadline(key):
     text = (form.deadline.data or "").strip()
     try:
         value = _parse_local(text) if text else None
+    except OutOfRange:
+        flash(_("Deadline: give a date between %(range)s.", range=RANGE_TEXT), "error")
+        return back
     except ValueError:
         flash(_("Deadline: \"%(value)s\" is not a date and time like 2026-05-20T18:00.",
                 value=text[:20]), "error")

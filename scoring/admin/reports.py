@@ -4,9 +4,8 @@ The judge login cards hold every judge's private link: anyone holding one scores
 judge. They have their own route for admin accounts only, and staff never see the card
 for them on this page (no button that answers 403).
 """
-import io
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,6 +16,7 @@ from wtforms import Form, HiddenField, SelectField
 from ..extensions import db
 from ..models import Competition, Stage, Team
 from ..rules import RuleError
+from ..web.downloads import attachment
 from ..web.lookups import competition_or_404
 from ..web.security import admin_required, staff_required
 from . import bp, nav
@@ -102,8 +102,7 @@ def reports(key):
 
 
 def _send(data, name, mimetype):
-    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                     download_name=name, max_age=0)
+    return attachment(data, name, mimetype)
 
 
 def _base_url():
@@ -196,5 +195,4 @@ def contest_file(key):
     if comp is None:
         abort(404)
     data = export_text(comp).encode("utf-8")
-    return send_file(io.BytesIO(data), mimetype="application/json", as_attachment=True,
-                     download_name=f"{comp.key}.json")
+    return attachment(data, f"{comp.key}.json", "application/json")

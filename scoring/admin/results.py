@@ -1,5 +1,5 @@
 """Organizer pages: the ranking and how one team's score came about (rules: admin/rules.py)."""
-from flask import Response, abort, g, render_template
+from flask import abort, g, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import Team
 from ..results.exports import number_text, ranking_csv, ranking_json, ranking_xlsx
 from ..results.standings import contest_input
+from ..web.downloads import attachment
 from ..web.lookups import competition_or_404
 from ..web.security import staff_required
 from . import bp, nav
@@ -162,8 +163,7 @@ def results_download(key, fmt):
     data = make(competition, result)
     # content_type is taken as given; mimetype= would append werkzeug's own "; charset=utf-8"
     # to a text/* type that already names its charset (text/csv; charset=utf-8; charset=utf-8).
-    return Response(data, content_type=content_type, headers={
-        "Content-Disposition": f'attachment; filename="{competition.key}-results.{fmt}"'})
+    return attachment(data, f"{competition.key}-results.{fmt}", content_type)
 
 
 def _arithmetic_pooled(r, decimals):

@@ -71,6 +71,11 @@ class Checker:
             self.add(place, N_('"%(key)s" is not a usable key: no spaces and none of / ? # %% \\'),
                      key=text)
             return None
+        if text is not None and not text.strip("."):
+            # "." and ".." are path steps: /admin/c/../ is /admin/ to every browser.
+            self.add(place, N_('"%(key)s" is not a usable key: a key of dots alone is not '
+                               'a place in a web address'), key=text)
+            return None
         return text
 
     def integer(self, value, place):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from .. import rules as R
 from ..rules import N_
+from ..rules.moments import RANGE_TEXT, OutOfRange, aware_to_utc
 from ..rules.text import fold, same_name_in
 from .jsontext import JsonNumber
 from .limits import (
@@ -40,7 +41,10 @@ def read_draw(c, value):
         text = c.text(d["at"], "competition.draw.at")
         if text is not None:
             try:
-                at = datetime.fromisoformat(text).replace(tzinfo=None)
+                at = aware_to_utc(datetime.fromisoformat(text))
+            except OutOfRange:
+                c.add("competition.draw.at", N_("give a date and time between %(range)s"),
+                      range=RANGE_TEXT)
             except ValueError:
                 c.add("competition.draw.at", N_('give a date and time like '
                                                 '"2024-04-18T09:30:00"'))

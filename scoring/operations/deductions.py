@@ -4,6 +4,7 @@ by the presentation timer and confirmed. Every change is audited and bumps the l
 Only confirmed deductions count in results (rules/deductions.py computes with them).
 A rejected proposal or a withdrawn deduction is deleted; the audit log keeps it.
 """
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -18,6 +19,9 @@ from .sheets import lock_competition
 
 MAX_POINTS = Decimal("1000")  # far above any stage's scale: a typo, not a deduction
 SOURCES = ("organizer", "timer", "import")
+# The same deduction recorded again this soon is the same form sent twice (a double
+# click on "confirm", a reload of the answer), not a second penalty.
+REPEAT_WINDOW = timedelta(seconds=60)
 
 
 def _decimals(competition) -> int:
@@ -39,6 +43,27 @@ def check_deduction(competition, team, stage, points, reason):
     return value, check_text(reason, "reason", 2000)
 
 
+def _refuse_repeat(team, stage, value, reason, source, actor) -> None:
+    """After the competition lock: SetupError when this deduction was just recorded
+    (the same team, stage, points, reason and person within REPEAT_WINDOW), or when the
+    timer already proposed one for this team and stage (one proposal per overtime)."""
+    query = select(Deduction.id).where(Deduction.team_id == team.id,
+                                       Deduction.stage_id == stage.id,
+                                       Deduction.source == source)
+    if source != "timer":
+        query = query.where(Deduction.points == value, Deduction.reason == reason,
+                            Deduction.created_by == actor,
+                            Deduction.created_at >= utcnow() - REPEAT_WINDOW)
+    if db.session.scalar(query.limit(1)) is None:
+        return
+    if source == "timer":
+        raise SetupError(N_("The timer's overtime of this team in this stage is already "
+                            "proposed; confirm or reject that proposal."), {}, "points")
+    raise SetupError(N_("This deduction was recorded a moment ago (was the form sent "
+                        "twice?); it is not recorded again. To take off more points, "
+                        "record one deduction with the total."), {}, "points")
+
+
 def _snapshot(d: Deduction) -> dict:
     return {"team": d.team.key, "stage": d.stage.key, "points": d.points, "reason": d.reason,
             "state": d.state, "source": d.source}
@@ -51,8 +76,9 @@ def _summary(d: Deduction) -> str:
 def record_deduction(competition, team, stage, points, reason) -> Deduction:
     """The organizer records a deduction for the chief judge: it counts at once."""
     value, reason = check_deduction(competition, team, stage, points, reason)
-    lock_competition(competition.id)
+    lock_competition(competition.id, fresh=True)
     actor = current_actor()
+    _refuse_repeat(team, stage, value, reason, "organizer", actor)
     d = Deduction(team=team, stage=stage, points=value, reason=reason, state="confirmed",
                   source="organizer", created_by=actor, confirmed_by=actor,
                   confirmed_at=utcnow())
@@ -72,7 +98,8 @@ def propose_deduction(competition, team, stage, points, reason, source="timer") 
     if source not in SOURCES:
         raise ValueError(f"unknown deduction source {source!r}")
     value, reason = check_deduction(competition, team, stage, points, reason)
-    lock_competition(competition.id)
+    lock_competition(competition.id, fresh=True)
+    _refuse_repeat(team, stage, value, reason, source, current_actor())
     d = Deduction(team=team, stage=stage, points=value, reason=reason, state="proposed",
                   source=source, created_by=current_actor())
     db.session.add(d)

@@ -9,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -20,6 +19,7 @@ from ..models import Stage, Team
 from ..operations import materials as ops
 from ..operations.setup_base import SetupError
 from ..rules import RuleError
+from ..web.downloads import attachment
 from . import bp
 
 
@@ -103,10 +103,8 @@ def team_feedback(team_link):
     except (FontError, RuleError) as exc:
         flash(_("The report could not be made: %(reason)s", reason=str(exc)), "error")
         return redirect(url_for("public.team_page", team_link=link))
-    import io
-    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{team.competition.key}-{team.key}-feedback.pdf",
-                     max_age=0)
+    return attachment(pdf, f"{team.competition.key}-{team.key}-feedback.pdf",
+                      "application/pdf")
 
 
 

@@ -4,10 +4,11 @@ Public on purpose: a certificate is not a secret, and a tablet fetches it before
 any session. Only the certificate is ever served; the private keys stay in the instance
 folder.
 """
-from flask import current_app, make_response, render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 
 from ..web import venue_ca
+from ..web.downloads import attachment
 from . import bp
 
 # Android and iOS offer to install a CA certificate served with this type (DER).
@@ -24,7 +25,4 @@ def venue_ca_certificate():
             "errors/error.html", status="", title=_("No venue certificate"),
             message=_("This server does not use its own certificate: there is nothing to "
                       "install on this tablet. Open the judge link from your card."))
-    response = make_response(body)
-    response.headers["Content-Type"] = CA_MIMETYPE
-    response.headers["Content-Disposition"] = 'attachment; filename="venue-ca.crt"'
-    return response
+    return attachment(body, "venue-ca.crt", CA_MIMETYPE)

@@ -7,6 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
 from .. import rules as R
+from ..rules.moments import to_local
 from .common import localized
 from .data import load
 from .draw_rooms import room_draw_blocks
@@ -22,14 +23,13 @@ def _draw_time(competition) -> str:
     """When the draw was made, in the contest's time zone."""
     if competition.draw_at is None:
         return ""
-    from datetime import UTC
     from zoneinfo import ZoneInfo
 
     try:
         tz = ZoneInfo("Asia/Shanghai")
     except Exception:
         return competition.draw_at.strftime("%Y-%m-%d %H:%M UTC")
-    return competition.draw_at.replace(tzinfo=UTC).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    return to_local(competition.draw_at, tz).strftime("%Y-%m-%d %H:%M")
 
 
 @localized

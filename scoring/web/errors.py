@@ -14,7 +14,7 @@ from flask import g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..rules.text import bad_character, character_name, clean_text
@@ -177,6 +177,18 @@ def init_app(app) -> None:
 
     for kind in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(kind, _database_unavailable)
+
+    @app.errorhandler(IntegrityError)
+    def _conflict(exc):
+        # Two requests saving the same thing at once (a form sent twice, two organizers):
+        # each checked "not there yet" before the other committed, and the database's
+        # unique constraint refused the second. Nothing of this request was kept.
+        log.warning("conflicting write on %s: %s", request.path, exc.orig)
+        return _error(409, _("Saved at the same moment by another request"),
+                      _("The same entry was saved at the same moment by another request "
+                        "(was the form sent twice?). Nothing was saved by this one: reload "
+                        "the page to see what is there now, then change it if needed."),
+                      safe=True)
 
     @app.errorhandler(500)
     def _server_error(exc):

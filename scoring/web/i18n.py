@@ -65,3 +65,17 @@ def init_app(app, babel) -> None:
     compile_catalogs(target)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["datetimeformat"] = datetime_text
+
+
+def datetime_text(moment, format=None) -> str:
+    """Flask-Babel's datetimeformat filter, except for a stored time outside
+    rules.moments' range (kept before inputs were checked): shown as stored, in UTC,
+    where converting it to the venue's time zone overflowed (a 500 on every page)."""
+    from flask_babel import format_datetime
+
+    from ..rules.moments import in_range
+
+    if moment is not None and not in_range(moment):
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return format_datetime(moment, format)

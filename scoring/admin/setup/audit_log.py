@@ -1,7 +1,5 @@
 """The audit log: who changed what and when, newest first, filtered and paginated."""
 import json
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import g, render_template, request
 from flask_babel import get_timezone
@@ -11,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ...extensions import db
 from ...models import AuditEntry, Competition
 from ...rules import parse_whole
+from ...rules.moments import day_start_utc
 from .. import bp, nav
 from .audit_text import describe
 from .common import admin_only
@@ -22,10 +21,9 @@ PER_PAGE = 50
 
 
 def _utc(day, end=False):
-    """Local midnight of a date (the venue's time zone) as naive UTC, as stored."""
-    local = datetime.combine(day + timedelta(days=1) if end else day, time.min)
-    aware = local.replace(tzinfo=ZoneInfo(str(get_timezone())))
-    return aware.astimezone(UTC).replace(tzinfo=None)
+    """Local midnight of a date (the venue's time zone) as naive UTC, as stored (the
+    form's DayField refused a date outside rules.moments' range)."""
+    return day_start_utc(day, get_timezone(), end=end)
 
 
 def _pretty(text: str) -> str:

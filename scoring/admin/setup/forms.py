@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FormField,
     HiddenField,
@@ -21,7 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ...rules import TEAM_SIZE_MAX, parse_whole
 from ...web.converters import MAX_ID
-from ..forms import SafeForm, SafeSubForm
+from ..forms import DayField, SafeForm, SafeSubForm
 
 
 def choices(pairs):
@@ -200,5 +199,5 @@ class AuditFilterForm(SafeForm):
                               filters=[_competition_id])
     actor = StringField(_l("Who"), validators=[Optional(), Length(max=120)])
     action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DayField(_l("From"), validators=[Optional()])
+    date_to = DayField(_l("To"), validators=[Optional()])

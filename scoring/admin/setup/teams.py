@@ -1,6 +1,5 @@
 """Departments, teams and members: forms, and the spreadsheet import with its preview."""
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -20,6 +19,7 @@ from ...imports.teams import LABELS, TeamRow, check_team_rows, rows_from_table
 from ...models import Department, Member, Team
 from ...operations import setup_teams as ops
 from ...rules import departments_required, team_settings_of
+from ...web.downloads import attachment
 from .. import bp, nav
 from .common import (
     admin_only,
@@ -158,9 +158,8 @@ def setup_department_delete(key, dept_id):
 def setup_team_template(key):
     """The example spreadsheet showing the import layout."""
     size, distinct = team_settings_of(competition_or_404(key).rules)
-    return Response(team_template_xlsx(size, distinct), headers={
-        "Content-Disposition": "attachment; filename=teams-template.xlsx"},
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return attachment(team_template_xlsx(size, distinct), "teams-template.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def _check(competition, rows, letters):
