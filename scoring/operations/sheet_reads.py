@@ -126,7 +126,8 @@ def clean_scores(criteria, scores, complete: bool) -> dict:
                 values[c.key] = None
             continue
         if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
-            errors[c.key] = _("%(value)s is not a number", value=type(raw).__name__)
+            # true, a list or an object: said in words, never as Python's type name.
+            errors[c.key] = _("not a number: send the score as digits, such as 17.5")
             names[c.key] = c.name
             continue
         try:

@@ -12,20 +12,19 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..results.exports import safe_cell
 from ..rules.text import clean_text
 from .common import group_label, localized
 from .data import load, num
 from .sheets import stages_for, status_text
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
 def safe_text(value) -> str:
     """A text cell value that no spreadsheet evaluates as a formula and openpyxl accepts
     (control characters stored by older versions are replaced)."""
-    text = clean_text("" if value is None else str(value))
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return safe_cell("" if value is None else str(value))  # one rule for every export
 
 
 def _title(name, used) -> str:

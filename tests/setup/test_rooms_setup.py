@@ -111,3 +111,21 @@ def test_qualify_on_the_first_stage_and_a_judge_in_two_rooms_are_refused(app, ad
     r = admin.post(f"/admin/c/{KEY}/rooms/reflection/room",
                    data={"key": "D", "name": "D", "judges": [judges["X1"]]})
     assert r.status_code == 422 and "已属于会场 A" in r.get_data(as_text=True)
+
+
+def test_team_divisions_left_out_of_the_form_stay_as_they_are(app, admin):
+    divisions, teams, _judges = _setup(app, admin)
+    with app.app_context():
+        before = dict(db.session.execute(sa.select(TeamDivision.team_id,
+                                                   TeamDivision.division_id)).all())
+    assert len(before) == len(teams)
+    # Nothing named: nothing changes (before, every team's division was cleared).
+    assert admin.post(f"/admin/c/{KEY}/rooms/team-divisions", data={}).status_code == 302
+    # One team named, to none: that team alone changes.
+    first = sorted(teams.values())[0]
+    assert admin.post(f"/admin/c/{KEY}/rooms/team-divisions",
+                      data={f"division-{first}": ""}).status_code == 302
+    with app.app_context():
+        after = dict(db.session.execute(sa.select(TeamDivision.team_id,
+                                                  TeamDivision.division_id)).all())
+    assert after == {t: d for t, d in before.items() if t != first}

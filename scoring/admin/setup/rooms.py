@@ -177,7 +177,12 @@ def setup_rooms_team_divisions(competition):
     """Each team's division, from one select per team."""
     chosen = {}
     for team in competition.teams:
-        raw = request.form.get(f"division-{team.id}", "")
+        # A team without its field in the form is left as it is: the page sends one select
+        # per team ("" for none), so only a hand-made request leaves one out, and it must
+        # not clear the divisions it never named.
+        if f"division-{team.id}" not in request.form:
+            continue
+        raw = request.form[f"division-{team.id}"]
         chosen[team.id] = _ids([raw], "division")[0] if raw else None
     changed = ops.set_team_divisions(competition, chosen)
     return _("Divisions saved (%(count)s teams changed).", count=changed)
