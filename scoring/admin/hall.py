@@ -22,7 +22,7 @@ def hall_context(comp, stage) -> dict:
         return {}
     timer = ops.timer_of(stage)
     return {"clock": ops.timer_view(timer), "overtimes": ops.overtimes(stage),
-            "ceremony": ops.ceremony_of(comp), "can_ceremony": bool(ops.ceremony_tiers(comp)),
+            "ceremony": ops.ceremony_view(comp), "can_ceremony": bool(ops.ceremony_tiers(comp)),
             "lengths": timer or {"talk_seconds": 480, "questions_seconds": 120,
                                  "warning_seconds": 60}}
 

@@ -169,6 +169,14 @@ def _held_message(team, state) -> str:
     waits for its other teams' sheets, or for its last team's reveal."""
     head = [row["team"] for row in state["order"][:state["calibration"]]]
     waiting = [t.name for t in head if t.key not in state["complete"]]
+    if waiting and head[-1].key not in state["held"]:
+        # Nothing shows by itself until the group's last team has been revealed too.
+        return _("All sheets of %(team)s are in. With the calibration reveal the first "
+                 "%(count)s teams of the order are shown together; still waiting for "
+                 "%(waiting)s. They appear when you press Reveal on %(last)s (pressed "
+                 "before its sheets are in, they appear by themselves when the last sheet "
+                 "arrives).", team=team.name, count=len(head), waiting="、".join(waiting),
+                 last=head[-1].name)
     if waiting:
         return _("All sheets of %(team)s are in. With the calibration reveal the first "
                  "%(count)s teams of the order are shown together, once all their sheets "

@@ -1,5 +1,7 @@
 """Paper sheets (the fallback when a tablet fails): two staff members type each sheet in,
 separately; it counts when both agree (operations/paper.py)."""
+from decimal import Decimal, InvalidOperation
+
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -48,7 +50,38 @@ def build_paper_form(criteria):
         setattr(PaperForm, "c_" + c.key, StringField(
             label, description=_("Step %(step)s", step=decimal_text(c.step)),
             render_kw={"inputmode": "decimal", "autocomplete": "off"}))
+    # The judge's own 合计 on the paper: typed, it catches a criterion misread or skipped.
+    PaperForm.written_total = StringField(
+        _l("Total written on the paper sheet"),
+        description=_l("Optional: the total the judge wrote; it must equal the sum of the "
+                       "scores above."),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"})
     return PaperForm
+
+
+def total_mismatch(raw: dict, written: str | None) -> str | None:
+    """Why the total written on the paper sheet does not match the typed scores (None when
+    it does, when none was typed, or when a score is itself wrong: that says why)."""
+    written = (written or "").strip()
+    if not written:
+        return None
+    try:
+        stated = Decimal(written)
+    except InvalidOperation:
+        stated = None
+    if stated is None or not stated.is_finite():
+        return _("The total written on the paper sheet is not a number.")
+    try:
+        values = [Decimal(v) for v in raw.values() if v is not None]
+    except InvalidOperation:
+        return None  # a score itself is wrong: its own message says why
+    if not all(v.is_finite() for v in values):
+        return None
+    if sum(values, Decimal(0)) == stated:
+        return None
+    return _("The scores above add up to %(sum)s, the paper sheet says %(total)s: check "
+             "each score against the paper.", sum=decimal_text(sum(values, Decimal(0))),
+             total=written)
 
 
 def _paper_pick_form(comp, data=None):
@@ -110,6 +143,22 @@ def _enter_paper(judge, team, stage, raw, attempts: int = 4):
                                 "again if it is still needed."))
 
 
+def _save_entry(form, judge, team, stage, raw):
+    """Save one typed paper sheet; a refusal marks the form's fields or is flashed (None)."""
+    try:
+        return _enter_paper(judge, team, stage, raw)
+    except SheetRefused as e:
+        db.session.rollback()
+        for k, msg in e.errors.items():
+            if "c_" + k in form:
+                form["c_" + k].errors = list(form["c_" + k].errors or []) + [msg]
+        flash(_("Nothing was saved: correct the marked values."), "error")
+    except paper_ops.LiveError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+    return None
+
+
 @bp.route("/c/<key>/paper/<stage_key>/<judge_key>/<team_key>", methods=["GET", "POST"])
 @staff_required
 def paper_entry(key, stage_key, judge_key, team_key):
@@ -125,17 +174,12 @@ def paper_entry(key, stage_key, judge_key, team_key):
     outcome = None
     if request.method == "POST" and not blocker and form.validate():
         raw = {c.key: (form["c_" + c.key].data or "").strip() or None for c in criteria}
-        try:
-            outcome = _enter_paper(judge, team, stage, raw)
-        except SheetRefused as e:
-            db.session.rollback()
-            for k, msg in e.errors.items():
-                if "c_" + k in form:
-                    form["c_" + k].errors = list(form["c_" + k].errors or []) + [msg]
+        mismatch = total_mismatch(raw, form.written_total.data)
+        if mismatch:
+            form.written_total.errors = list(form.written_total.errors or []) + [mismatch]
             flash(_("Nothing was saved: correct the marked values."), "error")
-        except paper_ops.LiveError as e:
-            db.session.rollback()
-            flash(e.message, "error")
+        else:
+            outcome = _save_entry(form, judge, team, stage, raw)
         if outcome is not None:
             if outcome.state == "agreed":
                 flash(_("Both entries agree: the sheet is saved as submitted."), "success")

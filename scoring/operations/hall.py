@@ -236,7 +236,12 @@ def ceremony_action(competition, action: str) -> None:
         raise LiveError(_("The ceremony has not started."))
     elif action in ("next", "back"):
         last = len(ceremony_tiers(competition)) + 1  # the closing screen after the first tier
-        row.step = max(0, min(last, row.step + (1 if action == "next" else -1)))
+        step = row.step + (1 if action == "next" else -1)
+        if not 0 <= step <= last:  # a stale page's button: say so, change nothing
+            raise LiveError(_("The projector already shows the closing screen.")
+                            if action == "next" else
+                            _("The projector already shows the ceremony's title."))
+        row.step = step
     elif action == "end":
         db.session.delete(row)
     else:

@@ -1,7 +1,7 @@
 """Score sheets as entered (评分表): one per judge per stage, for the judge to sign."""
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Spacer
+from reportlab.platypus import KeepTogether, PageBreak, Spacer
 
 from .common import group_label, judge_label, localized
 from .data import ReportData, load, num
@@ -70,8 +70,9 @@ def status_text(data, judge, team, stage, sheet):
     return _("Draft (not counted)")
 
 
-def _judge_sheet(st, data, judge, stage, width):
-    """The table of one judge's scores in one stage, in draw order, with a signature."""
+def _judge_sheet(st, data, judge, stage, width, sign=True):
+    """The table of one judge's scores in one stage, in draw order, with a signature
+    (sign=False: the signature comes later, under the comments)."""
     crits = stage.criteria
     n = len(crits)
     head = [st.p(_("Draw no."), st.head), st.p(_("Team key"), st.head),
@@ -101,7 +102,7 @@ def _judge_sheet(st, data, judge, stage, width):
         if sheet is None or sheet.status != "submitted":
             extra.append(("BACKGROUND", (-1, i), (-1, i), GREY))
         rows.append(row)
-    sig = signature_block(st, [_("Judge signature")], min(width, 120 * mm))
+    sig = signature_block(st, [_("Judge signature")], min(width, 120 * mm)) if sign else None
     return grid_table(head, rows, widths, signature=sig, styles_extra=extra)
 
 
@@ -152,8 +153,14 @@ def build_sheets(competition, stage=None) -> bytes:
                             else _("absent in this stage"))
             story.append(st.p(" · ".join(info), st.small))
             story.append(Spacer(1, 2 * mm))
-            story.append(_judge_sheet(st, data, judge, s, width))
-            story.extend(_judge_comments(st, data, judge, s))
+            comments = _judge_comments(st, data, judge, s)
+            story.append(_judge_sheet(st, data, judge, s, width, sign=not comments))
+            if comments:
+                # The judge signs under everything the sheet says, comments included; the
+                # last comment stays with the signature so it never stands alone.
+                sig = signature_block(st, [_("Judge signature")], min(width, 120 * mm))
+                story.extend(comments[:-1])
+                story.append(KeepTogether([comments[-1], Spacer(1, 2 * mm), sig]))
     if not story:
         story.append(st.p(_("No judge or no stage yet."), st.body))
     return render(story, meta)

@@ -138,3 +138,30 @@ def test_contest_file_round_trip_keeps_comments_and_refuses_bad_ones(sqlite_app)
             import_document(doc, replace=True)
         assert "comment" in str(e.value)
         db.session.rollback()
+
+
+def test_the_judge_signs_under_the_comments(sqlite_app):
+    """A signature covers what is above it: on the judge's score sheet the comments come
+    before the judge's signature line, never after it (found on the printed sheets)."""
+    from scoring.models import Competition
+    from scoring.operations.demo import load_demo
+    from scoring.reports.sheets import build_sheets
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed")
+    app = sqlite_app
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+    team = _free(app)
+    assert post_submit(judge_client(app, "X1"), team,
+                       body(GOOD, comment="逻辑严密，建议控制时间")).status_code == 200
+    with app.app_context():
+        pdf = build_sheets(db.session.scalars(db.select(Competition)).one())
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+    pages = ["".join(p.split()) for p in text.split("\f") if p.strip()]
+    mine = [p for p in pages if "逻辑严密，建议控制时间" in p]
+    assert len(mine) == 1
+    assert mine[0].index("逻辑严密，建议控制时间") < mine[0].index("评委签字")
+    assert all(p.count("评委签字") == 1 for p in pages)

@@ -85,6 +85,26 @@ ACTIONS = {
     "deduction.propose": _l("proposed a deduction"),
     "deduction.confirm": _l("confirmed a deduction"),
     "deduction.remove": _l("withdrew a deduction"),
+    "division.add": _l("added a division"),
+    "division.remove": _l("removed a division"),
+    "division.assign": _l("put teams into divisions"),
+    "room.add": _l("added a room to a stage"),
+    "room.remove": _l("removed a room from a stage"),
+    "room.draw": _l("drew the teams into the rooms of a stage"),
+    "room.assign": _l("put teams into the rooms of a stage by hand"),
+    "stage.plan": _l("changed a stage's panel, rooms or advancement"),
+    "stage.draw": _l("made the draw of a stage"),
+    "timer.lengths": _l("set the presentation timer's lengths"),
+    "timer.next": _l("called the next team and started its clock"),
+    "timer.questions": _l("started the questions clock"),
+    "timer.pause": _l("paused the clock"),
+    "timer.resume": _l("resumed the clock"),
+    "timer.reset": _l("reset the clock"),
+    "timer.stop": _l("stopped the clock"),
+    "ceremony.start": _l("started the award ceremony on the projector"),
+    "ceremony.next": _l("revealed the next award tier on the projector"),
+    "ceremony.back": _l("went back one step of the award ceremony"),
+    "ceremony.end": _l("ended the award ceremony"),
 }
 
 LABELS = {
@@ -99,6 +119,9 @@ LABELS = {
     "reason": _l("reason"), "username": _l("user name"), "teams": _l("teams"),
     "default_stages": _l("default stages"), "source": _l("entered by"),
     "public_url": _l("address"), "points": _l("points"), "comment": _l("comment"),
+    "phase": _l("clock"), "running": _l("running"), "talk": _l("presentation (s)"),
+    "questions": _l("questions (s)"), "warning": _l("warning (s)"),
+    "elapsed_ms": _l("elapsed (ms)"),
 }
 
 VALUES = {
@@ -108,11 +131,12 @@ VALUES = {
     "random": _l("random"), "manual": _l("by hand"), "judge": _l("judge"),
     "paper": _l("paper"), "proposed": _l("proposed"), "confirmed": _l("confirmed"),
     "timer": _l("timer"), "organizer": _l("organizer"),
+    "idle": _l("stopped"), "talk": _l("presentation"), "questions": _l("questions"),
 }
 
 
 # Only these fields hold codes that read better in words ("admin" as a user name stays).
-CODED = {"state", "status", "group", "role", "method", "source"}
+CODED = {"state", "status", "group", "role", "method", "source", "phase"}
 
 
 def _value(value, key=None) -> str:
