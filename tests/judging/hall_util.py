@@ -1,4 +1,6 @@
-"""Helpers for the hall tests: score a whole stage, publish, move the clock back."""
+"""Helpers for the hall tests: score a whole stage, publish, move the clock back, log an
+organizer in, a panel's submissions, the projector's cards."""
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +14,8 @@ from scoring.models import (
     Team,
     utcnow,
 )
+
+from .util import GOOD, body, judge_client, post_submit, recused_pairs
 
 KEY = "demo-2024"
 
@@ -68,3 +72,46 @@ def draw_order(app, comp=KEY) -> list:
         c = db.session.scalars(db.select(Competition).filter_by(key=comp)).one()
         return [t.key for t in sorted(db.session.scalars(db.select(Team).filter_by(
             competition_id=c.id)), key=lambda t: t.draw_position)]
+
+
+PANEL = ["X1", "X2", "X3", "N1", "N2", "N3", "N4", "N5", "N6"]
+
+
+def hall_admin(app, username="boss", role="admin"):
+    """A test client logged in as a new organizer account of that role."""
+    from tests.conftest import make_user
+
+    make_user(app, username, "password-" + username, role)
+    c = app.test_client()
+    assert c.post("/admin/login", data={"username": username,
+                                        "password": "password-" + username}).status_code == 302
+    return c
+
+
+def submit_team(app, team) -> dict:
+    """Every non-recused judge submits for team; {judge: sheet id}."""
+    recused = recused_pairs(app)
+    ids = {}
+    for i, j in enumerate(PANEL):
+        if (j, team) in recused:
+            continue
+        r = post_submit(judge_client(app, j), team, body(dict(GOOD, substance=str(20 + 2 * i))))
+        assert r.status_code == 200
+        ids[j] = r.json["sheet"]["id"]
+    return ids
+
+
+def projector_cards(html) -> dict:
+    """{team key: stage score} of the cards the projector shows."""
+    out = {}
+    for m in re.finditer(r'<section class="pj-card[^"]*" data-team="(\w+)"(.*?)</section>', html,
+                         re.S):
+        score = re.search(r'class="pj-score"><span>[^<]*</span><strong>([^<]*)</strong>',
+                          m.group(2))
+        out[m.group(1)] = score.group(1)
+    return out
+
+
+def projector_page(app, c=None):
+    """The projector page's HTML."""
+    return (c or app.test_client()).get(f"/projector/{KEY}").get_data(as_text=True)

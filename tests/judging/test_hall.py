@@ -1,78 +1,44 @@
 """The hall (issue 14): the projector keeps what it showed, fixed judge seats, the
 presentation clock in server time, overtime per presentation, the award ceremony, and
 public results with a share link. Browser checks are in test_hall_browser.py."""
-import json
 import re
 
 import pytest
 
 from scoring.extensions import db
 from scoring.models import (
-    AuditEntry,
     Ceremony,
-    Competition,
     Presentation,
     Stage,
     StageTimer,
     Team,
 )
 
-from .hall_util import KEY, draw_order, publish_all, rewind_clock, score_stage
+from .hall_util import (
+    KEY,
+    PANEL,
+    draw_order,
+    hall_admin,
+    projector_cards,
+    projector_page,
+    rewind_clock,
+    submit_team,
+)
 from .util import GOOD, body, judge_client, post_submit, recused_pairs
-
-PANEL = ["X1", "X2", "X3", "N1", "N2", "N3", "N4", "N5", "N6"]
-
-
-def _admin(app, username="boss", role="admin"):
-    from tests.conftest import make_user
-
-    make_user(app, username, "password-" + username, role)
-    c = app.test_client()
-    assert c.post("/admin/login", data={"username": username,
-                                        "password": "password-" + username}).status_code == 302
-    return c
-
-
-def _submit_team(app, team) -> dict:
-    """Every non-recused judge submits for team; {judge: sheet id}."""
-    recused = recused_pairs(app)
-    ids = {}
-    for i, j in enumerate(PANEL):
-        if (j, team) in recused:
-            continue
-        r = post_submit(judge_client(app, j), team, body(dict(GOOD, substance=str(20 + 2 * i))))
-        assert r.status_code == 200
-        ids[j] = r.json["sheet"]["id"]
-    return ids
-
-
-def _cards(html) -> dict:
-    """{team key: stage score} of the cards the projector shows."""
-    out = {}
-    for m in re.finditer(r'<section class="pj-card[^"]*" data-team="(\w+)"(.*?)</section>', html,
-                         re.S):
-        score = re.search(r'class="pj-score"><span>[^<]*</span><strong>([^<]*)</strong>',
-                          m.group(2))
-        out[m.group(1)] = score.group(1)
-    return out
-
-
-def _projector(app, c=None):
-    return (c or app.test_client()).get(f"/projector/{KEY}").get_data(as_text=True)
 
 
 def test_the_team_presenting_shows_its_score_once_revealed(app, demo):
     """The order list: a team still marked presenting shows its revealed score, not the
     words 'presenting now' beside teams that already show theirs."""
-    admin = _admin(app)
+    admin = hall_admin(app)
     order = draw_order(app)
     for team in order[:3]:
-        _submit_team(app, team)
+        submit_team(app, team)
     admin.post(f"/admin/c/{KEY}/live/presenting", data={"stage": "presentation",
                                                         "team": order[2]})
     for team in order[:3]:
         admin.post(f"/admin/c/{KEY}/live/reveal", data={"stage": "presentation", "team": team})
-    html = _projector(app)
+    html = projector_page(app)
     row = re.search(r'<li class="pj-now[^"]*" data-team="' + re.escape(order[2]) +
                     r'">(.*?)</li>', html, re.S)
     assert row, html[:3000]
@@ -83,14 +49,14 @@ def test_the_team_presenting_shows_its_score_once_revealed(app, demo):
 # ---- the projector keeps what it showed --------------------------------------------------
 
 def test_a_reopen_never_blanks_the_calibration_reveal_and_a_correction_is_marked(app, demo):
-    admin = _admin(app)
+    admin = hall_admin(app)
     order = draw_order(app)
-    ids = {team: _submit_team(app, team) for team in order[:3]}
+    ids = {team: submit_team(app, team) for team in order[:3]}
     for team in order[:3]:
         admin.post(f"/admin/c/{KEY}/live/reveal", data={"stage": "presentation", "team": team})
-    shown = _cards(_projector(app))
+    shown = projector_cards(projector_page(app))
     assert set(shown) == set(order[:3])  # the calibration group, together
-    assert "已更正" not in _projector(app) and "Corrected" not in _projector(app)
+    assert "已更正" not in projector_page(app) and "Corrected" not in projector_page(app)
 
     # The organizer reopens one sheet of the second team: nothing leaves the screen.
     judges = list(ids[order[1]])
@@ -98,8 +64,8 @@ def test_a_reopen_never_blanks_the_calibration_reveal_and_a_correction_is_marked
     r = admin.post(f"/admin/c/{KEY}/sheets/{ids[order[1]][judge]}/reopen",
                    data={"reason": "typed 35.5, meant 15.5"})
     assert r.status_code == 302
-    html = _projector(app)
-    assert _cards(html) == shown
+    html = projector_page(app)
+    assert projector_cards(html) == shown
     assert 'data-corrected="true"' not in html
     board = admin.get(f"/admin/c/{KEY}/live/state?stage=presentation").json
     assert board["teams"][1]["cells"][judge]["status"] == "draft"  # the operator sees the truth
@@ -107,8 +73,8 @@ def test_a_reopen_never_blanks_the_calibration_reveal_and_a_correction_is_marked
     # The judge submits the correction: the new score shows, marked as corrected.
     scores = dict(GOOD, substance=str(20 + 2 * PANEL.index(judge) + 1))
     assert post_submit(judge_client(app, judge), order[1], body(scores)).status_code == 200
-    html = _projector(app)
-    after = _cards(html)
+    html = projector_page(app)
+    after = projector_cards(html)
     assert set(after) == set(order[:3])
     assert after[order[0]] == shown[order[0]] and after[order[2]] == shown[order[2]]
     card = re.search(rf'data-team="{order[1]}"( data-corrected="true")?>', html)
@@ -120,24 +86,24 @@ def test_a_reopen_never_blanks_the_calibration_reveal_and_a_correction_is_marked
 
 
 def test_a_correction_that_changes_nothing_is_not_marked(app, demo):
-    admin = _admin(app)
+    admin = hall_admin(app)
     with app.app_context():
         from scoring.models import Competition
         comp = db.session.scalars(db.select(Competition).filter_by(key=KEY)).one()
         comp.rules = dict(comp.rules, calibration_reveal=0)
         db.session.commit()
     team = draw_order(app)[0]
-    ids = _submit_team(app, team)
+    ids = submit_team(app, team)
     admin.post(f"/admin/c/{KEY}/live/reveal", data={"stage": "presentation", "team": team})
-    before = _cards(_projector(app))
+    before = projector_cards(projector_page(app))
     admin.post(f"/admin/c/{KEY}/sheets/{ids['X1']}/reopen", data={"reason": "check"})
     post_submit(judge_client(app, "X1"), team, body(dict(GOOD, substance="20")))
-    html = _projector(app)
-    assert _cards(html) == before and 'data-corrected' not in html
+    html = projector_page(app)
+    assert projector_cards(html) == before and 'data-corrected' not in html
 
 
 def test_judges_keep_fixed_seats_and_a_recusal_reads_as_such(app, demo):
-    admin = _admin(app)
+    admin = hall_admin(app)
     with app.app_context():
         from scoring.models import Competition
         comp = db.session.scalars(db.select(Competition).filter_by(key=KEY)).one()
@@ -145,9 +111,9 @@ def test_judges_keep_fixed_seats_and_a_recusal_reads_as_such(app, demo):
         db.session.commit()
     recused = recused_pairs(app)
     team = next(t for t in draw_order(app) if any(p[1] == t for p in recused))
-    _submit_team(app, team)
+    submit_team(app, team)
     admin.post(f"/admin/c/{KEY}/live/reveal", data={"stage": "presentation", "team": team})
-    html = _projector(app)
+    html = projector_page(app)
     seats = re.findall(r'<li class="[^"]*seat-(\w+)[^"]*" data-seat="([A-Z]+)">', html)
     assert [s for _status, s in seats] == list("ABCDEFGHI")  # every seat, none skipped
     statuses = dict((s, status) for status, s in seats)
@@ -168,7 +134,7 @@ def _timer(app, stage="presentation"):
 
 
 def test_next_team_marks_it_presenting_and_starts_the_clock(app, demo):
-    admin = _admin(app, "helper", "staff")  # staff drive the clock
+    admin = hall_admin(app, "helper", "staff")  # staff drive the clock
     order = draw_order(app)
     r = admin.post(f"/admin/c/{KEY}/live/timer", data={"stage": "presentation",
                                                        "action": "next"})
@@ -177,7 +143,7 @@ def test_next_team_marks_it_presenting_and_starts_the_clock(app, demo):
         stage = db.session.scalars(db.select(Stage).filter_by(key="presentation")).one()
         assert stage.current_team.key == order[0]
     assert _timer(app)[:2] == ("talk", True)
-    html = _projector(app)
+    html = projector_page(app)
     assert 'id="pj-clock"' in html and 'data-running="true"' in html
     assert re.search(r'data-remaining-ms="(4[5-8]\d{4})"', html)  # about 8:00 left
     assert "Space" not in html and "空格" not in html  # no operator hint for the hall
@@ -191,13 +157,13 @@ def test_pause_resume_reset_and_the_state_survives_another_process(make_app, dem
     # A second app on the same database file is a second server process's view of it.
     other = make_app("sqlite", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"]) \
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") else app
-    admin = _admin(app)
+    admin = hall_admin(app)
     admin.post(f"/admin/c/{KEY}/live/timer", data={"stage": "presentation", "action": "next"})
     rewind_clock(app, 100)
     admin.post(f"/admin/c/{KEY}/live/timer", data={"stage": "presentation", "action": "pause"})
     phase, running, _team, elapsed = _timer(app)
     assert (phase, running) == ("talk", False) and 100_000 <= elapsed < 103_000
-    html = _projector(other)
+    html = projector_page(other)
     left = int(re.search(r'data-remaining-ms="(-?\d+)"', html).group(1))
     assert 480_000 - elapsed == left and 'data-running="false"' in html
     assert "已暂停" in html or "Paused" in html
@@ -211,11 +177,11 @@ def test_pause_resume_reset_and_the_state_survives_another_process(make_app, dem
 
 
 def test_overtime_is_recorded_per_presentation_and_shown_to_the_operator(app, demo):
-    admin = _admin(app)
+    admin = hall_admin(app)
     order = draw_order(app)
     admin.post(f"/admin/c/{KEY}/live/timer", data={"stage": "presentation", "action": "next"})
     rewind_clock(app, 8 * 60 + 75)  # 1:15 over the talk
-    html = _projector(app)
+    html = projector_page(app)
     left = int(re.search(r'data-remaining-ms="(-?\d+)"', html).group(1))
     # The projector counts over time (the slack is the time the request itself took on a
     # loaded machine).
@@ -236,7 +202,7 @@ def test_overtime_is_recorded_per_presentation_and_shown_to_the_operator(app, de
 
 
 def test_timer_lengths_per_stage(app, demo):
-    admin = _admin(app)
+    admin = hall_admin(app)
     r = admin.post(f"/admin/c/{KEY}/live/timer/lengths", data={
         "stage": "presentation", "talk": "7.5", "questions": "2", "warning": "0.5"})
     assert r.status_code == 302
@@ -255,7 +221,7 @@ def test_timer_lengths_per_stage(app, demo):
     {"talk": "8", "questions": "2"},
 ])
 def test_bad_timer_lengths_are_refused_and_change_nothing(app, demo, form):
-    admin = _admin(app)
+    admin = hall_admin(app)
     r = admin.post(f"/admin/c/{KEY}/live/timer/lengths", data=dict(form, stage="presentation"),
                    follow_redirects=True)
     assert r.status_code == 200
@@ -279,7 +245,7 @@ def test_bad_timer_lengths_are_refused_and_change_nothing(app, demo, form):
 ])
 def test_hostile_hall_requests_get_a_clear_answer_and_change_nothing(app, demo, path, data,
                                                                       status):
-    admin = _admin(app)
+    admin = hall_admin(app)
     r = admin.post(f"/admin/c/{KEY}/live/{path}", data=data)
     assert r.status_code == status
     if status == 302:
@@ -292,7 +258,7 @@ def test_hostile_hall_requests_get_a_clear_answer_and_change_nothing(app, demo, 
 
 
 def test_a_withdrawn_team_is_skipped_by_next_team(app, demo):
-    admin = _admin(app)
+    admin = hall_admin(app)
     order = draw_order(app)
     with app.app_context():
         team = db.session.scalars(db.select(Team).filter_by(key=order[0])).one()
@@ -302,105 +268,3 @@ def test_a_withdrawn_team_is_skipped_by_next_team(app, demo):
     with app.app_context():
         assert db.session.scalars(db.select(Stage).filter_by(
             key="presentation")).one().current_team.key == order[1]
-
-
-# ---- the end and the award ceremony -------------------------------------------------------
-
-def test_after_publishing_the_projector_ends_and_the_ceremony_runs_last_tier_first(app, demo):
-    admin = _admin(app, "helper", "staff")
-    order = draw_order(app)
-    score_stage(app, "presentation")
-    score_stage(app, "reflection")
-    admin.post(f"/admin/c/{KEY}/live/timer", data={"stage": "presentation", "action": "next"})
-    publish_all(app)
-    html = _projector(app)
-    assert "pj-now" not in html and "pj-clock" not in html  # no team left "presenting"
-    assert "成绩已发布" in html or "The results are published" in html
-    admin.post(f"/admin/c/{KEY}/live/ceremony", data={"action": "start"})
-    seen = []
-    for _step in range(3):
-        admin.post(f"/admin/c/{KEY}/live/ceremony", data={"action": "next"})
-        m = re.search(r'data-tier="([^"]+)" data-step="(\d)"', _projector(app))
-        seen.append(m.group(1))
-    assert seen == ["三等奖", "二等奖", "一等奖"]
-    first = _projector(app)
-    # 15 ranked teams, 一等奖 0.2: the top three in draw order (score_stage ranks by draw).
-    names = re.findall(r'<span class="cer-name">([^<]+)</span>', first)
-    with app.app_context():
-        by_key = {t.key: t.name for t in db.session.scalars(db.select(Team))}
-    assert names == [by_key[k] for k in order[:3]]
-    admin.post(f"/admin/c/{KEY}/live/ceremony", data={"action": "next"})
-    closing = _projector(app)
-    assert "祝贺" in closing or "Congratulations" in closing
-    admin.post(f"/admin/c/{KEY}/live/ceremony", data={"action": "back"})
-    assert 'data-tier="一等奖"' in _projector(app)
-    admin.post(f"/admin/c/{KEY}/live/ceremony", data={"action": "end"})
-    with app.app_context():
-        assert db.session.scalars(db.select(Ceremony)).first() is None
-
-
-# ---- public results -------------------------------------------------------------------------
-
-def test_public_results_carry_a_share_link_and_qr_code(app, demo):
-    score_stage(app, "presentation")
-    score_stage(app, "reflection")
-    publish_all(app)
-    page = app.test_client().get(f"/results/{KEY}").get_data(as_text=True)
-    link = re.search(r'id="share-link" type="text" readonly value="([^"]+)"', page).group(1)
-    assert link.endswith(f"/results/{KEY}")
-    assert 'src="data:image/svg+xml;base64,' in page  # made here, no other host
-    assert 'class="pr-stages"' in page  # the phone layout's stage line
-
-
-@pytest.mark.parametrize("host, expected", [
-    ("127.0.0.1:5000", "http://10.1.2.3:5000"),      # the server's laptop: the venue address
-    ("localhost:5000", "http://10.1.2.3:5000"),
-    ("[::1]:5000", "http://10.1.2.3:5000"),
-    ("192.0.2.7:5000", "http://192.0.2.7:5000"),     # a visitor's address is kept
-    ("scoring.test", "http://scoring.test"),
-])
-def test_the_share_link_never_names_this_computer_only(app, monkeypatch, host, expected):
-    from scoring.public.results import share_link
-    from scoring.web import venue
-
-    monkeypatch.setattr(venue, "lan_addresses", lambda: ["10.1.2.3"])
-    app.config.update(SERVER_NAME=None, SCORING_PORT=5000)
-    with app.test_request_context(f"/results/{KEY}", base_url=f"http://{host}"):
-        assert share_link(KEY) == f"{expected}/results/{KEY}"
-    monkeypatch.setattr(venue, "lan_addresses", lambda: [])  # no venue network at all
-    with app.test_request_context(f"/results/{KEY}", base_url=f"http://{host}"):
-        assert share_link(KEY) == f"http://{host}/results/{KEY}"
-
-
-def test_the_reveal_button_says_why_a_team_is_not_shown_yet(app, demo):
-    """Missing sheets, or complete and held for the calibration reveal: two different
-    answers, so the organizer knows whether to chase a judge or simply go on."""
-    admin = _admin(app)
-    order = draw_order(app)
-    _submit_team(app, order[1])  # the second team complete, the first three the calibration
-
-    def said(team):
-        page = admin.post(f"/admin/c/{KEY}/live/reveal", data={
-            "stage": "presentation", "team": team}, follow_redirects=True)
-        return page.get_data(as_text=True)
-
-    missing = said(order[0])
-    assert "评分表尚未全部提交" in missing and "评分表已全部提交" not in missing
-    held = said(order[1])
-    with app.app_context():
-        first, last = (db.session.scalars(db.select(Team).join(Competition).where(
-            Competition.key == KEY, Team.key == k)).one().name for k in (order[0], order[2]))
-    # The group waits for the sheets of the first and the third team: named.
-    assert "评分表已全部提交" in held and "前 3 队" in held
-    assert f"还在等：{first}、{last}" in held
-    _submit_team(app, order[0])
-    # The third team's sheets are the last the group waits for, also when it is pressed.
-    assert f"还在等：{last}" in said(order[1])
-    with app.app_context():  # the audit log says which team was revealed
-        revealed = {json.loads(e.after_json)["team"] for e in db.session.scalars(
-            db.select(AuditEntry).filter_by(action="stage.reveal"))}
-    assert first in revealed and last not in revealed and len(revealed) == 2
-    _submit_team(app, order[2])
-    # All in: the group now waits for its last team's reveal.
-    assert f"（{last}）" in said(order[0])
-    assert "的得分已在大屏显示" in said(order[2])

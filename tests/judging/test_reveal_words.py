@@ -7,8 +7,7 @@ import re
 from scoring.extensions import db
 from scoring.models import Competition, Team
 
-from .hall_util import KEY, draw_order
-from .test_hall import _admin, _projector, _submit_team
+from .hall_util import KEY, draw_order, hall_admin, projector_page, submit_team
 
 
 def _said(admin, team) -> str:
@@ -20,32 +19,32 @@ def _said(admin, team) -> str:
 
 
 def _shown(app) -> set[str]:
-    return set(re.findall(r'<section class="pj-card[^"]*" data-team="(\w+)"', _projector(app)))
+    return set(re.findall(r'<section class="pj-card[^"]*" data-team="(\w+)"', projector_page(app)))
 
 
 def test_the_first_reveal_says_the_group_waits_for_the_last_teams_reveal(app, demo):
-    admin = _admin(app)
+    admin = hall_admin(app)
     order = draw_order(app)
     with app.app_context():
         last = db.session.scalars(db.select(Team).join(Competition).where(
             Competition.key == KEY, Team.key == order[2])).one().name
-    _submit_team(app, order[0])
+    submit_team(app, order[0])
     said = _said(admin, order[0])
     assert f"请在 {last} 一行点“亮分”后一起显示" in said, said
     # What it said: every sheet in, the group still waits for the third team's Reveal.
-    _submit_team(app, order[1])
-    _submit_team(app, order[2])
+    submit_team(app, order[1])
+    submit_team(app, order[2])
     assert _shown(app) == set()
     _said(admin, order[2])
     assert _shown(app) == set(order[:3])
 
 
 def test_when_the_last_team_was_revealed_first_the_group_comes_by_itself(app, demo):
-    admin = _admin(app)
+    admin = hall_admin(app)
     order = draw_order(app)
     _said(admin, order[2])  # pressed before its sheets are in
-    _submit_team(app, order[0])
+    submit_team(app, order[0])
     assert "最后一张评分表到达时会自动显示" in _said(admin, order[0])
-    _submit_team(app, order[1])
-    _submit_team(app, order[2])
+    submit_team(app, order[1])
+    submit_team(app, order[2])
     assert _shown(app) == set(order[:3])
