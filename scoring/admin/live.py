@@ -135,8 +135,7 @@ def live_presenting(key):
     stage = _by_key(Stage, comp, request.form.get("stage", ""))
     team_key = request.form.get("team") or ""
     team = _by_key(Team, comp, team_key) if team_key else None
-    ops.set_presenting(stage, team)
-    db.session.commit()
+    commit_or_flash(lambda: ops.set_presenting(stage, team))
     return _back(comp, stage)
 
 
@@ -151,7 +150,12 @@ def live_reveal(key):
         ops.hide(stage, team)
         flash(_("%(team)s is no longer shown on the projector.", team=team.name), "info")
     else:
-        ops.reveal(stage, team)
+        try:
+            ops.reveal(stage, team)
+        except ops.LiveError as e:
+            db.session.rollback()
+            flash(e.message, "error")
+            return _back(comp, stage)
         state = projector_state(comp, stage)
         if team.key in state["shown"]:
             flash(_("%(team)s is now shown on the projector.", team=team.name), "success")

@@ -35,7 +35,13 @@ def set_presenting(stage, team) -> None:
     """Mark the team now presenting in a stage (None: nobody); every judge page highlights it."""
     if team is not None and team.competition_id != stage.competition_id:
         raise LiveError(_("There is no such team."))
-    lock_competition(stage.competition_id)
+    lock_for_change(stage.competition_id, stage)  # the stage's state as it is now
+    if team is not None and stage.state == "draft":
+        # Judges cannot score a stage that is not open: a team presenting there would
+        # present to tablets that refuse its sheet. Said now, not after the talk.
+        raise LiveError(_("The stage %(stage)s is not open yet: open it on the stages page "
+                          "first, so the judges can score the team presenting.",
+                          stage=stage.name))
     before = stage.current_team.key if stage.current_team else None
     stage.current_team_id = team.id if team is not None else None
     record("stage.presenting", competition=stage.competition_id, obj=stage,
@@ -47,7 +53,10 @@ def set_presenting(stage, team) -> None:
 
 def reveal(stage, team) -> Reveal:
     """Show the team's stage result on the projector (held back until complete / calibrated)."""
-    lock_competition(stage.competition_id)
+    lock_for_change(stage.competition_id, stage)
+    if stage.state == "draft":
+        raise LiveError(_("The stage %(stage)s is not open yet: there is no score to show.",
+                          stage=stage.name))
     existing = db.session.scalars(select(Reveal).filter_by(stage_id=stage.id,
                                                            team_id=team.id)).first()
     if existing is not None:
