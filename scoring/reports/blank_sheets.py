@@ -52,7 +52,7 @@ def build_blank_sheets(competition, stage=None) -> bytes:
             head = [st.p(_("Draw no."), st.head), st.p(_("Team key"), st.head),
                     st.p(_("Team"), st.head)]
             head += [criterion_head(st, c, with_step=True) for c in crits]
-            head += [st.markup(f"{esc(_('Sheet total'))}<br/><font size=7>"
+            head += [st.markup(f"{esc(_('Total'))}<br/><font size=7>"
                                f"{esc(_('max %(max)s', max=num(s.max_total)))}</font>",
                                st.head),
                      st.p(_("Remarks"), st.head)]

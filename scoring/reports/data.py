@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from .. import rules as R
 from ..extensions import db
-from ..models import Absence, Department, Judge, Member, Stage, Team
+from ..models import Absence, Department, Judge, Member, ScoreSheet, Stage, Team
 from ..results.standings import contest_input, gc_paused
 
 GROUP_ORDER = {"external": 0, "internal": 1}
@@ -34,6 +34,7 @@ class ReportData:
     absences: dict = field(default_factory=dict)     # (judge, stage) -> reason
     stage_states: dict = field(default_factory=dict)
     judge_ids: dict = field(default_factory=dict)    # judge key -> Judge row id
+    paper: frozenset = frozenset()  # (judge, team, stage) of sheets typed in from paper
 
     def stage(self, key):
         """The stage record with this key (ReportError if there is none)."""
@@ -82,11 +83,18 @@ def load(competition, *, with_results=True) -> ReportData:
         select(Stage.key, Stage.state).where(Stage.competition_id == cid)).all())
     judge_ids = dict(db.session.execute(
         select(Judge.key, Judge.id).where(Judge.competition_id == cid)).all())
+    # A sheet the staff typed in from the judge's paper sheet says so where it is printed:
+    # the chief judge signs knowing which scores came from the tablet and which from paper.
+    paper = frozenset(db.session.execute(
+        select(Judge.key, Team.key, Stage.key).select_from(ScoreSheet)
+        .join(Judge, Judge.id == ScoreSheet.judge_id).join(Team, Team.id == ScoreSheet.team_id)
+        .join(Stage, Stage.id == ScoreSheet.stage_id)
+        .where(Stage.competition_id == cid, ScoreSheet.source == "paper")).all())
     return ReportData(competition=competition, contest=contest, result=result,
                       stages=contest.stages, judges=judges, teams=teams,
                       draw_order=draw_order, sheets=sheets, recusals=recusals,
                       members=dict(members), withdrawn_reason=reasons, absences=absences,
-                      stage_states=states, judge_ids=judge_ids)
+                      stage_states=states, judge_ids=judge_ids, paper=paper)
 
 
 def num(value, places=None) -> str:

@@ -66,6 +66,8 @@ def status_text(data, judge, team, stage, sheet):
     if sheet is None:
         return _("Not scored")
     if sheet.status == "submitted":
+        if (judge.key, team.key, stage.key) in data.paper:
+            return _("Submitted (paper)")
         return _("Submitted")
     return _("Draft (not counted)")
 
@@ -78,7 +80,7 @@ def _judge_sheet(st, data, judge, stage, width, sign=True):
     head = [st.p(_("Draw no."), st.head), st.p(_("Team key"), st.head),
             st.p(_("Team"), st.head)]
     head += [criterion_head(st, c) for c in crits]
-    head += [st.markup(f"{esc(_('Sheet total'))}<br/><font size=7>"
+    head += [st.markup(f"{esc(_('Total'))}<br/><font size=7>"
                        f"{esc(_('max %(max)s', max=num(stage.max_total)))}</font>", st.head),
              st.p(_("Sheet status"), st.head)]
     widths = column_widths(width, n, team_w=min(48 * mm, width * 0.24))
@@ -97,8 +99,9 @@ def _judge_sheet(st, data, judge, stage, width, sign=True):
         for c in crits:
             value = sheet.scores.get(c.key) if sheet else None
             row.append(num(value) if value is not None else "")
+        # A Paragraph: "已提交（纸质录入）" wraps inside its column instead of spilling out.
         row += [num(sheet.total) if sheet and sheet.scores else "",
-                status_text(data, judge, team, stage, sheet)]
+                st.p(status_text(data, judge, team, stage, sheet), st.cell_small)]
         if sheet is None or sheet.status != "submitted":
             extra.append(("BACKGROUND", (-1, i), (-1, i), GREY))
         rows.append(row)
