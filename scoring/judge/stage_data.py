@@ -67,6 +67,8 @@ def home_rows(judge, with_sheets: bool = False) -> list:
                 ScoreSheet.stage_id.in_([st.id for st in stages]))):
             own_sheets.setdefault(s.stage_id, {})[s.team_id] = s
     scores = _own_scores(judge, [st.id for st in stages])
+    reasons = sheet_reads.reopen_reasons(
+        [s for own in own_sheets.values() for s in own.values()]) if with_sheets else {}
     out = []
     for stage in stages:
         own = own_sheets.get(stage.id, {})
@@ -86,7 +88,8 @@ def home_rows(judge, with_sheets: bool = False) -> list:
             if sheet is not None and not recused:
                 total = decimal_text(sheet_total(scores.get(sheet.id, {})))
                 if with_sheets:
-                    state = sheet_reads.sheet_state(sheet, scores.get(sheet.id, {}))
+                    state = sheet_reads.sheet_state(sheet, scores.get(sheet.id, {}),
+                                                    reasons.get(sheet.id))
             rows.append({"team": team, "status": status, "total": total, "sheet": state,
                          "current": stage.current_team_id == team.id,
                          "draw": positions.get(team.id, team.draw_position)})

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select
 
 from .. import rules as R
 from ..extensions import db
-from ..models import Criterion, Score, ScoreSheet
+from ..models import Criterion, Score, ScoreSheet, SheetVersion
 from ..rules.text import text_problem
 
 DRAFT, SUBMITTED = "draft", "submitted"
@@ -58,10 +58,45 @@ def text_scores(values: dict) -> dict:
     return {k: (None if v is None else R.decimal_text(v)) for k, v in values.items()}
 
 
-def sheet_state(sheet, scores=None) -> dict:
-    """The JSON view of a sheet the judge page works from."""
+_ASK = object()
+
+
+def reopen_reasons(sheets) -> dict:
+    """{sheet id: the organizer's reason} of each reopened sheet not submitted again, one query.
+
+    Only reopen() turns a submitted sheet into a draft, so the version right after the last
+    submitted one is the reopening (SheetVersion.reason); a new submission ends it.
+    """
+    ids = [s.id for s in sheets if s.id is not None and s.status == DRAFT and s.version > 1]
+    out: dict = {}
+    if not ids:
+        return out
+    rows = db.session.execute(
+        select(SheetVersion.sheet_id, SheetVersion.version, SheetVersion.status,
+               SheetVersion.reason).where(SheetVersion.sheet_id.in_(ids))
+        .order_by(SheetVersion.sheet_id, SheetVersion.version))
+    last_submitted: dict = {}
+    for sheet_id, version, status, reason in rows:
+        if status == SUBMITTED:
+            last_submitted[sheet_id] = version
+            out.pop(sheet_id, None)
+        elif version == last_submitted.get(sheet_id, -2) + 1:
+            out[sheet_id] = reason or ""
+    return out
+
+
+def sheet_state(sheet, scores=None, reopen_reason=_ASK) -> dict:
+    """The JSON view of a sheet the judge page works from.
+
+    reopen_reason is the organizer's reason when the sheet was reopened and not submitted
+    since ("" when reopened without one, None otherwise); read here unless given (a page
+    of many sheets reads them at once with reopen_reasons).
+    """
     scores = sheet_scores(sheet) if scores is None else scores
+    if reopen_reason is _ASK:
+        reopen_reason = reopen_reasons([sheet]).get(sheet.id)
     return {
+        "reopened": reopen_reason is not None, "reopen_reason": reopen_reason,
         "id": sheet.id, "status": sheet.status, "version": sheet.version,
         "source": sheet.source, "scores": text_scores(scores),
         "total": R.decimal_text(R.sheet_total(scores)),

@@ -140,6 +140,7 @@
     if (sheet.status === "submitted") {
       rec.scores = sheet.scores; rec.comment = sheet.comment || ""; rec.pendingSubmit = false;
     }
+    if (sheet.status === "submitted" || !rec.pendingSubmit) { rec.reopenReason = reopenReason(sheet); }
     saveRecord(sid, rec);
     refreshRow(sid);
     if (view && view.sid === sid && sheet.status === "submitted") { renderSheet(); }
@@ -166,7 +167,7 @@
       if (b.ok) {
         removeOp(op.id);
         adopt(op.sheet, b.sheet);
-        if (op.kind === "submit") { lastError = ""; }
+        if (op.kind === "submit") { lastError = ""; submitted(op.sheet, true); }
       } else if (res.status === 409 && b.sheet && b.sheet.status === "draft" && op.kind === "draft"
                  && (op.rebased || 0) < 3) {
         // Changed elsewhere (another tab, a reopening): the judge's latest typing wins.
@@ -180,6 +181,7 @@
         if (b.sheet) { adopt(op.sheet, b.sheet); }
         if (b.sheet && b.sheet.status === "submitted") {
           lastError = "";
+          if (op.kind === "submit") { submitted(op.sheet, true); }
         } else {
           lastError = b.error || String(res.status);
           var r2 = loadRecord(op.sheet);
@@ -265,6 +267,12 @@
     s.teams.forEach(function (t) { reconcile(s, t); });
   });
 
+  // The organizer's reason while a reopened sheet is not submitted again (the server's
+  // sheet state says it), else null; "" when the organizer gave none.
+  function reopenReason(sheet) {
+    return sheet && sheet.status === "draft" && sheet.reopened ? (sheet.reopen_reason || "") : null;
+  }
+
   // Which copy wins at load: unsent local changes, or a newer server copy.
   function reconcile(stage, team) {
     var sid = sheetId(stage.key, team.key), server = team.sheet, rec = loadRecord(sid);
@@ -279,7 +287,11 @@
         || (!hasPending(sid) && server.version > (rec.base || 0))) {
       saveRecord(sid, {scores: server.scores || {}, comment: server.comment || "",
                        base: server.version, status: server.status,
-                       submittedAt: server.submitted_at, pendingSubmit: false});
+                       submittedAt: server.submitted_at, pendingSubmit: false,
+                       reopenReason: reopenReason(server)});
+    } else if (!rec.pendingSubmit && rec.reopenReason !== reopenReason(server)) {
+      rec.reopenReason = reopenReason(server);
+      saveRecord(sid, rec);
     }
   }
 
@@ -451,6 +463,10 @@
     });
     $("sheet-blocked").hidden = !blocked;
     $("sheet-blocked").textContent = blocked;
+    // Textual, never markup: the reason is what the organizer typed.
+    var reason = rec.status === "submitted" || blocked ? null : rec.reopenReason;
+    $("reopen-note").hidden = reason === null || reason === undefined;
+    $("reopen-note").textContent = reason ? fmt(T.reopen_reason, {reason: reason}) : T.reopen_no_reason;
     $("locked-note").hidden = rec.status !== "submitted";
     if (rec.status === "submitted") {
       $("locked-text").textContent = rec.pendingSubmit ? T.submitted_local :
@@ -467,6 +483,26 @@
     $("comment-need").textContent = stage.comment_required ? "*" : "";
     renderNow();
     validate(false);
+  }
+
+  // A submit done (acknowledged=true: the server accepted it): the sheet's status and
+  // total, which sit above the submit button the judge just pressed, are brought into view
+  // and said once. Never while another sheet is on screen, nor under a judge typing.
+  function submitted(sid, acknowledged) {
+    if (!view || view.sid !== sid || $("locked-note").hidden) { return; }
+    var live = $("sheet-live"), team = stages[view.stage].byKey[view.team];
+    if (acknowledged || !navigator.onLine) {
+      live.textContent = "";  // the same words twice are still said twice
+      live.textContent = fmt(T.announce_submitted, {team: team.name, total: $("total").textContent,
+                                                    status: $("locked-text").textContent});
+    }
+    var a = document.activeElement;
+    if (a && (a.tagName === "INPUT" || a.tagName === "TEXTAREA") && !a.disabled) { return; }
+    var head = document.querySelector(".sheet-head"), note = $("locked-note");
+    var top = banner ? banner.getBoundingClientRect().bottom : 0;
+    var from = head.getBoundingClientRect().top, to = note.getBoundingClientRect().bottom;
+    if (from >= top && to <= window.innerHeight) { return; }  // already in view: no jump
+    window.scrollBy(0, from - top - 8);
   }
 
   function openSheet(stageKey, teamKey) {
@@ -591,6 +627,7 @@
     r.comment = v.comment;
     r.status = "submitted";
     r.pendingSubmit = true;
+    r.reopenReason = null;  // submitted again: the reopening is over
     saveRecord(view.sid, r);
     lastError = "";
     enqueue({id: newKey(), kind: "submit", sheet: view.sid, url: apiUrl(view.stage, view.team) + "/submit",
@@ -600,6 +637,7 @@
     notice("");
     refreshRow(view.sid);
     renderSheet();
+    submitted(view.sid, false);
   });
 
   // ---- live changes: the organizer's presenting, reopening, withdrawal, absence -------
@@ -620,7 +658,8 @@
       var rec = loadRecord(sid) || {};
       if (rec.pendingSubmit) { return; }
       saveRecord(sid, {scores: b.sheet.scores, comment: b.sheet.comment || "", base: b.sheet.version,
-                       status: "draft", submittedAt: null, pendingSubmit: false});
+                       status: "draft", submittedAt: null, pendingSubmit: false,
+                       reopenReason: reopenReason(b.sheet) || ""});
       notice(fmt(T.reopened, {team: team.name}));
       refreshRow(sid);
       if (view && view.sid === sid) { renderSheet(); }
