@@ -152,11 +152,12 @@ def compute_layout_results(contest) -> LayoutResult:
                     r = run.raw[(t.key, st.key)]
                     run.adjusted[(t.key, st.key)] = replace(r, score=norm.adjusted.get(t.key))
         if deductions:  # rule 12: off the adjusted score (after normalization), never below 0
+            # A withdrawn team is never normalized: its deduction comes off the score as
+            # judged, as in version 1.
             for t in teams:
-                if not t.withdrawn:
-                    run.adjusted[(t.key, st.key)] = apply_deduction(
-                        run.adjusted[(t.key, st.key)], deductions.get((t.key, st.key)),
-                        rules.decimals)
+                run.adjusted[(t.key, st.key)] = apply_deduction(
+                    run.adjusted[(t.key, st.key)], deductions.get((t.key, st.key)),
+                    rules.decimals)
     rows = _rows(run, q, qualified, qual_scores, qual_ties, qual_chain)
     division_keys = tuple(d.key for d in layout.divisions) or (None,)
     ordered = []
@@ -211,8 +212,8 @@ def _rows(run, q, qualified, qual_scores, qual_ties, qual_chain):
     info = {}
     by_division = {}
     for team in run.contest.teams:
-        source = run.raw if team.withdrawn else run.adjusted
-        results = {s.key: source[(team.key, s.key)] for s in stages}
+        # A withdrawn team's adjusted results are its raw ones less its deductions.
+        results = {s.key: run.adjusted[(team.key, s.key)] for s in stages}
         status = qualified.get(team.key) if q is not None else None
         if status is False:
             final, ties = None, dict(qual_ties[team.key])
