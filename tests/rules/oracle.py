@@ -225,13 +225,16 @@ def assign_awards(ranked: list, awards: list, mode: str) -> dict:
         for team, rank in ranked:
             out[team] = next((a["name"] for a, c in zip(awards, ends) if c >= rank), None)
         return out
-    tier, start = 0, 0  # the tier being filled; the position it counts from
-    for p, (team, rank) in enumerate(ranked, start=1):
-        if p > 1 and rank == ranked[p - 2][1]:
-            out[team] = out[ranked[p - 2][0]]  # a shared rank takes the first one's tier
+    tier, end = 0, sizes[0] if sizes else 0  # the tier being filled; its last position
+    for p, (team, rank) in enumerate(ranked):
+        if p and rank == ranked[p - 1][1]:  # a shared rank takes the first one's tier
+            out[team] = out[ranked[p - 1][0]]
+            end = max(end, rank + sum(1 for _t, r in ranked[:p] if r == rank))
             continue
-        # A position is the rank (a qualifier still without a final holds its place).
-        while tier < len(sizes) and rank > start + sizes[tier]:
-            tier, start = tier + 1, rank - 1  # the next tier counts from where this ended
+        # Positions are ranks (a qualifier still without a final holds its place); each
+        # tier counts its size from where the previous one actually ended.
+        while tier < len(sizes) and rank > end:
+            tier += 1
+            end += sizes[tier] if tier < len(sizes) else 0
         out[team] = awards[tier]["name"] if tier < len(sizes) and rank <= c_last else None
     return out

@@ -17,7 +17,11 @@ DEPTS = [f"D{i}" for i in range(1, 9)]
 
 
 def _weights(rng, n) -> list:
-    """n stage weights summing to 1 (sometimes one of them 0), as decimal texts."""
+    """n stage weights summing to 1 (sometimes one of them 0), as decimal texts; now
+    and then free weights (any sum, up to 4 places)."""
+    if rng.random() < 0.15:
+        return [rng.choice(["0", "1", "2", "0.3333", "0.6667", "1.5", "0.0001", "0.125"])
+                for _ in range(n)]
     unit = rng.choice([10, 20, 100, 8])
     cuts = sorted(rng.randint(0, unit) for _ in range(n - 1))
     parts = [b - a for a, b in zip([0, *cuts], [*cuts, unit])]
@@ -55,6 +59,12 @@ def _rules(rng, stages, layout) -> dict:
         rules["final_rounding"] = "each"
     if layout:
         rules["coefficient_decimals"] = rng.choice([3, 3, 2, 4])
+    for name in ("trim", "groups", "decimals", "tie_breaks", "awards"):
+        if rng.random() < 0.08:
+            del rules[name]  # the documented default
+    if "decimals" not in rules and "tie_breaks" in rules:
+        rules["tie_breaks"] = [k for k in rules["tie_breaks"]
+                               if not k.startswith("precise:") or int(k[8:]) > 2]
     return rules
 
 
@@ -79,6 +89,9 @@ def contest(rng: random.Random, layout: bool = False, max_teams: int = 40) -> di
     """A random valid contest file (a dict)."""
     n_stages = rng.randint(1, 3)
     stage_keys = [f"s{i}" for i in range(n_stages)]
+    if rng.random() < 0.3:  # the default chain names stage:presentation
+        stage_keys = ["plan", "presentation", "reflection"][:max(2, n_stages)]
+        n_stages = len(stage_keys)
     coarse, narrow = rng.random() < 0.5, rng.random() < 0.4
     stages = [{"key": k, "name": f"环节{k}", "weight": w, "state": "open",
                "criteria": _criteria(rng, coarse)}
@@ -95,9 +108,11 @@ def contest(rng: random.Random, layout: bool = False, max_teams: int = 40) -> di
     n_teams = rng.randint(1, max_teams)
     draws = list(range(1, n_teams + 1))
     rng.shuffle(draws)
+    no_draws = rng.random() < 0.1
     for i in range(n_teams):
         depts = rng.sample(DEPTS, team_size)
-        team = {"key": f"T{i:02d}", "name": f"队{i}", "draw": draws[i],
+        team = {"key": f"T{i:02d}", "name": f"队{i}",
+                "draw": None if no_draws and rng.random() < 0.5 else draws[i],
                 "members": [{"name": f"队{i}-{m}", "department": d}
                             for m, d in enumerate(depts)]}
         if rng.random() < 0.08:
@@ -120,12 +135,15 @@ def contest(rng: random.Random, layout: bool = False, max_teams: int = 40) -> di
             # The app refuses precise:N beside a stage normalized across rooms: see
             # tests/results/test_oracle.py.
             kept = doc["competition"]["rules"]
-            kept["tie_breaks"] = [k for k in kept["tie_breaks"] if not k.startswith("precise")]
+            kept["tie_breaks"] = [k for k in kept.get("tie_breaks", ["raw_mean"])
+                                  if not k.startswith("precise")]
     _deductions(rng, doc, doc["stages"][:qi])
     if qi is None:
         _sheets(rng, doc, narrow)
     else:
         cut_later_stages(rng, doc, narrow, qi)
+        later = {s["team"] for s in doc["sheets"] if s["stage"] in stage_keys[qi:]}
+        _deductions(rng, doc, doc["stages"][qi:], [t for t in teams if t["key"] in later])
     return doc
 
 
@@ -183,12 +201,13 @@ def _sheets(rng, doc, narrow, stages=None) -> None:
                                       "scores": scores})
 
 
-def _deductions(rng, doc, stages) -> None:
-    if rng.random() > 0.25:
+def _deductions(rng, doc, stages, teams=None) -> None:
+    teams = doc["teams"] if teams is None else teams
+    if rng.random() > 0.25 or not teams:
         return
-    decimals = doc["competition"]["rules"]["decimals"]
+    decimals = doc["competition"]["rules"].get("decimals", 2)
     for _ in range(rng.randint(1, 4)):
-        team, stage = rng.choice(doc["teams"]), rng.choice(stages)
+        team, stage = rng.choice(teams), rng.choice(stages)
         points = Fraction(rng.randint(1, 40), 2 if decimals else 1)
         entry = {"team": team["key"], "stage": stage["key"], "points": _dec(points),
                  "reason": "超时"}

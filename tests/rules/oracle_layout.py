@@ -197,7 +197,7 @@ def _division(c: Contest, members: list) -> list:
     ctx = c.ctx(c.final)
     keys = {t: sort_key(c.final(t), tie_values(chain, t, c.stages, c.weights, ctx))
             for t in active if t not in non_qualifiers and c.final(t) is not None}
-    order = rank_block(list(keys), keys.get, c.draw_of, chain)
+    order = rank_block(list(keys), keys.get, c.draw_of, applicable(chain, c.stages))
     # A non-qualifier keeps its place in the qualification order: ranked after every
     # qualifier (one without a final yet still counts), so its rank is its qualification rank.
     cut_order = [(t, rank, tied, note) for t, rank, tied, note in q_order
