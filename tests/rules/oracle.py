@@ -190,7 +190,7 @@ def rank_block(teams: list, key_of, draw_of, chain: list, first_rank: int = 1):
     """
     ordered = sorted(teams, key=lambda t: (key_of(t), draw_of(t)))
     out = []
-    for i, team in enumerate(ordered):
+    for team in ordered:
         k = key_of(team)
         first = next(j for j, other in enumerate(ordered) if key_of(other) == k)
         tied = sum(1 for other in ordered if key_of(other) == k) > 1
@@ -223,7 +223,8 @@ def assign_awards(ranked: list, awards: list, mode: str) -> dict:
     out = {}
     if mode != "shift":
         for team, rank in ranked:
-            out[team] = next((a["name"] for a, c in zip(awards, ends) if c >= rank), None)
+            out[team] = next((a["name"] for a, c in zip(awards, ends, strict=True)
+                              if c >= rank), None)
         return out
     tier, end = 0, sizes[0] if sizes else 0  # the tier being filled; its last position
     for p, (team, rank) in enumerate(ranked):

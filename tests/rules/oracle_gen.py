@@ -12,7 +12,7 @@ from fractions import Fraction
 from .oracle import recused_pairs
 from .oracle_layout import expected_results
 
-STEPS = ["0.5", "0.1", "1", "0.25", "0.5", "1"]
+STEPS = ["0.5", "0.1", "1", "0.25", "0.5", "1", "0.01", "0.05", "2", "0.125"]
 DEPTS = [f"D{i}" for i in range(1, 9)]
 
 
@@ -24,7 +24,7 @@ def _weights(rng, n) -> list:
                 for _ in range(n)]
     unit = rng.choice([10, 20, 100, 8])
     cuts = sorted(rng.randint(0, unit) for _ in range(n - 1))
-    parts = [b - a for a, b in zip([0, *cuts], [*cuts, unit])]
+    parts = [b - a for a, b in zip([0, *cuts], [*cuts, unit], strict=True)]
     return [_dec(Fraction(p, unit)) for p in parts]
 
 
@@ -93,9 +93,12 @@ def contest(rng: random.Random, layout: bool = False, max_teams: int = 40) -> di
         stage_keys = ["plan", "presentation", "reflection"][:max(2, n_stages)]
         n_stages = len(stage_keys)
     coarse, narrow = rng.random() < 0.5, rng.random() < 0.4
-    stages = [{"key": k, "name": f"环节{k}", "weight": w, "state": "open",
-               "criteria": _criteria(rng, coarse)}
-              for k, w in zip(stage_keys, _weights(rng, n_stages))]
+    stages = [{"key": k, "name": f"环节{k}", "weight": w, "criteria": _criteria(rng, coarse),
+               "state": rng.choice(["open", "closed", "published", "draft", None])}
+              for k, w in zip(stage_keys, _weights(rng, n_stages), strict=True)]
+    for stage in stages:
+        if stage["state"] is None:
+            del stage["state"]  # the default, draft
     n_judges = rng.randint(1, 15)
     judges = []
     for i in range(n_judges):
@@ -103,25 +106,28 @@ def contest(rng: random.Random, layout: bool = False, max_teams: int = 40) -> di
         judges.append({"key": f"{'X' if group == 'external' else 'N'}{i:02d}",
                        "name": f"评委{i}", "group": group,
                        "department": rng.choice([None, None, *DEPTS])})
-    team_size = rng.choice([1, 3, 3])
+    team_size = rng.choice([1, 3, 3, 2])
+    distinct = rng.random() < 0.8
     teams = []
     n_teams = rng.randint(1, max_teams)
     draws = list(range(1, n_teams + 1))
     rng.shuffle(draws)
     no_draws = rng.random() < 0.1
     for i in range(n_teams):
-        depts = rng.sample(DEPTS, team_size)
+        depts = (rng.sample(DEPTS, team_size) if distinct else
+                 [rng.choice([None, *DEPTS[:3]]) for _ in range(team_size)])
         team = {"key": f"T{i:02d}", "name": f"队{i}",
                 "draw": None if no_draws and rng.random() < 0.5 else draws[i],
                 "members": [{"name": f"队{i}-{m}", "department": d}
                             for m, d in enumerate(depts)]}
         if rng.random() < 0.08:
-            team["withdrawn"] = "弃权"
+            team["withdrawn"] = rng.choice(["弃权", True])
         teams.append(team)
     rules = _rules(rng, stage_keys, layout)
     doc = {"format": "scoring-contest", "version": 2 if layout else 1,
            "competition": {"key": f"oracle-{rng.randint(0, 10 ** 9)}", "name": "随机赛",
-                           "rules": {**rules, "team_size": team_size}},
+                           "rules": {**rules, "team_size": team_size,
+                                     **({} if distinct else {"distinct_departments": False})}},
            "departments": DEPTS, "stages": stages, "judges": judges, "teams": teams,
            "recusals": _recusals(rng, judges, teams), "absences": [], "sheets": []}
     if rng.random() < 0.2:

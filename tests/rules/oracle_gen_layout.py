@@ -20,7 +20,7 @@ def add_layout(rng, doc):
                                  {"share": rng.choice(["0.3", "0.5", "0.25", "0.6"])})
     for i, stage in enumerate(stages):
         roll = rng.random()
-        if roll < 0.45 and len(judges) >= 2 and (qi is None or i < qi):
+        if roll < 0.45 and len(judges) >= 2 and (qi is None or i < qi or rng.random() < 0.3):
             _rooms(rng, stage, judges, teams)
         elif roll < 0.7:
             stage["judges"] = sorted(rng.sample(judges, rng.randint(1, len(judges))))
@@ -38,5 +38,10 @@ def _rooms(rng, stage, judges, teams) -> None:
         room["judges"].sort()
     stage["rooms"] = rooms
     stage["normalization"] = rng.choice(["none", "room_mean", "z_score", "room_mean"])
+    positions = {}
     for team in teams:
-        team.setdefault("rooms", {})[stage["key"]] = f"R{rng.randrange(n)}"
+        room = f"R{rng.randrange(n)}"
+        team.setdefault("rooms", {})[stage["key"]] = room
+        positions[room] = positions.get(room, 0) + 1
+        if rng.random() < 0.2:  # a position within the room; no effect on results
+            team.setdefault("stage_draw", {})[stage["key"]] = positions[room]

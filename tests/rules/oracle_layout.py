@@ -6,8 +6,21 @@ deductions, withdrawn and incomplete teams are assembled here.
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-from .oracle import (Rules, applicable, assign_awards, combine, half_up, rank_block, recused_pairs,
-                     scaled, sheet_totals, sort_key, stage_exact, text, tie_values)
+from .oracle import (
+    Rules,
+    applicable,
+    assign_awards,
+    combine,
+    half_up,
+    rank_block,
+    recused_pairs,
+    scaled,
+    sheet_totals,
+    sort_key,
+    stage_exact,
+    text,
+    tie_values,
+)
 
 SECTION_12_STAGE_FIELDS = ("judges", "rooms", "qualify", "normalization")
 
