@@ -21,7 +21,6 @@ from .layout import Layout, layout_problems
 from .model import ContestResult, StageResult, TeamResult
 from .normalize import Normalization, normalize_stage
 from .ranking import (
-    Placement,
     RankEntry,
     final_score,
     rank_teams,
@@ -152,11 +151,12 @@ def compute_layout_results(contest) -> LayoutResult:
                     r = run.raw[(t.key, st.key)]
                     run.adjusted[(t.key, st.key)] = replace(r, score=norm.adjusted.get(t.key))
         if deductions:  # rule 12: off the adjusted score (after normalization), never below 0
+            # A withdrawn team is never normalized: its deduction comes off the score as
+            # judged, as in version 1.
             for t in teams:
-                if not t.withdrawn:
-                    run.adjusted[(t.key, st.key)] = apply_deduction(
-                        run.adjusted[(t.key, st.key)], deductions.get((t.key, st.key)),
-                        rules.decimals)
+                run.adjusted[(t.key, st.key)] = apply_deduction(
+                    run.adjusted[(t.key, st.key)], deductions.get((t.key, st.key)),
+                    rules.decimals)
     rows = _rows(run, q, qualified, qual_scores, qual_ties, qual_chain)
     division_keys = tuple(d.key for d in layout.divisions) or (None,)
     ordered = []
@@ -211,8 +211,8 @@ def _rows(run, q, qualified, qual_scores, qual_ties, qual_chain):
     info = {}
     by_division = {}
     for team in run.contest.teams:
-        source = run.raw if team.withdrawn else run.adjusted
-        results = {s.key: source[(team.key, s.key)] for s in stages}
+        # A withdrawn team's adjusted results are its raw ones less its deductions.
+        results = {s.key: run.adjusted[(team.key, s.key)] for s in stages}
         status = qualified.get(team.key) if q is not None else None
         if status is False:
             final, ties = None, dict(qual_ties[team.key])
@@ -230,12 +230,15 @@ def _rows(run, q, qualified, qual_scores, qual_ties, qual_chain):
             [RankEntry(t.key, info[t.key][1], info[t.key][2], t.draw)
              for t in active if info[t.key][3] is not False], rules.tie_breaks)
         if q is not None:
-            n_qualified = sum(1 for t in active if info[t.key][3] is True)
-            losers = rank_teams(
+            # A non-qualifier keeps its place in the cut's order (after every qualifier),
+            # and its tie_note names what separated it from every team of the same
+            # qualification score, a qualifier it lost the cut to included.
+            cut_order = rank_teams(
                 [RankEntry(t.key, qual_scores[t.key], qual_ties[t.key], t.draw)
-                 for t in active if info[t.key][3] is False], qual_chain)
-            for key, p in losers.items():
-                placements[key] = Placement(n_qualified + p.rank, p.tied, p.tie_note)
+                 for t in active if info[t.key][3] is not None], qual_chain)
+            for t in active:
+                if info[t.key][3] is False:
+                    placements[t.key] = cut_order[t.key]
         awards = assign_awards_by({t.key: (placements[t.key].rank if t.key in placements
                                            else None) for t in members},
                                   rules.awards, rules.award_ties)

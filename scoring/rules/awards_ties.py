@@ -32,8 +32,10 @@ def assign_awards_shift(ranks, tiers) -> dict:
         if rank > c_last:
             break  # past the sum of all sizes: no award, whatever the shift
         # Skip tiers that cannot take this group: a tier of size 0, or one already full.
+        # (A tier not filled up ends at its size: positions are ranks, and a rank left
+        # open, a qualifier still without a final, holds its place in the tier.)
         while index < len(tiers) and rank > start + sizes[index]:
-            start = max(start, rank - 1)  # where the previous tier actually ended
+            start += sizes[index]  # where the previous tier actually ended
             index += 1
         if index >= len(tiers):
             break

@@ -84,9 +84,12 @@ def tie_break_value(key, stages, stage_results, decimals=2,
         means = [(to_fraction(s.weight), stage_results[s.key].group_raw_means.get(arg))
                  for s in stages if s.key in stage_results]
         means = [(w, m) for w, m in means if m is not None]
-        weight = sum((w for w, _ in means), Fraction(0))
-        if not means or weight == 0:
+        if not means:
             return None
+        weight = sum((w for w, _ in means), Fraction(0))
+        if weight == 0:  # the remaining stages all weigh 0: each counts equally
+            means = [(Fraction(1), m) for _w, m in means]
+            weight = Fraction(len(means))
         return round_half_up(sum((w * m for w, m in means), Fraction(0)) / weight, decimals)
     raise ValueError(f"unknown tie-break {key!r}")
 

@@ -61,12 +61,13 @@ def test_a_tie_break_separates_at_the_cut_and_later_stages_are_skipped():
     contest = build(stages, scores, qualify=("final", Qualify(top=2)),
                     tie_breaks=("stage:final", "stage:prelim"), awards=AWARDS)
     result = compute_results(contest)
-    # T2 and T3 both qualify on 85.00; stage:final is skipped, stage:prelim decides.
+    # T2 and T3 both score 85.00 for the cut; stage:final is skipped, stage:prelim
+    # decides, and T3's tie_note says so.
     assert [(r.team, r.qualified, str(r.qualification), r.rank, r.tie_note)
             for r in result.teams] == [
         ("T1", True, "95.00", 1, None),
         ("T2", True, "85.00", 2, None),
-        ("T3", False, "85.00", 3, None),
+        ("T3", False, "85.00", 3, "stage:prelim"),
         ("T4", False, "60.00", 4, None)]
     assert result.team("T3").tie_values == {"stage:prelim": D("80.00")}
 
