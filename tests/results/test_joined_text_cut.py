@@ -23,8 +23,6 @@ DOC = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="scoring/results/sheet_rows.py trusts a cut text "
-                   "when the cut falls inside the last value (fix in the oracle report)")
 def test_a_text_cut_inside_its_last_value_is_read_again(app):
     """The joined text cut one byte short: the sheet must still read 13.125 and 13.125."""
     from scoring.contestfile import import_document
