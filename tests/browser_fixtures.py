@@ -69,3 +69,15 @@ def tablet(browser):
                                   is_mobile=False, locale="zh-CN")
     yield context
     context.close()
+
+
+@pytest.fixture
+def demo_server(live_server):
+    """live_server with the demo contest loaded (15 teams, 9 judges, 3 stages)."""
+    from scoring.extensions import db
+    from scoring.operations.demo import load_demo
+
+    with live_server.app.app_context():
+        load_demo()
+        db.session.commit()
+    return live_server

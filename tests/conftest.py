@@ -16,7 +16,13 @@ from scoring import create_app
 from scoring.extensions import db as _db
 
 # The browser fixtures live in their own module; imported, pytest finds them here.
-from tests.browser_fixtures import browser, live_server, playwright_session, tablet  # noqa: F401
+from tests.browser_fixtures import (  # noqa: F401
+    browser,
+    demo_server,
+    live_server,
+    playwright_session,
+    tablet,
+)
 
 SERVER_URLS = {
     "postgresql": os.environ.get("SCORING_TEST_POSTGRESQL_URL",

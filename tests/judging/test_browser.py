@@ -14,16 +14,6 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent.parent / "instance" / "screenshots"
 
 
-@pytest.fixture
-def demo_server(live_server):
-    from scoring.operations.demo import load_demo
-
-    with live_server.app.app_context():
-        load_demo()
-        db.session.commit()
-    return live_server
-
-
 def _sent(page):
     page.wait_for_selector('#sync-banner[data-state="sent"]', timeout=30000)
 

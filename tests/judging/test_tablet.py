@@ -21,16 +21,6 @@ SHOTS = Path(__file__).resolve().parent.parent.parent / "instance" / "screenshot
 STAGE = "presentation"
 
 
-@pytest.fixture
-def demo_server(live_server):
-    from scoring.operations.demo import load_demo
-
-    with live_server.app.app_context():
-        load_demo()
-        db.session.commit()
-    return live_server
-
-
 def _context(browser, width=1024, height=768):
     return browser.new_context(viewport={"width": width, "height": height}, has_touch=True,
                                locale="zh-CN", service_workers="block")

@@ -19,17 +19,6 @@ IN_VIEW = """e => { const r = e.getBoundingClientRect();
   return r.height > 0 && r.top >= top && r.bottom <= window.innerHeight; }"""
 
 
-@pytest.fixture
-def demo_server(live_server):
-    from scoring.extensions import db
-    from scoring.operations.demo import load_demo
-
-    with live_server.app.app_context():
-        load_demo()
-        db.session.commit()
-    return live_server
-
-
 def _status_in_view(page):
     for sel in ("#locked-note", ".total-box"):
         assert page.locator(sel).evaluate(IN_VIEW), sel
