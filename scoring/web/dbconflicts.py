@@ -23,6 +23,26 @@ def lock_conflict(exc) -> bool:
     return code in _LOCK_CODES or state in _LOCK_STATES or "database is locked" in str(orig)
 
 
+# A unique constraint refused the row (another request saved it first), or a foreign key
+# (another request deleted what the row points to): PostgreSQL 23505 / 23503, MariaDB
+# 1062 / 1451 / 1452, SQLite's messages.
+_CLASH_STATES = ("23505", "23503")
+_CLASH_CODES = (1062, 1451, 1452)
+_CLASH_MESSAGES = ("UNIQUE constraint failed", "FOREIGN KEY constraint failed")
+
+
+def write_clash(exc) -> bool:
+    """An IntegrityError another request caused (a unique or foreign key constraint), not
+    a NOT NULL or CHECK failure, which would be a fault of the code."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    orig = getattr(exc, "orig", None)
+    code = orig.args[0] if orig is not None and getattr(orig, "args", None) else None
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    return code in _CLASH_CODES or state in _CLASH_STATES or \
+        any(m in str(orig) for m in _CLASH_MESSAGES)
+
+
 def retryable(exc) -> bool:
     """A conflict another transaction caused: a unique clash, a deadlock, a lock wait."""
     return isinstance(exc, IntegrityError) or lock_conflict(exc)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ..rules.text import bad_character, character_name, clean_text
-from .dbconflicts import lock_conflict
+from .dbconflicts import lock_conflict, write_clash
 from .jsonbody import SafeJSONProvider
 
 log = logging.getLogger(__name__)
@@ -183,6 +183,10 @@ def init_app(app) -> None:
         # Two requests saving the same thing at once (a form sent twice, two organizers):
         # each checked "not there yet" before the other committed, and the database's
         # unique constraint refused the second. Nothing of this request was kept.
+        # (or deleted what the row points to: a foreign key). Any other integrity error
+        # (NOT NULL, CHECK) is a fault of the code: the 500 page, logged with its traceback.
+        if not write_clash(exc):
+            return _server_error(exc)
         log.warning("conflicting write on %s: %s", request.path, exc.orig)
         return _error(409, _("Saved at the same moment by another request"),
                       _("The same entry was saved at the same moment by another request "
