@@ -1,6 +1,6 @@
 """Paper sheets (the fallback when a tablet fails): two staff members type each sheet in,
 separately; it counts when both agree (operations/paper.py)."""
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,7 +18,7 @@ from ..operations import live as ops
 from ..operations import paper as paper_ops
 from ..operations.idempotency import retryable
 from ..operations.sheet_reads import SheetRefused, criteria_of
-from ..rules import decimal_text
+from ..rules import decimal_text, parse_plain_decimal
 from ..web.lookups import competition_or_404
 from ..web.security import staff_required
 from . import bp, nav
@@ -61,27 +61,25 @@ def build_paper_form(criteria):
 
 def total_mismatch(raw: dict, written: str | None) -> str | None:
     """Why the total written on the paper sheet does not match the typed scores (None when
-    it does, when none was typed, or when a score is itself wrong: that says why)."""
+    it does, when none was typed, or when a score is itself wrong: that says why).
+
+    Numbers are read as every score is (rules.parse_plain_decimal: ASCII digits, no
+    exponent), so "１２" or "1e2" is not taken for a total either.
+    """
     written = (written or "").strip()
     if not written:
         return None
-    try:
-        stated = Decimal(written)
-    except InvalidOperation:
-        stated = None
-    if stated is None or not stated.is_finite():
+    stated = parse_plain_decimal(written)
+    if stated is None:
         return _("The total written on the paper sheet is not a number.")
-    try:
-        values = [Decimal(v) for v in raw.values() if v is not None]
-    except InvalidOperation:
+    values = [parse_plain_decimal(v) for v in raw.values() if v is not None]
+    if None in values:
         return None  # a score itself is wrong: its own message says why
-    if not all(v.is_finite() for v in values):
-        return None
-    if sum(values, Decimal(0)) == stated:
+    added = sum(values, Decimal(0))
+    if added == stated:
         return None
     return _("The scores above add up to %(sum)s, the paper sheet says %(total)s: check "
-             "each score against the paper.", sum=decimal_text(sum(values, Decimal(0))),
-             total=written)
+             "each score against the paper.", sum=decimal_text(added), total=written)
 
 
 def _paper_pick_form(comp, data=None):

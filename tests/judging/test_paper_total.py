@@ -34,6 +34,10 @@ def test_a_total_that_does_not_match_saves_nothing(app, demo):
     assert "add up to 84, the paper sheet says 90" in words and "Nothing was saved" in words
     assert ("X2", "T04", "presentation") not in snapshot(app)
     assert "not a number" in _errors(_paper(s1, "X2", "T04", GOOD, "九十"))
+    # Read as every score is: no full-width digits, no exponent.
+    for written in ("９０", "9e1"):
+        assert "not a number" in _errors(_paper(s1, "X2", "T04", GOOD, written))
+    assert ("X2", "T04", "presentation") not in snapshot(app)
 
 
 def test_a_matching_or_empty_total_goes_through(app, demo):
