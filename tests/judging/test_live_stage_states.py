@@ -41,6 +41,8 @@ def test_the_board_says_what_the_stage_state_means(app, demo, state, words):
     # A draft stage offers neither the clock's next team nor presenting or reveal buttons.
     offered = 'data-timer="next"' in html and "亮分" in html
     assert offered == (state == "closed")
+    # Nor a hint about a "下一队" button that is not there.
+    assert ("点击“下一队”" in html) == (state == "closed")
 
 
 def test_a_draft_stage_refuses_presenting_next_team_and_reveal(app, demo):
