@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
@@ -17,7 +17,7 @@ from ..models import Judge, PaperEntry, ScoreSheet, Stage, Team
 from ..operations import live as ops
 from ..operations import paper as paper_ops
 from ..operations.idempotency import retryable
-from ..operations.sheet_reads import SheetRefused, criteria_of
+from ..operations.sheet_reads import COMMENT_LIMIT, SheetRefused, criteria_of
 from ..rules import decimal_text, parse_plain_decimal
 from ..web.lookups import competition_or_404
 from ..web.security import staff_required
@@ -39,8 +39,9 @@ class PaperPickForm(FlaskForm):
     team = SelectField(_l("Team"), validators=[DataRequired()])
 
 
-def build_paper_form(criteria):
-    """A form with one field per criterion of the rubric (like Indico's build_review_form)."""
+def build_paper_form(criteria, comment_required: bool = False):
+    """A form with one field per criterion of the rubric (like Indico's build_review_form),
+    the total written on the paper and the judge's comment (评语)."""
 
     class PaperForm(FlaskForm):
         pass
@@ -56,6 +57,16 @@ def build_paper_form(criteria):
         description=_l("Optional: the total the judge wrote; it must equal the sum of the "
                        "scores above."),
         render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    # Checked in operations/paper.py as the tablet checks it; maxlength as on the tablet.
+    PaperForm.comment = TextAreaField(
+        _l("Judge's comment, required on this stage") if comment_required
+        else _l("Judge's comment"),
+        description=_l("Type the comment exactly as the judge wrote it on the paper sheet; "
+                       "the second entry must have the same text.") if comment_required
+        else _l("Optional: type the comment the judge wrote on the paper sheet, if any; the "
+                "second entry must have the same text."),
+        render_kw={"rows": 4, "maxlength": COMMENT_LIMIT, "autocomplete": "off",
+                   "aria-required": "true" if comment_required else "false"})
     return PaperForm
 
 
@@ -123,13 +134,13 @@ def paper(key):
                            pending=list(pending.values()))
 
 
-def _enter_paper(judge, team, stage, raw, attempts: int = 4):
+def _enter_paper(judge, team, stage, raw, comment, attempts: int = 4):
     """enter_paper, committed. A conflict with a concurrent entry (the same form sent twice
     at once: a unique clash, a deadlock, a lock wait) is run again from a fresh read, and
     past the attempts refused with a translated message; never a 500."""
     for _attempt in range(attempts):
         try:
-            outcome = paper_ops.enter_paper(current_user, judge, team, stage, raw)
+            outcome = paper_ops.enter_paper(current_user, judge, team, stage, raw, comment)
             db.session.commit()
             return outcome
         except (IntegrityError, OperationalError) as e:
@@ -144,12 +155,14 @@ def _enter_paper(judge, team, stage, raw, attempts: int = 4):
 def _save_entry(form, judge, team, stage, raw):
     """Save one typed paper sheet; a refusal marks the form's fields or is flashed (None)."""
     try:
-        return _enter_paper(judge, team, stage, raw)
+        return _enter_paper(judge, team, stage, raw, form.comment.data)
     except SheetRefused as e:
         db.session.rollback()
         for k, msg in e.errors.items():
             if "c_" + k in form:
                 form["c_" + k].errors = list(form["c_" + k].errors or []) + [msg]
+        if getattr(e, "comment_error", None):
+            form.comment.errors = list(form.comment.errors or []) + [e.comment_error]
         flash(_("Nothing was saved: correct the marked values."), "error")
     except paper_ops.LiveError as e:
         db.session.rollback()
@@ -167,7 +180,8 @@ def paper_entry(key, stage_key, judge_key, team_key):
     team = _by_key(Team, comp, team_key)
     criteria = criteria_of(stage)
     # Never pre-filled from an earlier entry: the second person must not see the first.
-    form = build_paper_form(criteria)(formdata=request.form if request.method == "POST" else None)
+    form = build_paper_form(criteria, bool(stage.comment_required))(
+        formdata=request.form if request.method == "POST" else None)
     blocker = paper_ops.paper_blocker(judge, team, stage)
     outcome = None
     if request.method == "POST" and not blocker and form.validate():
@@ -194,10 +208,13 @@ def paper_entry(key, stage_key, judge_key, team_key):
     # Differences are shown only to people who already typed the sheet in.
     mismatches = (paper_ops.paper_mismatches(entries, criteria) if mine and len(entries) > 1
                   else [])
+    comments, spacing = (paper_ops.paper_comment_mismatch(entries) if mine and len(entries) > 1
+                         else ([], False))
     blocker = paper_ops.paper_blocker(judge, team, stage)
     g.page_title = _("Paper sheets")
     return render_template("admin/live/paper_entry.html", competition=comp, stage=stage,
                            judge=judge, team=team, form=form, entries=entries, mine=mine,
-                           mismatches=mismatches, blocker=blocker,
-                           show_form=not blocker and (not mine or bool(mismatches)))
+                           mismatches=mismatches, comments=comments, spacing=spacing,
+                           blocker=blocker,
+                           show_form=not blocker and (not mine or bool(mismatches or comments)))
 

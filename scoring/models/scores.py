@@ -100,6 +100,9 @@ class PaperEntry(Model):
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     scores_json: Mapped[str] = mapped_column(Text)
+    # The judge's comment (评语) as this person typed it, in the form the tablet stores
+    # (rules.text.comment_text); NULL: none on the paper. The two entries must agree on it.
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at = mapped_column(DateTime, default=utcnow)
     judge = relationship("Judge")
     team = relationship("Team")

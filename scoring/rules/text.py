@@ -113,3 +113,20 @@ def clean_text(text, multiline: bool = True, replacement: str = REPLACEMENT):
     if not isinstance(text, str):
         return text
     return (_MULTI_LINE if multiline else _ONE_LINE).sub(replacement, text)
+
+
+def comment_text(raw: str) -> str:
+    """A comment (评语) as the tablet keeps it: line ends as "\\n", nothing blank at either end.
+
+    A browser hands the tablet's script a textarea's value with "\\n" line ends, and the
+    server strips it (operations/sheet_reads.clean_comment); a form posted from a text area
+    sends "\\r\\n" instead (and an old Mac "\\r"), so a comment typed in a form becomes the
+    text the tablet would have stored only once its line ends are "\\n" again.
+    """
+    return raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def differ_only_in_spacing(a: str, b: str) -> bool:
+    """Whether two different texts hold the same characters once every space, tab and line
+    break is taken out (a hint for people comparing two typings of one handwritten text)."""
+    return a != b and "".join(a.split()) == "".join(b.split())
