@@ -87,6 +87,8 @@ def _i18n() -> dict:
         "comment_long": _("The comment is %(n)s characters long; at most %(limit)s are kept."),
         "comment_bad": _("The comment holds an invisible control character: remove it."),
         "reopened": _("The organizer reopened the sheet of %(team)s: you can correct it now."),
+        "reopened_reason": _("The organizer reopened the sheet of %(team)s (reason: "
+                             "%(reason)s); you can correct it now."),
         "reopen_reason": _("The organizer reopened this sheet: %(reason)s"),
         "reopen_no_reason": _("The organizer reopened this sheet."),
         "announce_submitted": _("Sheet of %(team)s submitted, total %(total)s. %(status)s"),

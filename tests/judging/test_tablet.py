@@ -292,8 +292,10 @@ def test_reopen_by_the_organizer_reaches_the_open_page(demo_server, browser):
                 .where(Judge.key == "X3", Team.key == team, Stage.key == STAGE)).one()
             reopen(sheet, "typo in delivery", actor="user:boss")
             db.session.commit()
-        # The page polls the live version every 2 s: it follows within a few seconds.
-        expect(page.locator("#notice")).to_be_visible(timeout=10000)
+        # The page polls the live version every 2 s: it follows within a few seconds. The
+        # sheet on screen says so in its note (test_reopen_message.py: one message).
+        expect(page.locator("#reopen-note")).to_contain_text("typo in delivery", timeout=10000)
+        expect(page.locator("#notice")).to_be_hidden()
         expect(page.locator('input[data-key="substance"]')).to_be_enabled()
         expect(page.locator("#locked-note")).to_be_hidden()
         expect(page.locator("#comment")).to_have_value(SHEETS[0][1])
@@ -302,7 +304,7 @@ def test_reopen_by_the_organizer_reaches_the_open_page(demo_server, browser):
         page.locator("#confirm-yes").click()
         page.wait_for_selector('#sync-banner[data-state="sent"]', timeout=30000)
         # Submitted again: "reopened, you may change it" no longer stands above the lock.
-        expect(page.locator("#notice")).to_be_hidden()
+        expect(page.locator("#reopen-note")).to_be_hidden()
         expect(page.locator("#locked-note")).to_be_visible()
         status, _v, scores = snapshot(server.app)[("X3", team, STAGE)]
         assert status == "submitted" and scores["delivery"] == "28.5"

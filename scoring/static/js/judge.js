@@ -632,9 +632,6 @@
     lastError = "";
     enqueue({id: newKey(), kind: "submit", sheet: view.sid, url: apiUrl(view.stage, view.team) + "/submit",
              scores: v.values, comment: v.comment});
-    // "The organizer reopened this sheet" is over once it is submitted again: it must not
-    // stand above "submitted, locked" and tell the judge the opposite.
-    notice("");
     refreshRow(view.sid);
     renderSheet();
     submitted(view.sid, false);
@@ -657,12 +654,23 @@
       if (!b || !b.sheet || b.sheet.status !== "draft") { return; }
       var rec = loadRecord(sid) || {};
       if (rec.pendingSubmit) { return; }
+      var reason = reopenReason(b.sheet) || "";
       saveRecord(sid, {scores: b.sheet.scores, comment: b.sheet.comment || "", base: b.sheet.version,
                        status: "draft", submittedAt: null, pendingSubmit: false,
-                       reopenReason: reopenReason(b.sheet) || ""});
-      notice(fmt(T.reopened, {team: team.name}));
+                       reopenReason: reason});
       refreshRow(sid);
-      if (view && view.sid === sid) { renderSheet(); }
+      // One message per reopening, with the organizer's reason (as text, never markup).
+      // The sheet on screen says it in its own note (renderSheet), spoken once through the
+      // sheet's live region; any other sheet is named in the notice at the top (an alert).
+      if (view && view.sid === sid) {
+        renderSheet();
+        var live = $("sheet-live");
+        live.textContent = "";  // the same words twice are still said twice
+        live.textContent = $("reopen-note").textContent;
+      } else {
+        notice(reason ? fmt(T.reopened_reason, {team: team.name, reason: reason})
+                      : fmt(T.reopened, {team: team.name}));
+      }
     }).catch(function () { /* offline: the next poll tries again */ });
   }
   function apply(state) {
