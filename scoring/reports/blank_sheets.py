@@ -1,7 +1,9 @@
 """Blank paper score sheets (纸质评分表): the fallback when a tablet fails.
 
 One per judge per stage, teams in draw order, a writing box per criterion with its
-maximum and step in the header, recused teams already marked 回避.
+maximum and step in the header, recused teams already marked 回避, and a column for the
+judge's comment (评语), which staff type in with the scores (admin/paper.py); a stage that
+requires a comment says so above the table and gives the column more room.
 """
 from flask_babel import gettext as _
 from reportlab.lib.units import mm
@@ -35,6 +37,7 @@ def build_blank_sheets(competition, stage=None) -> bytes:
     st = Styles(configured_fonts())
     meta = Meta(competition=competition.name, title=_("Paper score sheets"), landscape=True)
     story = []
+    required = {s.key for s in competition.stages if s.comment_required}
     for s in stages:
         crits = s.criteria
         for judge in data.judges:
@@ -43,11 +46,16 @@ def build_blank_sheets(competition, stage=None) -> bytes:
             story.append(Section(("blank", s.key, judge.key), judge_section_title(judge, s)))
             story.append(st.p(_("Paper score sheet: %(stage)s — judge %(judge)s",
                                 stage=s.name or s.key, judge=judge_label(judge)), st.h1))
-            story.append(st.p(
-                group_label(judge.group) + " · " + _(
-                    "Write each score between 0 and the maximum, in steps shown in the "
-                    "header; leave recused rows empty; strike through and initial a "
-                    "corrected value."), st.small))
+            note = group_label(judge.group) + " · " + _(
+                "Write each score between 0 and the maximum, in steps shown in the "
+                "header; leave recused rows empty; strike through and initial a "
+                "corrected value.")
+            # In the same paragraph: the page-fit sum below reads the last three flowables.
+            if s.key in required:
+                note += " " + _("This stage requires a comment for every team you score: "
+                                "write it in the last column, or on the back with the "
+                                "team's draw number.")
+            story.append(st.p(note, st.small))
             story.append(Spacer(1, 2 * mm))
             head = [st.p(_("Draw no."), st.head), st.p(_("Team key"), st.head),
                     st.p(_("Team"), st.head)]
@@ -55,9 +63,9 @@ def build_blank_sheets(competition, stage=None) -> bytes:
             head += [st.markup(f"{esc(_('Total'))}<br/><font size=7>"
                                f"{esc(_('max %(max)s', max=num(s.max_total)))}</font>",
                                st.head),
-                     st.p(_("Remarks"), st.head)]
+                     st.p(_("Comment / remarks"), st.head)]
             widths = column_widths(width, len(crits), team_w=50 * mm,
-                                   tail=(22 * mm, 30 * mm))
+                                   tail=(22 * mm, 45 * mm if s.key in required else 30 * mm))
             rows, heights = [], []
             extra = row_styles(len(crits), status_column=False)
             for i, key in enumerate(data.draw_order, start=1):

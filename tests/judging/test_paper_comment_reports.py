@@ -37,3 +37,26 @@ def test_the_paper_sheets_comment_is_printed_and_in_the_feedback(sqlite_app, tmp
         assert wanted in squeeze(feedback)
         judge = next(j for j in comp.judges if j.key == "X2")
         assert judge.name not in feedback  # the comment, never who wrote it
+
+
+def test_the_blank_paper_sheet_asks_for_the_comment_where_the_stage_requires_it(
+        sqlite_app, tmp_path):
+    from tests.reports.pdfcheck import check_page_layout, page_count
+
+    with sqlite_app.app_context():
+        load_demo()
+        db.session.commit()
+        comp = db.session.scalars(select(Competition).filter_by(key=DEMO_KEY)).one()
+        db.session.execute(update(Stage).where(Stage.competition_id == comp.id,
+                                               Stage.key == "presentation")
+                           .values(comment_required=True))
+        db.session.commit()
+        required = write(tmp_path, "req.pdf", build("blank-sheets", comp, stage="presentation"))
+        other = write(tmp_path, "plan.pdf", build("blank-sheets", comp, stage="plan"))
+        comp_judges = list(comp.judges)
+    asked = squeeze("本环节要求为所评每支队伍填写评语")
+    assert asked in squeeze(text(required)) and "评语/备注" in squeeze(text(required))
+    assert asked not in squeeze(text(other)) and "评语/备注" in squeeze(text(other))
+    # Still one judge's sheet on one page (a sheet without its signature could be lost).
+    assert page_count(required) == page_count(other) == len(comp_judges)
+    check_page_layout(required, 1)
