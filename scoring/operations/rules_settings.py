@@ -12,7 +12,7 @@ from .sheets import lock_competition
 def check_rules(competition, settings: dict) -> Rules:
     """Parse settings (the contest file's `rules` object) or raise SettingsError.
 
-    Problems carry places like "rules.groups.external.weight"; the award tiers must fit
+    Problems carry places like "rules.groups.external.weight"; changed award tiers must fit
     the teams entered so far (withdrawn teams are not ranked); a change of team_size or
     distinct_departments must suit every team entered so far.
     """
@@ -22,7 +22,10 @@ def check_rules(competition, settings: dict) -> Rules:
     ranked = db.session.scalar(
         select(func.count()).select_from(Team)
         .where(Team.competition_id == competition.id, Team.withdrawn.is_(False)))
-    problems = validate_awards_fit(rules, ranked) if ranked else []
+    # As with the team settings below, only a change of the tiers is checked: a team that
+    # withdrew after the tiers were set must not block an unrelated change (the decimals).
+    changed = rules.awards != _stored_awards(competition.rules, stage_keys)
+    problems = validate_awards_fit(rules, ranked) if ranked and changed else []
     normalized = db.session.scalar(
         select(Stage.key).join(StagePlan, StagePlan.stage_id == Stage.id)
         .where(Stage.competition_id == competition.id, StagePlan.normalization != "none")
@@ -40,6 +43,15 @@ def check_rules(competition, settings: dict) -> Rules:
     if problems:
         raise SettingsError(problems)
     return rules
+
+
+def _stored_awards(stored, stage_keys) -> tuple | None:
+    """The award tiers of the stored rules, None when they cannot be read (then any is new)."""
+    try:
+        return Rules.from_dict(stored if isinstance(stored, dict) else {},
+                               list(stage_keys)).awards
+    except SettingsError:
+        return None
 
 
 def _team_departments(competition_id) -> list[tuple[str, list]]:

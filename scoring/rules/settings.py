@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from .errors import N_, SettingsError
 from .numbers import decimal_refusal, decimal_text, parse_plain_decimal, round_half_up
@@ -195,9 +196,17 @@ def _range_problem(value: int, maximum: int, place: str) -> list:
 
 
 def validate_awards_fit(rules: Rules, n_teams: int, place="rules.awards") -> list:
-    """Rule 7: a problem when the tiers' total size exceeds the number of ranked teams."""
-    total = sum(tier.size(n_teams) for tier in rules.awards)
-    if total > n_teams:
+    """Rule 7: a problem when the tiers ask for more places than there are ranked teams.
+
+    The places asked for are counted exactly (count, or share x N unrounded): shares that
+    add up to 1 fit every N, although rounding each tier half-up may give one place more
+    than N (0.2/0.3/0.5 of 15 teams is 3 + 5 + 8); rule 7 then simply gives every ranked
+    team an award, which is what the organizer asked for.
+    """
+    asked = sum(Fraction(tier.count) if tier.count is not None
+                else Fraction(tier.share) * n_teams for tier in rules.awards)
+    if asked > n_teams:
+        total = sum(tier.size(n_teams) for tier in rules.awards)
         return [(place, N_("the award tiers hold %(total)s teams, but only %(n)s are ranked"),
                  {"total": total, "n": n_teams})]
     return []

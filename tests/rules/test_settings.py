@@ -169,9 +169,15 @@ def test_stage_keys_are_checked_only_when_given():
     ([{"name": "a", "count": 3}, {"name": "b", "count": 2}], 5, True),
     ([{"name": "a", "count": 3}, {"name": "b", "count": 3}], 5, False),
     ([{"name": "a", "share": "0.2"}, {"name": "b", "share": "0.3"}], 10, True),
-    # 0.2 x 15 = 3, 0.3 x 15 = 4.5 -> 5, 0.5 x 15 = 7.5 -> 8: 16 places for 15 teams.
+    # 0.2 x 15 = 3, 0.3 x 15 = 4.5 -> 5, 0.5 x 15 = 7.5 -> 8: 16 places by rounding, but
+    # the shares ask for exactly 15 of 15 teams, so they fit (every team gets an award).
     ([{"name": "a", "share": "0.2"}, {"name": "b", "share": "0.3"},
-      {"name": "c", "share": "0.5"}], 15, False),
+      {"name": "c", "share": "0.5"}], 15, True),
+    ([{"name": "a", "share": "0.5"}, {"name": "b", "share": "0.6"}], 10, False),
+    ([{"name": "a", "count": 3}, {"name": "b", "share": "0.5"}], 6, True),  # 3 + 3
+    ([{"name": "a", "count": 3}, {"name": "b", "share": "0.5"}], 5, False),  # 3 + 2.5
+    ([{"name": "a", "share": "0.34"}, {"name": "b", "share": "0.33"},
+      {"name": "c", "share": "0.34"}], 100, False),  # 101 places asked
     ([{"name": "a", "share": "0.2"}, {"name": "b", "share": "0.3"},
       {"name": "c", "share": "0.5"}], 10, True),
 ])
