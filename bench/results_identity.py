@@ -1,12 +1,14 @@
 """The whole results object of a big contest, by the code before and after a change.
 
-`python -m bench.results_identity --before REF [--database sqlite postgresql mariadb]
-[--callgrind]` builds the benchmark's contest (1,000 teams x 30 judges x 3 stages x 5
-criteria, bench/bigcontest.py) once per database, ranks it in a fresh process with the
-tree of REF (exported by `git archive`, nothing in this checkout changes) and with this
-tree, and compares the two results objects with == and their repr. It prints one
-fingerprint per side: the ranking's own (ContestResult.fingerprint) and a SHA-256 of the
-repr, which covers every field of every record down to each Decimal's exponent.
+`python -m bench.results_identity --before REF [--after REF] [--database sqlite
+postgresql mariadb] [--callgrind]` builds the benchmark's contest (1,000 teams x 30
+judges x 3 stages x 5 criteria, bench/bigcontest.py) once per database and ranks it in a
+fresh process with the tree of --before (exported by `git archive`: nothing in this
+checkout changes) and with the tree of --after (exported the same way; this working tree
+as it is on disk when none is given). It compares the two results objects with == and
+their repr, and prints one fingerprint per side: the ranking's own
+(ContestResult.fingerprint) and a SHA-256 of the repr, which covers every field of every
+record down to each Decimal's exponent.
 
 --callgrind counts the instructions of one ranking on SQLite with valgrind's callgrind,
 for each tree: a count, unlike a time, does not move with the load of a shared machine.
@@ -48,9 +50,9 @@ with app.app_context():
 """
 
 
-def export_tree(ref, into) -> Path:
-    """The files of commit `ref` in a new folder under `into` (git archive, read-only here)."""
-    folder = Path(into) / "before"
+def export_tree(ref, into, name) -> Path:
+    """The files of commit `ref` in a new folder `name` under `into` (git archive)."""
+    folder = Path(into) / name
     folder.mkdir()
     archive = subprocess.run(["git", "archive", ref], cwd=ROOT, check=True,
                              capture_output=True).stdout
@@ -109,7 +111,7 @@ def compare(before, after, kind, url, tmp):
     """Rank with both trees on one database; print and return whether they are identical."""
     (old, old_repr), (new, new_repr) = (
         rank(tree, url, tmp, Path(tmp) / f"{name}-{kind}.pickle")
-        for name, tree in (("before", before), ("after", ROOT)))
+        for name, tree in (("before", before), ("after", after)))
     same = old == new and old_repr == new_repr
     print(f"{kind}: == {old == new}, repr equal {old_repr == new_repr}; "
           f"fingerprint before {old.fingerprint} / {digest(old_repr)}, "
@@ -118,10 +120,10 @@ def compare(before, after, kind, url, tmp):
     return same, digest(new_repr)
 
 
-def count(before, url, tmp):
+def count(before, after, url, tmp):
     """Instructions of one warm ranking on this database, per tree (callgrind)."""
     counts = {}
-    for name, tree in (("before", before), ("after", ROOT)):
+    for name, tree in (("before", before), ("after", after)):
         totals = []
         for rankings in (1, 2):
             out = Path(tmp) / f"callgrind-{name}-{rankings}.out"
@@ -142,6 +144,8 @@ def main(argv=None):
                                      description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before", required=True, help="git commit or branch to compare with")
+    parser.add_argument("--after", help="git commit or branch to compare (default: this "
+                        "working tree, as it is on disk)")
     parser.add_argument("--database", nargs="+", default=["sqlite", "postgresql", "mariadb"],
                         choices=["sqlite", "postgresql", "mariadb"])
     parser.add_argument("--teams", type=int, default=1000)
@@ -149,15 +153,17 @@ def main(argv=None):
                         help="also count one ranking's instructions on SQLite")
     args = parser.parse_args(argv)
     tmp = tempfile.mkdtemp(prefix="perf_identity_")
-    before = export_tree(args.before, tmp)
-    print(f"before: {args.before}, exported to {before}; after: {ROOT}", flush=True)
+    before = export_tree(args.before, tmp, "before")
+    after = export_tree(args.after, tmp, "after") if args.after else ROOT
+    print(f"before: {args.before}, exported to {before}; after: {args.after or 'this tree'}, "
+          f"{after}", flush=True)
     identical = []
     for kind in args.database:
         with scratch_database(kind, tmp, prefix="perf_") as url:
             build_contest(url, tmp, args.teams)
-            identical.append(compare(before, ROOT, kind, url, tmp))
+            identical.append(compare(before, after, kind, url, tmp))
             if args.callgrind and kind == "sqlite":
-                count(before, url, tmp)
+                count(before, after, url, tmp)
     same = all(s for s, _ in identical)
     print(f"identical before and after on {', '.join(args.database)}: {same}; the same "
           f"repr on every database: {len({d for _, d in identical}) == 1}")
