@@ -21,6 +21,7 @@ import hashlib
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -153,6 +154,14 @@ def main(argv=None):
                         help="also count one ranking's instructions on SQLite")
     args = parser.parse_args(argv)
     tmp = tempfile.mkdtemp(prefix="perf_identity_")
+    try:
+        return _run(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the exported trees and the SQLite file
+
+
+def _run(args, tmp):
+    """main's work in the scratch folder tmp; 0 when every database gave identical results."""
     before = export_tree(args.before, tmp, "before")
     after = export_tree(args.after, tmp, "after") if args.after else ROOT
     print(f"before: {args.before}, exported to {before}; after: {args.after or 'this tree'}, "
