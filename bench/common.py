@@ -123,23 +123,38 @@ def peak_rss_mb(pid) -> float:
 
 
 @contextmanager
-def scratch_database(kind, tmp):
-    """A fresh database URL: a SQLite file in tmp, or a PostgreSQL database created and dropped."""
+def scratch_database(kind, tmp, prefix="bench_"):
+    """A fresh database URL: a SQLite file in tmp, or a PostgreSQL or MariaDB database
+    named `prefix` and a random suffix, created here and dropped at the end."""
     if kind == "sqlite":
         yield f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
         return
-    if kind != "postgresql":
-        raise ValueError(kind)
-    import psycopg
+    name = f"{prefix}{uuid.uuid4().hex[:10]}"
+    if kind == "postgresql":
+        import psycopg
 
-    name = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+        finally:
+            with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        return
+    if kind != "mariadb":
+        raise ValueError(kind)
+    import pymysql
+
+    def admin(sql):
+        with pymysql.connect(host="127.0.0.1", port=3306, user="root") as conn:
+            conn.cursor().execute(sql)
+
+    # The test suite's character set and collation (tests/conftest.py).
+    admin(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    try:
+        yield f"mysql+pymysql://root@127.0.0.1:3306/{name}?charset=utf8mb4"
+    finally:
+        admin(f"DROP DATABASE IF EXISTS `{name}`")
 
 
 def scoring_env(tmp, url) -> dict:

@@ -14,9 +14,9 @@ text came back cut short (MariaDB's group_concat_max_len) and as the reference t
 compare the joined read with, on the three databases.
 """
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
-from sqlalchemy import String, cast, func, null, select, type_coerce
+from sqlalchemy import String, cast, func, select, type_coerce
 
 from .. import rules as R
 from ..extensions import db
@@ -82,12 +82,18 @@ def _in_order(sheets):
     return tuple(sheets)
 
 
-_HEAD = (ScoreSheet.id, ScoreSheet.judge_id, ScoreSheet.team_id, ScoreSheet.stage_id,
-         ScoreSheet.status, ScoreSheet.comment)
+# What the ranking needs of a sheet beside its scores. The joined read leaves out the
+# sheet's id (each row is the whole sheet, nothing is matched by it), so its rows are
+# no wider than the ranking uses; the row-by-row read adds it in front to match scores.
+_HEAD = (ScoreSheet.judge_id, ScoreSheet.team_id, ScoreSheet.stage_id, ScoreSheet.status,
+         ScoreSheet.comment)
+# The databases whose joined text is never cut short: no length is read beside it.
+_UNCUT = frozenset({"sqlite", "postgresql"})
 
 
 def _joined_stmt(dialect, stage_ids):
-    """SELECT of one row per sheet: its head, its number of scores, its joined pairs.
+    """SELECT of one row per sheet: its head and its joined pairs, and on a database that
+    may cut the text (MariaDB) the text's full length after them.
 
     Each database gets the shape it runs fastest (measured, docs/performance.md):
     PostgreSQL a join grouped by the sheet's key; SQLite and MariaDB a subquery per
@@ -103,19 +109,30 @@ def _joined_stmt(dialect, stage_ids):
     value_given = Score.value.is_not(None)
     if dialect == "postgresql":
         pair = cast(Score.criterion_id, String) + _PAIR + cast(Score.value, String)
-        return (select(*_HEAD, null(), func.aggregate_strings(pair, _SEPARATOR))
+        # Grouped by the key, which is not selected: the other columns follow from it.
+        return (select(*_HEAD, func.aggregate_strings(pair, _SEPARATOR))
                 .outerjoin(Score, (Score.sheet_id == ScoreSheet.id) & value_given)
                 .where(ScoreSheet.stage_id.in_(stage_ids))
-                .group_by(ScoreSheet.id))  # the key: the other columns follow from it
+                .group_by(ScoreSheet.id))
     to_text = type_coerce if dialect == "sqlite" else cast
     pair = to_text(Score.criterion_id, String) + _PAIR + to_text(Score.value, String)
     of_sheet = (Score.sheet_id == ScoreSheet.id, value_given)
     joined = select(func.aggregate_strings(pair, _SEPARATOR)).where(*of_sheet).scalar_subquery()
+    if dialect in _UNCUT:
+        return select(*_HEAD, joined).where(ScoreSheet.stage_id.in_(stage_ids))
     # Each pair's length and its separator, less the one separator too many.
-    length = (null() if dialect == "sqlite" else
-              select(func.sum(func.char_length(pair) + len(_SEPARATOR)) - len(_SEPARATOR))
+    length = (select(func.sum(func.char_length(pair) + len(_SEPARATOR)) - len(_SEPARATOR))
               .where(*of_sheet).scalar_subquery())
-    return select(*_HEAD, length, joined).where(ScoreSheet.stage_id.in_(stage_ids))
+    return select(*_HEAD, joined, length).where(ScoreSheet.stage_id.in_(stage_ids))
+
+
+def _cut_short(batch) -> bool:
+    """Whether a joined text of these rows (text, full length last) came back cut short."""
+    return any(length is not None and len(text or "") != length
+               for *_, text, length in batch)
+
+
+_WITHOUT_LENGTH = itemgetter(slice(0, len(_HEAD) + 1))
 
 
 def sheets_of_stages(stage_ids, judge_key, team_key, stage_key, crit_key):
@@ -126,13 +143,16 @@ def sheets_of_stages(stage_ids, judge_key, team_key, stage_key, crit_key):
     pair_of = pairs.__getitem__
     sheet = R.Sheet
     out = []
-    stmt = _joined_stmt(db.session.get_bind().dialect.name, stage_ids)
-    for batch in plain_batches(stmt):
-        for _, jid, tid, stid, status, comment, length, text in batch:
-            if length is not None and len(text or "") != length:
+    dialect = db.session.get_bind().dialect.name
+    with_length = dialect not in _UNCUT
+    for batch in plain_batches(_joined_stmt(dialect, stage_ids)):
+        if with_length:
+            if _cut_short(batch):
                 # The joined text was cut short (MariaDB's group_concat_max_len): read
                 # every sheet again row by row rather than rank on part of a sheet.
                 return sheets_by_rows(stage_ids, judge_key, team_key, stage_key, crit_key)
+            batch = map(_WITHOUT_LENGTH, batch)
+        for jid, tid, stid, status, comment, text in batch:
             scores = dict(map(pair_of, text.split(_SEPARATOR))) if text else {}
             out.append(sheet(judge_key[jid], team_key[tid], stage_key[stid], status, scores,
                              comment or ""))
@@ -144,7 +164,8 @@ def sheets_by_rows(stage_ids, judge_key, team_key, stage_key, crit_key):
     if not stage_ids:
         return ()
     heads = [row for batch in plain_batches(
-        select(*_HEAD).where(ScoreSheet.stage_id.in_(stage_ids))) for row in batch]
+        select(ScoreSheet.id, *_HEAD).where(ScoreSheet.stage_id.in_(stage_ids)))
+        for row in batch]
     scores = {row[0]: {} for row in heads}
     scores_of = scores.get
     to_decimal = _Decimals()

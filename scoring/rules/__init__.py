@@ -58,6 +58,7 @@ from .numbers import (
     parse_score,
     parse_whole,
     round_half_up,
+    round_ratio_half_up,
 )
 from .panels import ThinPanel, thin_panels
 from .precise import FINAL_ROUNDINGS, PRECISE_MAX, combine, precise_digits, precise_value
@@ -91,7 +92,7 @@ from .team_rules import (
     team_settings_of,
 )
 from .validate import contest_problems, team_department_problems, validate_sheet
-from .variance import variance_flags, variance_limit
+from .variance import sorted_variance_flags, variance_flags, variance_limit
 
 # Re-export the public names, not the submodules that importing them binds here.
 __all__ = [name for name, obj in list(globals().items())

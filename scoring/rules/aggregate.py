@@ -7,8 +7,8 @@ from operator import itemgetter
 
 from .errors import N_, RuleError
 from .model import SUBMITTED, GroupResult, SheetResult, StageResult
-from .numbers import _EXACT, exact_sum, round_half_up, to_fraction
-from .variance import variance_flags
+from .numbers import _EXACT, exact_sum, round_half_up, round_ratio_half_up, to_fraction
+from .variance import sorted_variance_flags, variance_flags
 
 _TOTAL = itemgetter(1)
 _GROUP = _KEY = itemgetter(0)
@@ -28,16 +28,23 @@ def trim_sheets(totals, trim):
     if len(totals) < 2 * trim + 1:
         return (), True
     # One sort, by (total, key), with itemgetter keys in C: this runs for every team in
-    # every stage. The highest `trim` are its end (the later key last among equals).
-    ascending = sorted(totals, key=_TOTAL_THEN_KEY)
+    # every stage.
+    return _sorted_keys(_trimmed_ends(sorted(totals, key=_TOTAL_THEN_KEY), trim)), False
+
+
+def _trimmed_ends(ascending, trim):
+    """The (key, total) pairs trim_sheets drops, from pairs sorted by (total, key).
+
+    `ascending` holds at least 2*trim+1 pairs and trim > 0. The highest `trim` are its
+    end (the later key last among equals).
+    """
     cut = len(ascending) - trim
     # The lowest `trim` of the rest, and among equal totals the later key first: every
     # total below the trim-th lowest, then the last (later keys) of those equal to it.
     edge = ascending[trim - 1][1]
     below = bisect_left(ascending, edge, hi=cut, key=_TOTAL)
     upto = bisect_right(ascending, edge, lo=below, hi=cut, key=_TOTAL)
-    low = ascending[:below] + ascending[upto - (trim - below):upto]
-    return tuple(sorted(map(_KEY, ascending[cut:] + low))), False
+    return ascending[cut:] + ascending[:below] + ascending[upto - (trim - below):upto]
 
 
 def trimmed_mean(totals, trim):
@@ -138,13 +145,20 @@ def _stage_result(rules, stage, team_key, counted, recused, absent, expected, ju
     groups = ()
     group_missing = False
     by_group = None
+    score = None  # the pooled path rounds its own mean, from the integers it has
     if rules.aggregation == "weighted_groups":
         by_group = _by_group(counted)
         exact, dropped, too_few, groups, group_missing = _weighted(rules, by_group)
+        flagged = variance_flags(totals, rules.variance_threshold, stage.max_total,
+                                 total=raw_sum)
     else:
-        exact, dropped, too_few = _pooled(totals, rules.trim, raw_sum)
-
-    flagged = variance_flags(totals, rules.variance_threshold, stage.max_total, total=raw_sum)
+        # One sort of the panel serves both the trim and the variance flags: the
+        # dropped are at its ends, and so are the only totals that can be flagged.
+        ascending = sorted(totals.items(), key=_TOTAL_THEN_KEY)
+        exact, score, dropped, too_few = _pooled(ascending, rules.trim, raw_sum,
+                                                 rules.decimals)
+        flagged = sorted_variance_flags(ascending, rules.variance_threshold, stage.max_total,
+                                        total=raw_sum)
     # Items sorted by judge key (keys are unique, so the values are never compared).
     sheet_results = tuple([SheetResult(k, group, total, k in dropped, k in flagged)
                            for k, (group, total) in sorted(counted.items())])
@@ -166,9 +180,10 @@ def _stage_result(rules, stage, team_key, counted, recused, absent, expected, ju
             by_group = _by_group(counted)
         group_raw_means = {g: _ratio(exact_sum(map(_TOTAL, items)), len(items))
                            for g, items in by_group.items()}
+    if score is None and exact is not None:
+        score = round_half_up(exact, rules.decimals)
     return StageResult(
-        team=team_key, stage=stage_key, exact=exact,
-        score=None if exact is None else round_half_up(exact, rules.decimals),
+        team=team_key, stage=stage_key, exact=exact, score=score,
         sheets=sheet_results, groups=groups, too_few_sheets=too_few,
         group_missing=group_missing, provisional=bool(missing), missing_judges=missing,
         recused_judges=tuple(sorted(judge_groups.keys() & recused)) if recused else (),
@@ -197,20 +212,42 @@ def _ratio(total, count) -> Fraction:
     return Fraction(numerator, denominator * count)
 
 
-def _pooled(totals, trim, raw_sum):
-    """trimmed_mean(totals.items(), trim) for Decimal totals whose exact sum is raw_sum.
+def _pooled(ascending, trim, raw_sum, decimals):
+    """Rule 3, pooled: (exact mean, rounded score, dropped keys, too_few) of (key, total)
+    pairs sorted by (total, key), Decimal totals whose exact sum is raw_sum.
 
-    The kept sheets' sum is raw_sum less the dropped totals: exact in Decimal (so the
-    order of the subtractions does not matter), and it spares summing every sheet of the
-    team a second time.
+    trimmed_mean(ascending, trim) without its sort, and the score round_half_up would
+    give, from the mean's integers rather than its Fraction. The kept sheets' sum is
+    raw_sum less the dropped totals: exact in Decimal (so the order of the subtractions
+    does not matter), and it spares summing every sheet of the team a second time.
     """
-    if not totals:
-        return None, (), False
-    dropped, too_few = trim_sheets(list(totals.items()), trim)
+    if not ascending:
+        return None, None, (), False
+    count = len(ascending)
+    if trim <= 0:
+        ends, too_few = (), False
+    elif count < 2 * trim + 1:
+        ends, too_few = (), True
+    else:
+        ends, too_few = _trimmed_ends(ascending, trim), False
     kept = raw_sum
-    for k in dropped:
-        kept = _EXACT.subtract(kept, totals[k])
-    return _ratio(kept, len(totals) - len(dropped)), dropped, too_few
+    for _, total in ends:
+        kept = _EXACT.subtract(kept, total)
+    if type(kept) is not Decimal or not kept.is_finite():
+        exact = _ratio(kept, count - len(ends))  # raises for a non-finite total
+        return exact, round_half_up(exact, decimals), _sorted_keys(ends), too_few
+    numerator, denominator = kept.as_integer_ratio()
+    denominator *= count - len(ends)
+    # Fraction normalizes; the rounding needs no normalized ratio, so it takes the
+    # integers as they are and builds no second Fraction.
+    return (Fraction(numerator, denominator),
+            round_ratio_half_up(numerator, denominator, decimals),
+            _sorted_keys(ends), too_few)
+
+
+def _sorted_keys(pairs) -> tuple:
+    """The keys of (key, total) pairs, in key order."""
+    return tuple(sorted(map(_KEY, pairs)))
 
 
 def _weighted(rules, by_group):

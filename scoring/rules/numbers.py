@@ -42,10 +42,20 @@ def to_fraction(x) -> Fraction:
 
 def round_half_up(x, decimals: int = 2) -> Decimal:
     """Rule 5: round exactly, half away from zero (四舍五入), to `decimals` places."""
+    f = to_fraction(x)
+    return round_ratio_half_up(f.numerator, f.denominator, decimals)
+
+
+def round_ratio_half_up(numerator: int, denominator: int, decimals: int = 2) -> Decimal:
+    """round_half_up of the ratio numerator / denominator (denominator > 0), in integers.
+
+    For a caller that has the integers already (a mean as a sum and a count): no Fraction
+    needs building, and the ratio need not be in lowest terms.
+    """
     if decimals < 0:
         raise ValueError("decimals must be >= 0")
-    f = to_fraction(x)
-    numerator, denominator = f.numerator, f.denominator  # denominator > 0
+    if denominator <= 0:
+        raise ValueError("the denominator must be > 0")
     # floor(|f| * 10**decimals + 1/2) in integers: exact, unlike any Decimal or binary
     # division, and without the Fractions abs() and * would build (a ranking rounds
     # thousands of times).

@@ -39,7 +39,7 @@ def test_a_text_cut_inside_its_last_value_is_read_again(app):
         keys = [dict(_db.session.execute(select(m.id, m.key).where(
             m.competition_id == comp.id)).all()) for m in (Judge, Team, Stage)]
         keys.append(dict(_db.session.execute(select(Criterion.id, Criterion.key)).all()))
-        full = _db.session.execute(sheet_rows._joined_stmt("mysql", stage_ids)).one()[-1]
+        full = _db.session.execute(sheet_rows._joined_stmt("mysql", stage_ids)).one()[5]
         _db.session.execute(text(f"SET SESSION group_concat_max_len = {len(full) - 1}"))
         try:
             (sheet,) = sheet_rows.sheets_of_stages(stage_ids, *keys)

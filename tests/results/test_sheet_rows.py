@@ -106,7 +106,7 @@ def test_whole_results_are_the_same_by_either_read(app, demo, monkeypatch):
 
 def _longest_joined_text(stage_ids):
     stmt = sheet_rows._joined_stmt(db.session.get_bind().dialect.name, stage_ids)
-    return max(len(row[7] or "") for batch in sheet_rows.plain_batches(stmt) for row in batch)
+    return max(len(row[5] or "") for batch in sheet_rows.plain_batches(stmt) for row in batch)
 
 
 @pytest.mark.parametrize("cut", ["at 4", "in the last value"])
@@ -135,20 +135,41 @@ def test_a_joined_text_cut_short_is_read_again_row_by_row(app, monkeypatch, cut)
             finally:  # the pooled connection serves the next tests
                 db.session.execute(text("SET SESSION group_concat_max_len = DEFAULT"))
             assert len(fallbacks) == 1
-        else:  # no limit there, and no length read: stand one in that is too long
-            real_batches = sheet_rows.plain_batches
+        else:  # no limit there and no length read: read MariaDB's, and make it too long
+            real_stmt, real_batches = sheet_rows._joined_stmt, sheet_rows.plain_batches
 
-            def cut_short(stmt):
+            def with_length(stmt):
                 for batch in real_batches(stmt):
-                    if len(batch[0]) != 8:  # the row-by-row read's own SELECTs
-                        yield batch
-                        continue
-                    yield [row[:6] + ((len(row[7]) if row[7] else 0) + 1,) + row[7:]
-                           for row in batch]
+                    # The joined rows (head, text, length) and not the row-by-row read's.
+                    yield ([row[:-1] + (row[-1] + 1,) if row[-1] is not None else row
+                            for row in batch] if len(batch[0]) == 7 else batch)
 
-            monkeypatch.setattr(sheet_rows, "plain_batches", cut_short)
+            monkeypatch.setattr(sheet_rows, "_UNCUT", frozenset())
+            monkeypatch.setattr(sheet_rows, "_joined_stmt",
+                                lambda dialect, ids: real_stmt("mysql", ids))
+            monkeypatch.setattr(sheet_rows, "plain_batches", with_length)
             assert _shown(sheet_rows.sheets_of_stages(stage_ids, *keys)) == expected
             assert len(fallbacks) == 1
+
+
+def test_the_joined_row_holds_only_what_the_ranking_uses(app):
+    """The joined read's row: judge, team, stage, status, comment, the joined text, and
+    only where the text can be cut (MariaDB) its full length; not the sheet's id."""
+    with app.app_context():
+        comp, stage_ids = _contest()
+        dialect = db.session.get_bind().dialect.name
+        stmt = sheet_rows._joined_stmt(dialect, stage_ids)
+        head = ["judge_id", "team_id", "stage_id", "status", "comment"]
+        assert [c.name for c in list(stmt.selected_columns)[:5]] == head
+        width = 6 if dialect in ("sqlite", "postgresql") else 7
+        rows = [row for batch in sheet_rows.plain_batches(stmt) for row in batch]
+        assert len(rows) == 5 * 4 * 2
+        assert {len(row) for row in rows} == {width}
+        assert all(isinstance(row[5], str) and "=" in row[5]
+                   for row in rows if row[3] == "submitted")
+        sheets = {(r.judge_id, r.team_id, r.stage_id): r.comment or "" for r in db.session
+                  .scalars(select(ScoreSheet).where(ScoreSheet.stage_id.in_(stage_ids)))}
+        assert {row[:3]: row[4] or "" for row in rows} == sheets
 
 
 @pytest.mark.parametrize("value", ["12.5", "3", "0.001"])
