@@ -165,10 +165,16 @@ def delete_team(team) -> None:
 
 
 def _refuse_taken(competition, teams) -> None:
-    """SetupError when a key, team name or member name of the import is now taken."""
-    keys = {fold(t.key) for t in competition.teams}
-    names = {fold(t.name) for t in competition.teams}
-    members = {fold(m.name) for t in competition.teams for m in t.members}
+    """SetupError when a key, team name or member name of the import is now taken.
+
+    Locking reads: the newest committed rows, also on MariaDB, whose plain reads return
+    the snapshot the request's first read took (before the lock)."""
+    rows = db.session.execute(db.select(Team.key, Team.name).where(
+        Team.competition_id == competition.id).with_for_update()).all()
+    keys, names = {fold(k) for k, _n in rows}, {fold(n) for _k, n in rows}
+    members = {fold(n) for n in db.session.scalars(
+        db.select(Member.name).join(Team, Team.id == Member.team_id)
+        .where(Team.competition_id == competition.id).with_for_update())}
     for data in teams:
         if fold(data["key"]) in keys:
             raise SetupError(N_('a team with the key "%(key)s" already exists'),
