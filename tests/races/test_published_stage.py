@@ -97,3 +97,12 @@ def test_a_weight_change_on_a_published_stage_is_refused_a_name_is_not(app, demo
                    weight=str(stage.weight), criteria=criteria)
         db.session.commit()
         assert db.session.get(Stage, ids["stage"]).name == "方案设计（改名）"
+
+
+def test_the_reopen_page_says_so_before_a_reason_is_typed(app, demo, client, login):
+    login()
+    ids = _ids(app, demo)
+    with app.app_context(), db.engine.begin() as conn:
+        _publish(conn, ids)
+    page = client.get(f"/admin/c/{demo}/sheets/{ids['sheet']}/reopen").get_data(as_text=True)
+    assert SAYS in page and 'name="reason"' not in page
