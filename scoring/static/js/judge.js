@@ -166,9 +166,14 @@
       if (res.status === 403 && b.login === "ended") {
         // The judge's login ended (card link renewed, session expired): keep every unsent
         // score and say to scan the card again; sending resumes once logged in again.
+        // Not retryLater(): the network is fine, and the banner must not say "offline".
         lastError = b.error;
         loginLost = true;
-        retryLater();
+        waiting = false;
+        showBanner();
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(pump, backoff);
+        backoff = Math.min(backoff * 2, 15000);
         return;
       }
       if (loginLost) { lastError = ""; loginLost = false; }
