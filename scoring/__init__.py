@@ -49,7 +49,7 @@ def create_app(test_config=None):
     from .extensions import babel, csrf, db, login, migrate
     from .judge import bp as judge_bp
     from .public import bp as public_bp
-    from .web import caching, converters, errors, i18n, security
+    from .web import caching, converters, errors, flashes, i18n, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
@@ -60,6 +60,7 @@ def create_app(test_config=None):
     engine.init_app(app)
     security.init_app(app)
     caching.init_app(app)
+    flashes.init_app(app)
     converters.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

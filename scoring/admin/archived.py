@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Competition
+from ..operations.setup_base import ArchivedError
 from . import bp
 
 # What an archived competition still allows (each changes nothing of the archived one),
@@ -42,6 +43,21 @@ def archived_is_read_only():
     archived = db.session.scalar(select(Competition.archived).where(Competition.key == key))
     if not archived:
         return None
+    return _refused(key)
+
+
+@bp.errorhandler(ArchivedError)
+def archived_after_the_check(exc):
+    """The archive committed after the check above: the write found it under the lock
+    (operations/setup_base.lock_unarchived) and changed nothing; the same answer."""
+    db.session.rollback()
+    key = (request.view_args or {}).get("key")
+    if not isinstance(key, str):
+        return redirect(url_for("admin.index"), code=303)
+    return _refused(key)
+
+
+def _refused(key):
     flash(_("The competition is archived; nothing can be changed. Bring it back first "
             "(competition settings on its overview page)."), "error")
     return redirect(url_for("admin.setup_overview", key=key), code=303)

@@ -12,6 +12,7 @@ from ..models import Competition, Judge, ScoreSheet, Stage, Team, utcnow
 from ..operations import live as ops
 from ..operations.hall import epoch_ms
 from ..operations.projector import projector_state
+from ..operations.published import UNPUBLISH_FIRST
 from ..operations.sheet_reads import SheetRefused, criteria_of, sheet_scores, text_scores
 from ..operations.sheets import reopen
 from ..web.lookups import competition_or_404
@@ -319,8 +320,11 @@ def reopen_sheet(key, sheet_id):
     scores = text_scores(sheet_scores(sheet))
     rows = [(c, scores.get(c.key)) for c in criteria_of(sheet.stage)]
     g.page_title = _("Reopen a sheet")
+    # Said before a reason is typed; the write itself checks again under the lock.
+    published_note = (_(UNPUBLISH_FIRST, stage=sheet.stage.name)
+                      if sheet.stage.state == "published" else None)
     return render_template("admin/live/reopen.html", competition=comp, sheet=sheet, rows=rows,
-                           form=form)
+                           form=form, published_note=published_note)
 
 
 # ---- paper double entry -----------------------------------------------------------------

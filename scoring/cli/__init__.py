@@ -80,7 +80,7 @@ def _build_app(*_args, **_kwargs):
 @with_appcontext
 def serve(host, port, threads, https, http_port):
     """Run the production server (waitress; cheroot with --https) for the venue's tablets."""
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
     from ..database.check import check_database
     from ..web.venue import VenueError, bound_elsewhere, lan_addresses, public_base_url
@@ -95,6 +95,17 @@ def serve(host, port, threads, https, http_port):
     port = port or 5000
     # Judge links and cards are built for this port when no public address is set.
     app.config["SCORING_PORT"] = port
+    # waitress accepts only 100 open connections by default and browsers keep theirs open
+    # (keep-alive) for 2 minutes: the 101st tablet could not even connect. poll() instead
+    # of select() lifts the 1024 file descriptor ceiling for that many connections.
+    # Bound before anything is printed: a port in use is one line, not a traceback after
+    # "Serving on" (which would look as if the server ran).
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="scoring",
+                               clear_untrusted_proxy_headers=True, connection_limit=2000,
+                               asyncore_use_poll=True)
+    except OSError as exc:
+        raise cannot_listen(exc, host, port) from None
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     if host in ("0.0.0.0", "::"):
         click.echo(f"  on this computer:  http://127.0.0.1:{port}/")
@@ -109,12 +120,30 @@ def serve(host, port, threads, https, http_port):
     except VenueError as exc:
         click.echo(f"  judges' links: {exc.message}")
     click.echo(f"  organizer login:   http://127.0.0.1:{port}/admin/login")
-    # waitress accepts only 100 open connections by default and browsers keep theirs open
-    # (keep-alive) for 2 minutes: the 101st tablet could not even connect. poll() instead
-    # of select() lifts the 1024 file descriptor ceiling for that many connections.
-    waitress_serve(app, host=host, port=port, threads=threads, ident="scoring",
-                   clear_untrusted_proxy_headers=True, connection_limit=2000,
-                   asyncore_use_poll=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def cannot_listen(exc: OSError, host: str, port: int) -> click.ClickException:
+    """The one line `scoring serve` ends with when it cannot listen on host:port."""
+    import errno
+    import re
+
+    # cheroot says it in its message only: "... ('0.0.0.0', 5443): [Errno 98] ...".
+    code = exc.errno or int((re.search(r"\[Errno (\d+)\]", str(exc)) or [0, 0])[1])
+    if code == errno.EADDRINUSE:
+        return click.ClickException(
+            f"port {port} is already in use on this computer (is `scoring serve` already "
+            f"running?): stop that program, or choose another port with --port.")
+    if code == errno.EACCES:
+        return click.ClickException(
+            f"not allowed to listen on port {port} (ports below 1024 need administrator "
+            f"rights): choose another port with --port.")
+    return click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
 
 
 @command("create-admin")

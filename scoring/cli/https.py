@@ -159,14 +159,24 @@ def serve_https(app, host, port, threads, http_port) -> None:
     adapter = BuiltinSSLAdapter(str(files["server_cert"]), str(files["server_key"]))
     import ssl
 
+    from . import cannot_listen
+
     adapter.context.minimum_version = ssl.TLSVersion.TLSv1_2
     server.ssl_adapter = adapter
+    try:  # bound before anything is printed: a port in use is one line, no traceback
+        server.prepare()
+    except OSError as exc:
+        raise cannot_listen(exc, host, port) from None
     plain = None
     if http_port:
         plain = wsgi.Server((host, http_port), plain_app(
             files["ca_cert"], port, _host_text(public_host), hosts + ["localhost", "127.0.0.1"]),
             numthreads=4, server_name="scoring")
-        plain.prepare()
+        try:
+            plain.prepare()
+        except OSError as exc:
+            server.stop()
+            raise cannot_listen(exc, host, http_port) from None
         threading.Thread(target=plain.serve, name="plain-http", daemon=True).start()
     suffix = "" if port == 443 else f":{port}"
     click.echo(f"Serving HTTPS on {host}:{port}  (Ctrl+C to stop)")
@@ -182,7 +192,10 @@ def serve_https(app, host, port, threads, http_port) -> None:
     click.echo("  CA fingerprint (SHA-256): "
                + venue_ca.fingerprint(venue_ca.ca_certificate(instance)))
     try:
-        server.safe_start()
+        server.serve()
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.stop()
         if plain is not None:
             plain.stop()

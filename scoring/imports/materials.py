@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..rules import N_, RuleError
-from ..rules.text import clean_text
+from ..rules.text import file_label
 from .render_worker import MAX_PAGES
 
 MAX_BYTES = 15 * 1024 * 1024
@@ -141,11 +141,11 @@ def render_upload(instance_path, files: list[tuple[str, bytes]]) -> Rendered:
 
     files: [(name, bytes)]. Raises MaterialError, having stored nothing, when refused.
     """
-    # The name is only a label the pages show: what the team's computer put in it that no
-    # typed text may hold (a direction override showing "exe.png" for "gnp.exe", a
-    # zero-width space) is dropped rather than refusing the team's file for it.
-    files = [(clean_text(name or "", multiline=False, replacement=""), data)
-             for name, data in files]
+    # The name is only a label the pages show: its folder ("C:\fakepath\", "../") and
+    # what the team's computer put in it that no typed text may hold (a direction
+    # override showing "exe.png" for "gnp.exe", a zero-width space) are dropped rather
+    # than refusing the team's file for it (rules/text.py file_label).
+    files = [(file_label(name), data) for name, data in files]
     if not files:
         raise refused("empty")
     kinds = []

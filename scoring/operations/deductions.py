@@ -14,7 +14,8 @@ from ..models import Deduction, Stage, Team, utcnow
 from ..rules import Rules, SettingsError
 from ..rules.errors import N_
 from .audit import bump_live, current_actor, record
-from .setup_base import SetupError, check_decimal, check_text
+from .published import refuse_if_published
+from .setup_base import SetupError, check_decimal, check_text, lock_unarchived
 from .sheets import lock_competition
 
 MAX_POINTS = Decimal("1000")  # far above any stage's scale: a typo, not a deduction
@@ -64,6 +65,15 @@ def _refuse_repeat(team, stage, value, reason, source, actor) -> None:
                         "record one deduction with the total."), {}, "points")
 
 
+def _lock(competition_id, stage_id) -> None:
+    """The competition lock, then the archive and the stage's publication as they are now
+    (both were checked on the page's rows before the lock: an archive or a publication
+    committed meanwhile is seen here)."""
+    lock_competition(competition_id, fresh=True)
+    lock_unarchived(competition_id)
+    refuse_if_published(stage_id=stage_id)
+
+
 def _snapshot(d: Deduction) -> dict:
     return {"team": d.team.key, "stage": d.stage.key, "points": d.points, "reason": d.reason,
             "state": d.state, "source": d.source}
@@ -76,7 +86,7 @@ def _summary(d: Deduction) -> str:
 def record_deduction(competition, team, stage, points, reason) -> Deduction:
     """The organizer records a deduction for the chief judge: it counts at once."""
     value, reason = check_deduction(competition, team, stage, points, reason)
-    lock_competition(competition.id, fresh=True)
+    _lock(competition.id, stage.id)
     actor = current_actor()
     _refuse_repeat(team, stage, value, reason, "organizer", actor)
     d = Deduction(team=team, stage=stage, points=value, reason=reason, state="confirmed",
@@ -98,7 +108,7 @@ def propose_deduction(competition, team, stage, points, reason, source="timer") 
     if source not in SOURCES:
         raise ValueError(f"unknown deduction source {source!r}")
     value, reason = check_deduction(competition, team, stage, points, reason)
-    lock_competition(competition.id, fresh=True)
+    _lock(competition.id, stage.id)
     _refuse_repeat(team, stage, value, reason, source, current_actor())
     d = Deduction(team=team, stage=stage, points=value, reason=reason, state="proposed",
                   source=source, created_by=current_actor())
@@ -112,15 +122,14 @@ def propose_deduction(competition, team, stage, points, reason, source="timer") 
 
 def _locked(competition, deduction_id) -> Deduction:
     """The deduction read after the competition lock (the newest row), or SetupError."""
-    lock_competition(competition.id)
+    lock_unarchived(competition.id)
     d = db.session.scalar(
         select(Deduction).join(Team, Team.id == Deduction.team_id)
         .where(Deduction.id == deduction_id, Team.competition_id == competition.id)
         .with_for_update().execution_options(populate_existing=True))
     if d is None:
         raise SetupError(N_("This deduction no longer exists; the page was out of date."))
-    if competition.archived:
-        raise SetupError(N_("The competition is archived; nothing can be changed."))
+    refuse_if_published(stage_id=d.stage_id)
     return d
 
 

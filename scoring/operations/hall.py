@@ -17,7 +17,7 @@ from ..models import Ceremony, Presentation, Stage, StageTimer, Team, utcnow
 from ..rules import parse_plain_decimal
 from .audit import bump_live, record
 from .live import LiveError, set_presenting, teams_in_order
-from .sheets import lock_competition
+from .setup_base import lock_unarchived
 
 LIMITS = {"talk": (1, 180 * 60), "questions": (0, 180 * 60), "warning": (0, 30 * 60)}
 
@@ -84,7 +84,7 @@ def set_lengths(stage, talk: int, questions: int, warning: int) -> None:
         low, high = LIMITS[field]
         if not isinstance(value, int) or not low <= value <= high:
             raise LiveError(_("The timer's lengths are out of range."))
-    lock_competition(stage.competition_id)
+    lock_unarchived(stage.competition_id)
     timer = timer_of(stage, create=True)
     before = {"talk": timer.talk_seconds, "questions": timer.questions_seconds,
               "warning": timer.warning_seconds}
@@ -136,7 +136,7 @@ def _next_team(stage, timer):
 
 def timer_action(stage, action: str, team=None) -> None:
     """next (mark the next team, start its talk), questions, pause, resume, reset, stop."""
-    lock_competition(stage.competition_id)
+    lock_unarchived(stage.competition_id)
     db.session.refresh(stage)
     timer = timer_of(stage, create=True)
     now = utcnow()
@@ -223,7 +223,7 @@ def ceremony_of(competition):
 
 def ceremony_action(competition, action: str) -> None:
     """start, next, back or end the award ceremony on the projector."""
-    lock_competition(competition.id)
+    lock_unarchived(competition.id)
     row = ceremony_of(competition)
     if action == "start":
         if not ceremony_tiers(competition):

@@ -13,8 +13,9 @@ from .. import rules as R
 from ..extensions import db
 from ..models import Absence, Judge, Reveal, Score, ScoreSheet, Team
 from .audit import bump_live, record
+from .published import StagePublished, refuse_if_published
+from .setup_base import lock_unarchived
 from .sheet_reads import SheetRefused
-from .sheets import lock_competition, lock_for_change
 
 # The judge's absence row for a stage, read with a locking read: the newest committed row.
 _LOCKED_ABSENCE = (select(Absence)
@@ -35,7 +36,7 @@ def set_presenting(stage, team) -> None:
     """Mark the team now presenting in a stage (None: nobody); every judge page highlights it."""
     if team is not None and team.competition_id != stage.competition_id:
         raise LiveError(_("There is no such team."))
-    lock_for_change(stage.competition_id, stage)  # the stage's state as it is now
+    lock_unarchived(stage.competition_id, stage)  # the stage's state as it is now
     if team is not None and stage.state == "draft":
         # Judges cannot score a stage that is not open: a team presenting there would
         # present to tablets that refuse its sheet. Said now, not after the talk.
@@ -53,7 +54,7 @@ def set_presenting(stage, team) -> None:
 
 def reveal(stage, team) -> Reveal:
     """Show the team's stage result on the projector (held back until complete / calibrated)."""
-    lock_for_change(stage.competition_id, stage)
+    lock_unarchived(stage.competition_id, stage)
     if stage.state == "draft":
         raise LiveError(_("The stage %(stage)s is not open yet: there is no score to show.",
                           stage=stage.name))
@@ -73,7 +74,7 @@ def reveal(stage, team) -> Reveal:
 
 def hide(stage, team) -> None:
     """Take a team's result off the projector again (a reveal clicked by mistake)."""
-    lock_competition(stage.competition_id)
+    lock_unarchived(stage.competition_id)
     row = db.session.scalars(select(Reveal).filter_by(stage_id=stage.id,
                                                       team_id=team.id)).first()
     if row is None:
@@ -85,12 +86,21 @@ def hide(stage, team) -> None:
     db.session.flush()
 
 
+def _refuse_if_published(competition_id) -> None:
+    """LiveError when a stage is published: a withdrawal changes every stage's ranking."""
+    try:
+        refuse_if_published(competition_id=competition_id)
+    except StagePublished as e:
+        raise LiveError(e.translated()) from None
+
+
 def withdraw(team, reason: str) -> None:
     """Mark a team withdrawn (弃权): no rank, no award, listed after the ranked teams."""
     if not (reason or "").strip():
         raise LiveError(_("Give a reason."))
     # A judge's write in progress commits first; one waiting for the lock then sees this.
-    lock_for_change(team.competition_id, team)
+    lock_unarchived(team.competition_id, team)
+    _refuse_if_published(team.competition_id)
     before = {"withdrawn": team.withdrawn, "reason": team.withdrawn_reason}
     team.withdrawn, team.withdrawn_reason = True, reason.strip()
     record("team.withdraw", competition=team.competition_id, obj=team, summary=team.name,
@@ -102,7 +112,8 @@ def withdraw(team, reason: str) -> None:
 
 def restore(team, reason: str = "") -> None:
     """Undo a withdrawal."""
-    lock_for_change(team.competition_id, team)
+    lock_unarchived(team.competition_id, team)
+    _refuse_if_published(team.competition_id)
     before = {"withdrawn": team.withdrawn, "reason": team.withdrawn_reason}
     team.withdrawn, team.withdrawn_reason = False, ""
     record("team.restore", competition=team.competition_id, obj=team, summary=team.name,
@@ -115,7 +126,7 @@ def mark_absent(judge, stage, reason: str) -> None:
     """A judge is absent for a stage: their sheets there are no longer expected (rule 11)."""
     if not (reason or "").strip():
         raise LiveError(_("Give a reason."))
-    lock_competition(judge.competition_id)
+    lock_unarchived(judge.competition_id)
     row = db.session.scalars(_LOCKED_ABSENCE.filter_by(judge_id=judge.id,
                                                        stage_id=stage.id)).first()
     if row is None:
@@ -131,7 +142,7 @@ def mark_absent(judge, stage, reason: str) -> None:
 
 def mark_present(judge, stage, reason: str = "") -> None:
     """Undo an absence."""
-    lock_competition(judge.competition_id)
+    lock_unarchived(judge.competition_id)
     row = db.session.scalars(_LOCKED_ABSENCE.filter_by(judge_id=judge.id,
                                                        stage_id=stage.id)).first()
     if row is None:

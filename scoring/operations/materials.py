@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import Material, Team, utcnow
 from ..rules import N_, parse_whole
 from .audit import record
-from .setup_base import SetupError
+from .setup_base import SetupError, lock_unarchived
 from .sheets import lock_competition
 from .tokens import new_token
 
@@ -36,6 +36,7 @@ def find_team_by_link(link: str):
 
 def regenerate_team_link(team, reason: str = "") -> None:
     """Give the team a new private link; the old one stops working at once."""
+    lock_unarchived(team.competition_id)
     team.upload_token = new_token()
     record("team.regenerate_link", competition=team.competition_id, obj=team,
            summary=team.name, reason=reason)
@@ -65,7 +66,7 @@ def team_upload_refusal(stage, now: datetime | None = None):
 
 def set_deadline(stage, deadline: datetime | None) -> None:
     """Set (or clear, with None) the stage's deadline for team uploads (UTC)."""
-    lock_competition(stage.competition_id)
+    lock_unarchived(stage.competition_id)
     before = stage.materials_deadline
     stage.materials_deadline = deadline
     record("stage.materials_deadline", competition=stage.competition_id, obj=stage,
@@ -86,9 +87,10 @@ def save_material(team, stage, rendered, by: str, *, as_team: bool = False) -> M
     A team's own upload is checked again after the competition lock: the deadline may
     have passed, or the stage closed, while the file was rendering.
     """
-    lock_competition(team.competition_id, fresh=True)
-    db.session.refresh(stage)
-    db.session.refresh(stage.competition)
+    competition_id = team.competition_id
+    lock_competition(competition_id, fresh=True)
+    # The archive refuses every upload, the organizer's too (read under the lock).
+    lock_unarchived(competition_id, stage)
     refusal = team_upload_refusal(stage) if as_team else None
     if refusal:
         raise SetupError(*refusal)
@@ -118,7 +120,7 @@ def save_material(team, stage, rendered, by: str, *, as_team: bool = False) -> M
 
 def delete_material(material, reason: str = "") -> None:
     """Remove a team's material (its files stay in the folder, named by SHA-256)."""
-    lock_competition(material.team.competition_id)
+    lock_unarchived(material.team.competition_id)
     record("material.delete", competition=material.team.competition_id, obj=material.team,
            summary=f"{material.team.name} · {material.stage.name}",
            before={"file": material.filename, "sha256": material.sha256}, reason=reason)

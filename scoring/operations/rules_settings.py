@@ -6,7 +6,7 @@ from ..models import Member, Stage, StagePlan, Team
 from ..rules import N_, Rules, SettingsError, team_settings_of, validate_awards_fit
 from ..rules.team_rules import team_violations
 from .audit import bump_live, record
-from .sheets import lock_competition
+from .setup_base import lock_unarchived
 
 
 def check_rules(competition, settings: dict) -> Rules:
@@ -71,7 +71,7 @@ def _team_departments(competition_id) -> list[tuple[str, list]]:
 
 def update_rules(competition, settings: dict, reason: str = "") -> bool:
     """Save new rule settings; returns False when nothing changed. SettingsError if refused."""
-    lock_competition(competition.id)  # the team check reads teams a team write could change
+    lock_unarchived(competition.id)  # the team check reads teams a team write could change
     rules = check_rules(competition, settings)
     before = competition.rules
     after = rules.to_dict()

@@ -4,10 +4,11 @@ import unicodedata
 from decimal import Decimal
 
 from ..extensions import db
-from ..models import ScoreSheet, Stage
+from ..models import Competition, ScoreSheet, Stage
 from ..rules import parse_plain_decimal
 from ..rules.errors import N_, RuleError
 from ..rules.text import MULTILINE_FIELDS, text_problem
+from .sheets import lock_competition
 
 KEY_RE = re.compile(r"^\w[\w.\-]{0,63}$")
 # Competition keys appear in every URL: plain ASCII only.
@@ -79,12 +80,16 @@ def check_decimal(text, field: str, *, places: int, minimum=None, maximum=None,
 
 
 def scoring_started(competition) -> bool:
-    """True once any stage left draft or any score sheet exists: the draw is then locked."""
-    if any(s.state != "draft" for s in competition.stages):
+    """True once any stage left draft or any score sheet exists: the draw is then locked.
+
+    Both read with locking reads (after the competition lock, in a write): a stage opened
+    or a first sheet saved while the organizer drew is seen.
+    """
+    if db.session.scalar(db.select(Stage.id).where(
+            Stage.competition_id == competition.id, Stage.state != "draft")
+            .limit(1).with_for_update()) is not None:
         return True
-    return db.session.scalar(
-        db.select(ScoreSheet.id).join(Stage, ScoreSheet.stage_id == Stage.id)
-        .where(Stage.competition_id == competition.id).limit(1)) is not None
+    return sheets_exist(competition_id=competition.id)
 
 
 def sheet_count(**where) -> int:
@@ -93,3 +98,51 @@ def sheet_count(**where) -> int:
     for column, value in where.items():
         query = query.where(getattr(ScoreSheet, column) == value)
     return db.session.scalar(query) or 0
+
+
+
+class ArchivedError(SetupError):
+    """A write refused because the competition is archived (web/errors.py answers it
+    on any organizer page the way admin/archived.py does)."""
+
+
+def lock_unarchived(competition_id, *rows) -> Competition:
+    """Take the competition lock, read the competition row under it and return it;
+    ArchivedError when it is archived. Each of rows is then read again, locked.
+
+    Every organizer write starts here. The page's own check (admin/archived.py) reads the
+    row before any lock, so an archive committed just after it would slip through. The
+    rows here come from locking reads: the newest committed ones, also on MariaDB whose
+    plain reads may return the transaction's older snapshot; an archive (which takes the
+    same lock) waits for this write to commit. Pass competition_id as a plain value.
+    """
+    held = db.session.info.get("competition_lock")
+    lock_competition(competition_id)
+    competition = db.session.scalars(
+        db.select(Competition).where(Competition.id == competition_id)
+        .with_for_update().execution_options(populate_existing=True)).one()
+    if competition.archived:
+        raise ArchivedError(N_("The competition is archived; nothing can be changed."))
+    if db.session.info.get("competition_lock") is not held:
+        # Just locked (on SQLite the first read already held the database): its teams,
+        # judges, stages... as loaded before may miss a row committed since; read them
+        # again when next used (the select above flushed anything pending).
+        db.session.expire(competition)
+    for row in rows:
+        db.session.refresh(row, with_for_update=True)
+    return competition
+
+
+def sheets_exist(**where) -> bool:
+    """Whether a score sheet matches column filters (stage_id=, team_id=, judge_id=,
+    competition_id=), read with a locking read after the competition lock: a sheet
+    committed by a judge just before the lock is seen (also on MariaDB), and no new
+    one can come while the lock is held (every sheet write takes it first)."""
+    query = db.select(ScoreSheet.id)
+    competition_id = where.pop("competition_id", None)
+    if competition_id is not None:
+        query = query.join(Stage, ScoreSheet.stage_id == Stage.id).where(
+            Stage.competition_id == competition_id)
+    for column, value in where.items():
+        query = query.where(getattr(ScoreSheet, column) == value)
+    return db.session.scalar(query.limit(1).with_for_update()) is not None

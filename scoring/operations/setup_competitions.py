@@ -6,7 +6,7 @@ from ..models import Competition, Criterion, Department, Judge, Stage
 from ..rules import Rules
 from ..rules.errors import N_
 from .audit import record
-from .setup_base import COMPETITION_KEY_RE, SetupError, check_key, check_text
+from .setup_base import COMPETITION_KEY_RE, SetupError, check_key, check_text, lock_unarchived
 from .sheets import lock_for_change
 from .tokens import new_token
 
@@ -83,6 +83,7 @@ def copy_competition(source: Competition, key: str, name: str) -> Competition:
 
 def rename_competition(competition: Competition, name: str) -> None:
     """Change the name people read (the key stays: it is in every link)."""
+    lock_unarchived(competition.id)
     name = check_text(name, "name", 200)
     before = competition.name
     if name == before:

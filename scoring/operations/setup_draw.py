@@ -6,7 +6,7 @@ from ..models import utcnow
 from ..rules import random_draw, validate_manual_draw
 from ..rules.errors import N_
 from .audit import bump_live, record
-from .setup_base import SetupError, check_text, scoring_started
+from .setup_base import SetupError, check_text, lock_unarchived, scoring_started
 
 SEED_RE = re.compile(r"^[0-9A-Za-z_\-]{1,64}$")
 
@@ -45,6 +45,7 @@ def _assign(competition, positions: dict, method: str, seed, reason: str, starte
 
 def make_random_draw(competition, seed: str, *, override=False, reason="") -> dict:
     """Positions from rules.random_draw(seed, team keys), recorded with the seed."""
+    lock_unarchived(competition.id)  # "scoring started" is then read as it is now
     seed = (seed or "").strip()
     if not SEED_RE.match(seed):
         raise SetupError(N_('The seed "%(seed)s" is not valid: use 1 to 64 letters or digits.'),
@@ -61,6 +62,7 @@ def make_manual_draw(competition, positions: dict, *, override=False, reason="")
 
     Raises SetupError whose `.problems` holds (team key, message, params) per problem.
     """
+    lock_unarchived(competition.id)  # "scoring started" is then read as it is now
     started = scoring_started(competition)
     reason = _guard(competition, override, reason)
     problems = validate_manual_draw(positions, [t.key for t in competition.teams])

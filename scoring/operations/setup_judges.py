@@ -4,7 +4,7 @@ from ..models import PANEL_GROUPS, Judge
 from ..rules.errors import N_
 from ..rules.text import fold
 from .audit import record
-from .setup_base import SetupError, check_key, check_text, sheet_count
+from .setup_base import SetupError, check_key, check_text, lock_unarchived, sheet_count
 from .setup_rows import remove_recorded
 from .setup_teams import add_department, find_department
 from .sheets import lock_competition
@@ -39,7 +39,7 @@ def save_judge(competition, judge, *, key, name, group, department="", note="",
     the recusal rule) unless new_department says to add it. Under the competition lock:
     the department decides recusals a judge's write is checked against.
     """
-    lock_competition(competition.id)
+    lock_unarchived(competition.id)
     key = check_key(key, "key")
     name = check_text(name, "name", 100)
     note = check_text(note, "note", 2000, required=False)
@@ -77,8 +77,9 @@ def delete_judge(judge) -> None:
     committed just before is counted, and none can follow until this request ends (the
     delete would otherwise cascade to a sheet its judge was told was saved).
     """
-    judge_id = judge.id
-    lock_competition(judge.competition_id, fresh=True)
+    judge_id, competition_id = judge.id, judge.competition_id
+    lock_competition(competition_id, fresh=True)
+    lock_unarchived(competition_id)
     if sheet_count(judge_id=judge_id):
         raise SetupError(N_('Judge "%(judge)s" already has score sheets and cannot be '
                             'deleted; mark them absent for a stage instead.'),
@@ -88,12 +89,14 @@ def delete_judge(judge) -> None:
 
 def regenerate_link(judge, reason: str = "") -> None:
     """A new private link: the old link and every session opened with it end at once."""
+    lock_unarchived(judge.competition_id)
     regenerate_token(judge, check_text(reason, "reason", 2000, required=False))
     db.session.flush()
 
 
 def import_judges(competition, judges) -> int:
-    """Create the checked judges of an import (imports.judges), all or nothing."""
+    """Create the checked judges of an import (imports.judges), all or nothing; each is
+    checked again under the competition lock (save_judge)."""
     for row in judges:
         save_judge(competition, None, key=row["key"], name=row["name"], group=row["group"],
                    department=row["department"], note=row["note"])

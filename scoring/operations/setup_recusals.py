@@ -3,8 +3,7 @@ from ..extensions import db
 from ..models import Recusal, ScoreSheet
 from ..rules.errors import N_
 from .audit import bump_live, record
-from .setup_base import SetupError, check_text
-from .sheets import lock_competition
+from .setup_base import SetupError, check_text, lock_unarchived
 
 # Decisions and sheets are read with locking reads after the competition lock: they see
 # the newest committed rows (MariaDB's plain reads may see an older snapshot), so a sheet
@@ -36,7 +35,7 @@ def decide(judge, team, *, lift: bool, reason: str, automatic: bool) -> Recusal:
     reason = check_text(reason, "reason", 2000)
     if judge.competition_id != team.competition_id:
         raise SetupError(N_("The judge and the team belong to different competitions."))
-    lock_competition(judge.competition_id)
+    lock_unarchived(judge.competition_id)
     if existing_decision(judge, team) is not None:
         raise SetupError(N_("There is already a decision for %(judge)s and %(team)s; remove "
                             "it first."), {"judge": judge.name, "team": team.name})
@@ -62,7 +61,7 @@ def decide(judge, team, *, lift: bool, reason: str, automatic: bool) -> Recusal:
 def remove_decision(recusal, reason: str = "") -> None:
     """Undo a manual decision: the department rule alone applies again."""
     judge, team = recusal.judge, recusal.team
-    lock_competition(judge.competition_id)
+    lock_unarchived(judge.competition_id)
     if recusal.lift:
         # Removing a lift recuses the judge again: their sheets for the team must go first.
         _refuse_if_scored(judge, team)

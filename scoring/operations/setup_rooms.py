@@ -9,7 +9,6 @@ from ..models import (
     Judge,
     Room,
     RoomJudge,
-    ScoreSheet,
     Stage,
     StagePanel,
     StagePlan,
@@ -25,12 +24,20 @@ from ..rules.room_draw import room_draw, room_positions
 from ..rules.text import same_name_in
 from .audit import bump_live, record
 from .panels import _cut_teams
-from .setup_base import SetupError, check_decimal, check_key, check_text
+from .setup_base import (
+    SetupError,
+    check_decimal,
+    check_key,
+    check_text,
+    lock_unarchived,
+    sheets_exist,
+)
 from .setup_draw import SEED_RE
 
 
 def add_division(competition, key, name) -> Division:
     """A new division (组别)."""
+    lock_unarchived(competition.id)
     key = check_key(key)
     name = check_text(name, "name", 200)
     if same_name_in(key, db.session.scalars(select(Division.key).where(
@@ -47,6 +54,7 @@ def add_division(competition, key, name) -> Division:
 
 def set_team_divisions(competition, chosen) -> int:
     """chosen: {team id: division id or None}; returns how many teams changed."""
+    lock_unarchived(competition.id)
     divisions = set(db.session.scalars(select(Division.id).where(
         Division.competition_id == competition.id)))
     teams = {t.id: t for t in competition.teams}
@@ -83,12 +91,12 @@ def _removed(competition, row, action, obj, summary):
 
 def remove_division(competition, division_id) -> Division:
     """Take a division out before any scoring: its teams are then in no division."""
+    lock_unarchived(competition.id)
     division = db.session.scalar(select(Division).where(
         Division.id == division_id, Division.competition_id == competition.id))
     if division is None:
         raise SetupError(N_("There is no such division."), {}, "division")
-    if db.session.scalar(select(ScoreSheet.id).join(Stage, Stage.id == ScoreSheet.stage_id)
-                         .where(Stage.competition_id == competition.id).limit(1)) is not None:
+    if sheets_exist(competition_id=competition.id):
         # Divisions rank and award apart: removing one once scores exist changes results.
         raise SetupError(N_("Scoring has started: a division can no longer be removed."),
                          {}, "division")
@@ -105,6 +113,7 @@ def _stage_index(competition, stage) -> int:
 def set_stage_plan(competition, stage, *, normalization, qualify, qualify_value,
                    panel_judge_ids=None) -> StagePlan:
     """A stage's normalization, qualification (none/top/share) and named panel (None: all)."""
+    lock_unarchived(competition.id)
     if normalization not in NORMALIZATIONS:
         raise SetupError(N_('"%(value)s" is not one of %(choices)s'),
                          {"value": normalization, "choices": ", ".join(NORMALIZATIONS)},
@@ -166,6 +175,7 @@ def set_stage_plan(competition, stage, *, normalization, qualify, qualify_value,
 
 def add_room(competition, stage, key, name, judge_ids) -> Room:
     """A room of a stage with its panel; a judge sits in one room of a stage."""
+    lock_unarchived(competition.id)
     key = check_key(key)
     name = check_text(name, "name", 200)
     plan = db.session.get(StagePlan, stage.id)
@@ -206,6 +216,7 @@ def remove_room(competition, stage, room_id) -> Room:
     """Take a room out of a stage before its scoring starts, with its panel; its teams
     are then in no room of the stage (and lose their place in its draw) until the rooms
     are drawn or set again."""
+    lock_unarchived(competition.id)
     room = db.session.scalar(select(Room).where(Room.id == room_id,
                                                 Room.stage_id == stage.id))
     if room is None:
@@ -225,8 +236,8 @@ def remove_room(competition, stage, room_id) -> Room:
 
 
 def _started(stage) -> bool:
-    return db.session.scalar(select(ScoreSheet.id).where(ScoreSheet.stage_id == stage.id)
-                             .limit(1)) is not None
+    # After the competition lock, a locking read: a judge's first sheet is seen.
+    return sheets_exist(stage_id=stage.id)
 
 
 def _guard(stage, override, reason):
@@ -247,6 +258,7 @@ def stage_teams(competition, stage) -> list:
 def draw_rooms(competition, stage, seed, *, stratify=False, override=False, reason="") -> dict:
     """Room draw from a printed seed (sizes within one; stratify spreads each division),
     with each team's position within its room from the same seed. {team key: room key}."""
+    lock_unarchived(competition.id)
     seed = (seed or "").strip()
     if not SEED_RE.match(seed):
         raise SetupError(N_('The seed "%(seed)s" is not valid: use 1 to 64 letters or digits.'),
@@ -273,6 +285,7 @@ def draw_rooms(competition, stage, seed, *, stratify=False, override=False, reas
 
 def assign_rooms(competition, stage, chosen, *, override=False, reason="") -> None:
     """Rooms by hand: {team id: room id or None}; positions follow the competition's draw."""
+    lock_unarchived(competition.id)
     reason = _guard(stage, override, reason)
     rooms = {r.id: r.key for r in db.session.scalars(select(Room).where(
         Room.stage_id == stage.id))}
@@ -291,6 +304,7 @@ def assign_rooms(competition, stage, chosen, *, override=False, reason="") -> No
 
 def draw_stage(competition, stage, seed, *, override=False, reason="") -> dict:
     """A stage's own draw (the qualifying stage's): positions among its teams from a seed."""
+    lock_unarchived(competition.id)
     seed = (seed or "").strip()
     if not SEED_RE.match(seed):
         raise SetupError(N_('The seed "%(seed)s" is not valid: use 1 to 64 letters or digits.'),

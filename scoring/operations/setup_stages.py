@@ -7,8 +7,15 @@ from ..rules import decimal_text
 from ..rules.errors import N_
 from ..rules.text import fold
 from .audit import bump_live, record
-from .setup_base import SetupError, check_decimal, check_key, check_text, sheet_count
-from .sheets import lock_for_change
+from .published import refuse_if_published
+from .setup_base import (
+    SetupError,
+    check_decimal,
+    check_key,
+    check_text,
+    lock_unarchived,
+    sheets_exist,
+)
 
 # (from, to) -> (audit action, reason required)
 TRANSITIONS = {
@@ -87,7 +94,12 @@ def save_stage(competition, stage, *, key, name, weight, criteria,
     alter what they were scored against (keys, maxima, steps); names may still be fixed.
     `comment_required` (None: unchanged) is whether judges must write a comment (评语) on
     every sheet of the stage; it is audited with the rest.
+
+    Checked under the competition lock, on rows read after it: a judge's first sheet
+    committed while the form was being filled in is seen, and none can come until this
+    change commits (every sheet write takes the lock first).
     """
+    lock_unarchived(competition.id, *([stage] if stage is not None else []))
     key = check_key(key, "key")
     name = check_text(name, "name", 200)
     weight = check_decimal(weight, "weight", places=4, minimum=Decimal(0), maximum=Decimal(1))
@@ -103,12 +115,14 @@ def save_stage(competition, stage, *, key, name, weight, criteria,
                       position=max((s.position for s in competition.stages), default=-1) + 1)
         db.session.add(stage)
     else:
-        has_sheets = sheet_count(stage_id=stage.id) > 0
+        has_sheets = sheets_exist(stage_id=stage.id)
         if has_sheets and (key != stage.key or _rubric_changes(stage, criteria)):
             raise SetupError(N_('Stage "%(stage)s" already has score sheets: its rubric '
                                 '(keys, maxima, steps, criteria) can no longer change. '
                                 'Names and descriptions can still be corrected.'),
                              {"stage": stage.name})
+        if weight != stage.weight:  # the ranking of a published stage would change
+            refuse_if_published(stage_id=stage.id)
         stage.key, stage.name, stage.weight = key, name, weight
     by_key = {c.key: c for c in stage.criteria}
     for position, data in enumerate(criteria):
@@ -130,8 +144,11 @@ def save_stage(competition, stage, *, key, name, weight, criteria,
 
 
 def delete_stage(stage) -> None:
-    """Remove a stage with its rubric; refused once it has score sheets or left draft."""
-    if stage.state != "draft" or sheet_count(stage_id=stage.id):
+    """Remove a stage with its rubric; refused once it has score sheets or left draft
+    (both read under the competition lock: a stage opened, or a first sheet saved, while
+    the organizer clicked is seen)."""
+    lock_unarchived(stage.competition_id, stage)
+    if stage.state != "draft" or sheets_exist(stage_id=stage.id):
         raise SetupError(N_('Stage "%(stage)s" has been opened or has score sheets and '
                             'cannot be deleted.'), {"stage": stage.name})
     competition = stage.competition
@@ -143,6 +160,7 @@ def delete_stage(stage) -> None:
 
 def move_stage(stage, direction: int) -> None:
     """Move a stage one place up (-1) or down (+1) in the order."""
+    lock_unarchived(stage.competition_id)
     stages = list(stage.competition.stages)
     index = stages.index(stage)
     other = index + direction
@@ -178,7 +196,7 @@ def change_state(stage, target: str, reason: str = "") -> None:
     progress commits before the stage closes, and one waiting for the lock then finds
     the stage closed (sheets.lock_competition).
     """
-    lock_for_change(stage.competition_id, stage)
+    lock_unarchived(stage.competition_id, stage)
     step = TRANSITIONS.get((stage.state, target))
     if step is None:
         raise SetupError(N_('Stage "%(stage)s" cannot go from %(from)s to %(to)s.'),

@@ -5,7 +5,7 @@ from ..rules.errors import N_
 from ..rules.team_rules import departments_required, team_settings_of
 from ..rules.text import fold
 from .audit import record
-from .setup_base import SetupError, check_key, check_text, sheet_count
+from .setup_base import SetupError, check_key, check_text, lock_unarchived, sheet_count
 from .setup_rows import remove_recorded
 from .sheets import lock_competition
 
@@ -23,6 +23,7 @@ def find_department(competition, name: str):
 
 def add_department(competition, name: str, *, audit: bool = True) -> Department:
     """Add a department (its name unique in the competition)."""
+    lock_unarchived(competition.id)
     name = check_text(name, "name", 100)
     if find_department(competition, name) is not None:
         raise SetupError(N_('The department "%(name)s" already exists.'), {"name": name},
@@ -44,6 +45,7 @@ def department_in_use(dept) -> bool:
 
 def rename_department(dept, name: str) -> None:
     """Rename a department everywhere it is used (members and judges follow)."""
+    lock_unarchived(dept.competition_id)
     name = check_text(name, "name", 100)
     other = find_department(dept.competition, name)
     if other is not None and other is not dept:
@@ -58,6 +60,7 @@ def rename_department(dept, name: str) -> None:
 
 def delete_department(dept) -> None:
     """Delete a department nobody belongs to."""
+    lock_unarchived(dept.competition_id)
     if department_in_use(dept):
         raise SetupError(N_('The department "%(name)s" is still used by a member or a judge.'),
                          {"name": dept.name})
@@ -118,7 +121,7 @@ def save_team(competition, team, *, key, name, members) -> Team:
     Under the competition lock: the members' departments decide recusals a judge's write
     is checked against.
     """
-    lock_competition(competition.id)
+    lock_unarchived(competition.id)
     key = check_key(key, "key")
     name = check_text(name, "name", 200)
     for other in competition.teams:
@@ -152,12 +155,37 @@ def delete_team(team) -> None:
 
     Counted after the competition lock, as delete_judge does (see there).
     """
-    team_id = team.id
-    lock_competition(team.competition_id, fresh=True)
+    team_id, competition_id = team.id, team.competition_id
+    lock_competition(competition_id, fresh=True)
+    lock_unarchived(competition_id)
     if sheet_count(team_id=team_id):
         raise SetupError(N_('Team "%(team)s" already has score sheets and cannot be deleted; '
                             'mark it withdrawn instead.'), {"team": team.name})
     remove_recorded(team, team.competition.teams, "team.delete", _team_snapshot(team))
+
+
+def _refuse_taken(competition, teams) -> None:
+    """SetupError when a key, team name or member name of the import is now taken.
+
+    Locking reads: the newest committed rows, also on MariaDB, whose plain reads return
+    the snapshot the request's first read took (before the lock)."""
+    rows = db.session.execute(db.select(Team.key, Team.name).where(
+        Team.competition_id == competition.id).with_for_update()).all()
+    keys, names = {fold(k) for k, _n in rows}, {fold(n) for _k, n in rows}
+    members = {fold(n) for n in db.session.scalars(
+        db.select(Member.name).join(Team, Team.id == Member.team_id)
+        .where(Team.competition_id == competition.id).with_for_update())}
+    for data in teams:
+        if fold(data["key"]) in keys:
+            raise SetupError(N_('a team with the key "%(key)s" already exists'),
+                             {"key": data["key"]}, "key")
+        if fold(data["name"]) in names:
+            raise SetupError(N_('a team named "%(name)s" already exists'),
+                             {"name": data["name"]}, "name")
+        for mname, _dept in data["members"]:
+            if fold(mname) in members:
+                raise SetupError(N_('"%(member)s" is already a member of another team.'),
+                                 {"member": mname}, "members")
 
 
 def import_teams(competition, teams: list[dict], create_departments: list[str]) -> int:
@@ -165,11 +193,15 @@ def import_teams(competition, teams: list[dict], create_departments: list[str]) 
 
     `teams` comes from imports.check_team_rows (already free of problems); departments
     in `create_departments` are added first. Any failure raises and the request rolls
-    back, so an import is all or nothing.
+    back, so an import is all or nothing. The file was checked against the teams the page
+    read before the competition lock; a team saved meanwhile is checked again here.
     """
+    lock_unarchived(competition.id)
+    _refuse_taken(competition, teams)
     for name in create_departments:
         if find_department(competition, name) is None:
             add_department(competition, name, audit=False)
+    competition.departments  # noqa: B018 -- loaded now, not by an autoflush mid-team
     for data in teams:
         team = Team(competition=competition, key=data["key"], name=data["name"])
         for position, (mname, dname) in enumerate(data["members"]):

@@ -22,8 +22,16 @@ def _check_password(password: str) -> str:
 
 
 def _active_admins() -> int:
-    return db.session.scalar(db.select(db.func.count(User.id)).filter_by(role="admin",
-                                                                         active=True)) or 0
+    """How many active admins there are, counted on their rows locked for this transaction.
+
+    Two admins demoting (or deactivating) each other at the same moment each counted two
+    admins before either committed, and both went through: no admin was left. With the
+    rows locked, the second waits for the first to commit and then counts what is left
+    (PostgreSQL re-reads a locked row that changed; MariaDB's locking read is the newest
+    row; SQLite holds the database from the first read anyway).
+    """
+    return len(db.session.scalars(db.select(User.id).filter_by(role="admin", active=True)
+                                  .order_by(User.id).with_for_update()).all())
 
 
 def create_user(username: str, name: str, role: str, password: str) -> User:
@@ -58,9 +66,11 @@ def change_role(user, role: str, acting, keep: str | None = None) -> None:
     if role not in ROLES:
         raise SetupError(N_('"%(value)s" is not one of %(choices)s'),
                          {"value": role, "choices": ", ".join(ROLES)}, "role")
+    admins = _active_admins()  # locks the admins' rows first: see there
+    db.session.refresh(user)
     if user.role == role:
         return
-    if user.role == "admin" and user.active and _active_admins() <= 1:
+    if user.role == "admin" and user.active and admins <= 1:
         raise SetupError(N_("%(username)s is the last admin: make another admin first."),
                          {"username": user.username})
     before = user.role
@@ -74,12 +84,14 @@ def change_role(user, role: str, acting, keep: str | None = None) -> None:
 
 def set_active(user, active: bool, acting) -> None:
     """Deactivate (cannot log in any more) or reactivate an account; never oneself."""
+    admins = _active_admins()  # locks the admins' rows first: see there
+    db.session.refresh(user)
     if user.active == active:
         return
     if not active:
         if user.id == acting.id:
             raise SetupError(N_("You cannot deactivate your own account."))
-        if user.role == "admin" and _active_admins() <= 1:
+        if user.role == "admin" and admins <= 1:
             raise SetupError(N_("%(username)s is the last admin: make another admin first."),
                              {"username": user.username})
     user.active = active

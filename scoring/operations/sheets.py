@@ -284,9 +284,21 @@ def _with_comment(scores: dict, comment: str) -> dict:
 
 
 def reopen(sheet, reason: str, actor: str | None = None):
-    """An organizer reopens a submitted sheet: back to draft, version + 1, history kept."""
+    """An organizer reopens a submitted sheet: back to draft, version + 1, history kept.
+
+    Refused on an archived competition and on a published stage (operations/published.py).
+    """
+    from .published import StagePublished, refuse_if_published
+    from .setup_base import SetupError, lock_unarchived
+
     actor = actor or current_actor()
-    lock_competition(sheet.judge.competition_id)
+    try:
+        lock_unarchived(sheet.judge.competition_id)
+        refuse_if_published(stage_id=sheet.stage_id)
+    except StagePublished as e:
+        raise SheetRefused(409, e.translated()) from None
+    except SetupError as e:  # archived
+        raise SheetRefused(403, _(e.message, **e.params)) from None
     locked = locked_sheet(sheet.judge_id, sheet.team_id, sheet.stage_id)
     if locked is None or locked.status != SUBMITTED:
         raise SheetRefused(409, _("Only a submitted sheet can be reopened."))

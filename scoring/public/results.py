@@ -13,7 +13,13 @@ from ..extensions import db
 from ..models import Competition, Stage, Team
 from ..results.exports import number_text
 from ..results.standings import contest_input
-from ..web.venue import VenueError, chosen_public_url, clean_public_url, public_base_url
+from ..web.venue import (
+    VenueError,
+    chosen_public_url,
+    clean_public_url,
+    lan_addresses,
+    public_base_url,
+)
 from . import bp
 
 
@@ -21,19 +27,43 @@ def share_link(key) -> str:
     """The address to share: under the organizer's public address when one is set, else
     the address this page was opened at (a visitor reached it, so others can), except a
     loopback one: opened on the server's own laptop, the page gives the venue network's
-    address that the judges' cards carry, never 127.0.0.1 (a dead link on every phone)."""
+    address that the judges' cards carry, never 127.0.0.1 (a dead link on every phone).
+
+    The Host header is whatever the visitor's device sent: empty, it made the link
+    "http:/results/..."; a name of the sender's choosing ("evil.example") put an
+    attacker's host into the link the projector shows. So the page's own address is used
+    only when it names this computer (one of its network addresses); any other goes to
+    the venue address, and with none, the link is the path alone.
+    """
     base = current_app.config.get("SCORING_PUBLIC_URL") or chosen_public_url(current_app)
     try:
         base = clean_public_url(base) if base else None
     except (VenueError, ValueError):
         base = None
-    if base is None and _loopback(request.host):
+    own = _own_address(request.host)
+    if base is None and own != "lan":
         try:
             base = public_base_url(current_app)
         except VenueError:  # no venue network: the page's own address is all there is
             base = None
     path = url_for("public.results", key=key)
-    return (base.rstrip("/") if base else request.host_url.rstrip("/")) + path
+    if base:
+        return base.rstrip("/") + path
+    return request.host_url.rstrip("/") + path if own else path
+
+
+def _own_address(host: str):
+    """"lan" when a Host header names one of this computer's network addresses,
+    "loopback" for 127.x, ::1 or localhost, None for anything else (empty, another
+    name, a malformed header)."""
+    try:
+        if _loopback(host or ""):
+            return "loopback"
+        parts = urlsplit("//" + (host or ""))
+        name, _port = parts.hostname, parts.port  # port: ValueError when not a number
+    except ValueError:
+        return None
+    return "lan" if name and name in lan_addresses() else None
 
 
 def _loopback(host: str) -> bool:

@@ -130,3 +130,26 @@ def differ_only_in_spacing(a: str, b: str) -> bool:
     """Whether two different texts hold the same characters once every space, tab and line
     break is taken out (a hint for people comparing two typings of one handwritten text)."""
     return a != b and "".join(a.split()) == "".join(b.split())
+
+
+FILE_LABEL_LIMIT = 120
+
+
+def file_label(name, limit: int = FILE_LABEL_LIMIT) -> str:
+    """The label shown for an uploaded file: its last path part only, cleaned, shortened.
+
+    Browsers and scripts send paths as file names ("C:\\fakepath\\plan.pdf", IE's whole
+    "D:\\Users\\me\\plan.pdf", "../../plan.pdf"): the folder says nothing to whoever reads
+    the label and can mislead. Control and format characters are dropped (clean_text), and
+    a long name keeps its extension ("very…long.pdf"). Never touches the database.
+    """
+    text = clean_text(name if isinstance(name, str) else "", multiline=False, replacement="")
+    text = re.split(r"[\\/]", text)[-1].strip()
+    if text in (".", ".."):
+        text = ""
+    if len(text) <= limit:
+        return text
+    stem, dot, ext = text.rpartition(".")
+    if dot and stem and len(ext) <= 10:
+        return text[:limit - len(ext) - 2] + "…." + ext
+    return text[:limit - 1] + "…"

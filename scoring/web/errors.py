@@ -71,6 +71,21 @@ def _error(status: int, title: str, message: str, safe: bool = False):
         return _plain_page(status, title, message), status
 
 
+def judge_login_needed():
+    """A judge page or API call without a live judge login (the card's link was renewed,
+    the session expired or was ended, or this device never scanned a card): 403 with what
+    to do, in the judge's language, not "no access" (which a judge cannot act on). JSON
+    carries "login": "ended" so the tablet keeps its unsent scores for after the scan."""
+    title = _("Please scan your judge card again")
+    message = _("This device is not logged in as a judge (any more): the login ended or "
+                "your card's link was renewed. Scan the QR code on your judge card again, "
+                "or open your private link; scores not yet sent from this tablet are sent "
+                "then.")
+    if _wants_json():
+        return jsonify({"ok": False, "error": message, "login": "ended"}), 403
+    return _error(403, title, message)
+
+
 def _refuse_hostile_request():
     """Refuse control characters where no page takes them, before any view or query."""
     if bad_character(request.path) is not None:

@@ -238,12 +238,15 @@ def _touch_session(response):
 
 
 def judge_required(view):
-    """Only a logged-in judge; others get 403 (a judge never sees an organizer page)."""
+    """Only a logged-in judge; others get 403 saying to scan the judge card again
+    (errors.judge_login_needed); a judge never sees an organizer page."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if judge_identity() is None:
-            abort(403)
+            from .errors import judge_login_needed
+
+            return judge_login_needed()
         return view(*args, **kwargs)
 
     return wrapped

@@ -5,6 +5,8 @@ from flask_babel import gettext
 from ...extensions import db
 from ...operations.setup_base import SetupError
 from ...rules import parse_whole
+from ...rules.text import file_label
+from ...web.flashes import short
 from ...web.lookups import competition_or_404  # noqa: F401 (used by the setup pages)
 from ...web.security import admin_required, staff_required
 from .. import bp
@@ -55,8 +57,11 @@ def fail(error, form=None) -> None:
 
 
 def problem_text(msg: str, params: dict) -> str:
-    """A (message template, params) problem in the current language."""
-    return gettext(msg, **params) if params else gettext(msg)
+    """A (message template, params) problem in the current language; echoed texts are
+    shortened (web/flashes.py: a problem is mostly flashed, and a flash lives in the cookie)."""
+    if not params:
+        return gettext(msg)
+    return gettext(msg, **{k: short(v) if isinstance(v, str) else v for k, v in params.items()})
 
 
 @bp.app_template_filter("setup_dec")
@@ -122,6 +127,6 @@ def uploaded_table(form):
     try:
         return read_table(upload.filename, upload.stream.read(MAX_BYTES + 1))
     except SpreadsheetError as e:
-        flash(gettext("%(file)s: %(problem)s", file=upload.filename, problem=message(e)),
-              "error")
+        flash(gettext("%(file)s: %(problem)s", file=short(file_label(upload.filename)),
+                      problem=message(e)), "error")
         return None

@@ -15,6 +15,7 @@
   var QKEY = "scoring.queue." + cfg.judge;
   var banner = document.getElementById("sync-banner");
   var sending = false, backoff = 1000, retryTimer = null, waiting = false, lastError = "";
+  var loginLost = false;
   var view = null;  // the sheet on screen: {stage, team, sid} or null (the list)
 
   function $(id) { return document.getElementById(id); }
@@ -161,9 +162,23 @@
         retryLater();
         return;
       }
+      var b = res.body;
+      if (res.status === 403 && b.login === "ended") {
+        // The judge's login ended (card link renewed, session expired): keep every unsent
+        // score and say to scan the card again; sending resumes once logged in again.
+        // Not retryLater(): the network is fine, and the banner must not say "offline".
+        lastError = b.error;
+        loginLost = true;
+        waiting = false;
+        showBanner();
+        clearTimeout(retryTimer);
+        retryTimer = setTimeout(pump, backoff);
+        backoff = Math.min(backoff * 2, 15000);
+        return;
+      }
+      if (loginLost) { lastError = ""; loginLost = false; }
       waiting = false;
       backoff = 1000;
-      var b = res.body;
       if (b.ok) {
         removeOp(op.id);
         adopt(op.sheet, b.sheet);
