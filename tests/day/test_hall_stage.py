@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from scoring.extensions import db
 from scoring.models import AuditEntry, Stage
-
 from tests.judging.hall_util import KEY, hall_admin, projector_page
 
 
