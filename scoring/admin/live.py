@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Competition, Judge, ScoreSheet, Stage, Team, utcnow
 from ..operations import live as ops
 from ..operations.hall import epoch_ms
-from ..operations.projector import projector_state
+from ..operations.projector import projector_state, working_stage
 from ..operations.published import UNPUBLISH_FIRST
 from ..operations.sheet_reads import SheetRefused, criteria_of, sheet_scores, text_scores
 from ..operations.sheets import reopen
@@ -42,7 +42,8 @@ def _board_stage(comp, key=None):
     if key:
         return next((s for s in stages if s.key == key), None) or abort(404), stages
     open_ = [s for s in stages if s.state == "open"]
-    return (open_[0] if open_ else (stages[0] if stages else None)), stages
+    # The stage the hall is at (as on the projector), not simply the first open one.
+    return (working_stage(open_) if open_ else (stages[0] if stages else None)), stages
 
 
 # ---- forms ------------------------------------------------------------------------------

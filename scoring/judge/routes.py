@@ -98,6 +98,11 @@ def _i18n() -> dict:
         "presenting": _("Presenting now: %(team)s"),
         "next": _("Next team: %(team)s ›"),
         "all_done": _("Every team of this stage is submitted."),
+        "stay_offline": _("No network: this page stays open, and scoring goes on here. "
+                          "Changing the language or leaving this page needs the network; "
+                          "try again when it is back."),
+        "logout_offline": _("No network: you cannot log out now. Your scores stay on this "
+                            "tablet and are sent when the network is back; log out then."),
     }
 
 

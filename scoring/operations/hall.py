@@ -145,6 +145,11 @@ def timer_action(stage, action: str, team=None) -> None:
     if action == "next":
         if stage.state == "published":
             raise LiveError(_("This stage is published: its presentations are over."))
+        if stage.state != "open":
+            # A closed stage takes no more sheets: a team starting there would present
+            # to tablets that refuse its scores.
+            raise LiveError(_("The stage %(stage)s is not open: open it (or reopen it) on "
+                              "the stages page before a team presents.", stage=stage.name))
         team = team or _next_team(stage, timer)
         if team is None:
             raise LiveError(_("Every team of this stage has presented."))
@@ -183,6 +188,26 @@ def timer_action(stage, action: str, team=None) -> None:
            after={"phase": timer.phase, "running": timer.running})
     bump_live(stage.competition_id)
     db.session.flush()
+
+
+def stop_clock(stage) -> None:
+    """Stop the stage's clock as "stop" does (its overtime written down), when it runs.
+
+    Called when a stage closes or is published, under the caller's competition lock: a
+    closed stage has no team presenting, and its projector must not count "overtime"
+    on and on.
+    """
+    timer = timer_of(stage)
+    if timer is None or timer.phase == "idle":
+        return
+    now = utcnow()
+    before = {"phase": timer.phase, "running": timer.running,
+              "elapsed_ms": elapsed_ms(timer, now)}
+    _bank_overtime(stage, timer, now)
+    timer.phase, timer.running, timer.started_at, timer.elapsed_ms = "idle", False, None, 0
+    record("timer.stop", competition=stage.competition_id, obj=stage,
+           summary=f"{stage.key}: {timer.team.key if timer.team else '-'}", before=before,
+           after={"phase": timer.phase, "running": timer.running})
 
 
 def overtimes(stage) -> dict:

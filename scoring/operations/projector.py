@@ -10,13 +10,24 @@ no gap in the numbering gives a recusal away. Reads only: nothing here writes.
 import json
 from collections import defaultdict
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import rules as R
 from ..extensions import db
-from ..models import Absence, Judge, Reveal, ScoreSheet, SheetVersion, Stage, Team
+from ..models import (
+    Absence,
+    AuditEntry,
+    Judge,
+    Presentation,
+    Reveal,
+    ScoreSheet,
+    SheetVersion,
+    Stage,
+    Team,
+)
 from .live import ordered_judges, teams_in_order
 
 
@@ -44,11 +55,37 @@ def projector_stage(competition, stage_key=None):
         return next((s for s in stages if s.key == stage_key), None)
     open_ = [s for s in stages if s.state == "open"]
     if open_:
-        return open_[0]
+        return working_stage(open_)
     with_reveals = set(db.session.scalars(select(Reveal.stage_id).join(Stage).where(
         Stage.competition_id == competition.id)))
     shown = [s for s in stages if s.id in with_reveals]
     return shown[-1] if shown else (stages[0] if stages else None)
+
+
+def working_stage(open_stages):
+    """The open stage the hall works on: the one opened (or reopened) or presented in
+    last; the later one in the running order when nothing tells them apart.
+
+    With the plan stage still open for late sheets and the presentation stage opened
+    after it, the hall is at the presentation, not at the first open stage.
+    """
+    if len(open_stages) < 2:
+        return open_stages[0] if open_stages else None
+    ids = [s.id for s in open_stages]
+    latest = dict(db.session.execute(
+        select(AuditEntry.object_id, func.max(AuditEntry.at)).where(
+            AuditEntry.object_type == "stage", AuditEntry.object_id.in_(ids),
+            AuditEntry.action.in_(("stage.open", "stage.reopen")))
+        .group_by(AuditEntry.object_id)).all())
+    presented = db.session.execute(
+        select(Presentation.stage_id, func.max(Presentation.started_at))
+        .where(Presentation.stage_id.in_(ids)).group_by(Presentation.stage_id)).all()
+    for stage_id, at in presented:
+        if at is not None and (latest.get(stage_id) is None or at > latest[stage_id]):
+            latest[stage_id] = at
+    oldest = datetime.min
+    return max(enumerate(open_stages),
+               key=lambda pair: (latest.get(pair[1].id) or oldest, pair[0]))[1]
 
 
 def shown_teams(draw_order, allowed, revealed, calibration: int) -> list:
@@ -208,4 +245,4 @@ def projector_state(competition, stage, version=None) -> dict:
 
 
 __all__ = ["kept_results", "projector_stage", "projector_state", "seat_label", "seat_labels",
-           "shown_teams"]
+           "shown_teams", "working_stage"]

@@ -73,3 +73,26 @@ def make_manual_draw(competition, positions: dict, *, override=False, reason="")
         raise error
     _assign(competition, dict(positions), "manual", None, reason, started)
     return positions
+
+
+def announce_seed(competition, seed: str) -> None:
+    """Put a seed on the draw projector before the draw is made, so the hall sees the seed
+    first and the order it gives after (audited; no team moves).
+
+    Only while no draw exists: a seed shown beside an order it did not make would mislead.
+    The draw itself is then made from the seed in the form, as always.
+    """
+    seed = (seed or "").strip()
+    if not SEED_RE.match(seed):
+        raise SetupError(N_('The seed "%(seed)s" is not valid: use 1 to 64 letters or digits.'),
+                         {"seed": seed[:80]}, "seed")
+    competition = lock_unarchived(competition.id)
+    if competition.draw_method is not None:
+        raise SetupError(N_("The draw is already made: its seed is on the draw projector."),
+                         {}, "seed")
+    before = competition.draw_seed
+    competition.draw_seed = seed
+    record("draw.seed", competition=competition, obj=competition, summary=f"seed {seed}",
+           before={"seed": before}, after={"seed": seed})
+    bump_live(competition)
+    db.session.flush()

@@ -7,6 +7,7 @@ from ..rules import decimal_text
 from ..rules.errors import N_
 from ..rules.text import fold
 from .audit import bump_live, record
+from .hall import stop_clock
 from .published import refuse_if_published
 from .setup_base import (
     SetupError,
@@ -211,6 +212,8 @@ def change_state(stage, target: str, reason: str = "") -> None:
             raise SetupError(*problems[0])
     before = stage.state
     stage.state = target
+    if target in ("closed", "published"):
+        stop_clock(stage)
     record(action, competition=stage.competition, obj=stage, summary=stage.name,
            before={"state": before}, after={"state": target}, reason=reason)
     bump_live(stage.competition)

@@ -122,12 +122,19 @@ def results(key):
     decimals = contest.rules.decimals
     names = dict(db.session.execute(select(Team.key, Team.name)
                                     .where(Team.competition_id == competition.id)).all())
+    # Why points were taken off, shown on a tap (phones) or a hover beside the deduction,
+    # as the printed ranking marks it.
+    reasons = {}
+    for d in contest.deductions:
+        if d.state == "confirmed" and d.reason:
+            reasons.setdefault((d.team, d.stage), []).append(d.reason)
     rows = [{
         "result": t, "name": names.get(t.team, t.team),
         "rank": "" if t.rank is None else f"{t.rank}=" if t.tied else str(t.rank),
         "stages": [number_text(t.stages[s.key].score, decimals) for s in contest.stages],
         "deductions": [R.decimal_text(t.stages[s.key].deduction)
                        if t.stages[s.key].deduction else None for s in contest.stages],
+        "reasons": [_("; ").join(reasons.get((t.team, s.key), [])) for s in contest.stages],
         "final": number_text(t.final, decimals),
         "award": t.award if complete else None,
     } for t in result.teams]

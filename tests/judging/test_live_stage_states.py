@@ -38,11 +38,12 @@ def test_the_board_says_what_the_stage_state_means(app, demo, state, words):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and words in html
     assert "评委现在无法评分" not in html
-    # A draft stage offers neither the clock's next team nor presenting or reveal buttons.
-    offered = 'data-timer="next"' in html and "亮分" in html
-    assert offered == (state == "closed")
+    # A draft stage offers neither presenting nor reveal buttons; only an open stage
+    # offers the clock's next team (a closed one takes no more sheets).
+    assert ("亮分" in html) == (state != "draft")
+    assert 'data-timer="next"' not in html
     # Nor a hint about a "下一队" button that is not there.
-    assert ("点击“下一队”" in html) == (state == "closed")
+    assert "点击“下一队”" not in html
 
 
 def test_a_draft_stage_refuses_presenting_next_team_and_reveal(app, demo):

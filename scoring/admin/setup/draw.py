@@ -30,7 +30,10 @@ def _page(competition, random_form=None, manual_form=None, typed=None, problems=
     if random_form is None:
         # After a random draw the page keeps showing that seed (it may be on the projector);
         # a fresh one is offered only on request.
-        keep = competition.draw_method == "random" and not request.args.get("new_seed")
+        # A seed already shown on the draw projector (before the draw) is kept too.
+        keep = (competition.draw_method == "random" or (
+            competition.draw_method is None and competition.draw_seed)) and not \
+            request.args.get("new_seed")
         random_form = RandomDrawForm(seed=competition.draw_seed if keep else new_seed())
     manual_form = manual_form or ManualDrawForm()
     order = sorted((t for t in competition.teams if t.draw_position is not None),
@@ -99,6 +102,25 @@ def setup_draw_random(key):
             fail(e, form)
             return _page(competition, random_form=form, status=422)
         flash(_("Draw made with the seed %(seed)s.", seed=competition.draw_seed), "success")
+        return redirect(url_for("admin.setup_draw", key=key))
+    return _page(competition, random_form=form, status=422)
+
+
+@bp.route("/c/<key>/draw/seed", methods=["POST"])
+@admin_only
+def setup_draw_seed(key):
+    """Show the seed in the form on the draw projector before drawing (audited)."""
+    competition = competition_or_404(key)
+    form = RandomDrawForm()
+    if form.validate_on_submit():
+        try:
+            ops.announce_seed(competition, form.seed.data)
+            db.session.commit()
+        except SetupError as e:
+            fail(e, form)
+            return _page(competition, random_form=form, status=422)
+        flash(_("The draw projector now shows the seed %(seed)s; draw when the hall is ready.",
+                seed=competition.draw_seed), "success")
         return redirect(url_for("admin.setup_draw", key=key))
     return _page(competition, random_form=form, status=422)
 

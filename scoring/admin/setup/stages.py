@@ -76,6 +76,13 @@ def stage_state_label(state):
     return STATE_LABELS.get(state, state)
 
 
+# A problem that stops a stage from opening, with the page where it is fixed.
+PROBLEM_LINKS = {
+    "There are no teams yet.": ("admin.setup_teams", _l("Add teams")),
+    "Make the draw first: every team needs a draw position.": ("admin.setup_draw",
+                                                               _l("Make the draw")),
+}
+
 @bp.route("/c/<key>/stages")
 @staff_only
 def setup_stages(key):
@@ -89,7 +96,8 @@ def setup_stages(key):
         rows.append({"stage": stage, "steps": steps,
                      "max_total": sum((c.max for c in stage.criteria), Decimal(0)),
                      "sheets": sheet_count(stage_id=stage.id),
-                     "open_problems": [problem_text(m, p) for m, p in ops.open_problems(stage)]
+                     "open_problems": [(problem_text(m, p), PROBLEM_LINKS.get(m))
+                                       for m, p in ops.open_problems(stage)]
                      if stage.state == "draft" else []})
     g.page_title = _("Stages & rubric")
     return render_template("admin/setup/stages.html", competition=competition, rows=rows,

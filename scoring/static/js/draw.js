@@ -4,6 +4,33 @@
 // The key hints are for the operator: "?" or H shows them, the hall never sees them.
 (function () {
   "use strict";
+  // The page follows the draw by itself: when the live version moves, the page's own
+  // address is asked again, and a different draw (made, redone, a seed shown first)
+  // reloads it; nobody touches the projector computer between seed and order.
+  var body = document.body;
+  var stateUrl = body.getAttribute("data-state-url");
+  var version = body.getAttribute("data-version");
+  var polling = false;
+  function follow() {
+    if (polling || !stateUrl) { return; }
+    polling = true;
+    fetch(stateUrl + (stateUrl.indexOf("?") < 0 ? "?" : "&") + "v=" +
+          encodeURIComponent(version), {headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (state) {
+        if (!state || !state.changed) { polling = false; return null; }
+        version = String(state.version);
+        return fetch(location.href, {cache: "no-store"}).then(function (r) {
+          return r.ok ? r.text() : "";
+        }).then(function (html) {
+          polling = false;
+          var m = /data-draw="([0-9a-f]+)"/.exec(html);
+          if (m && m[1] !== body.getAttribute("data-draw")) { location.reload(); }
+        });
+      })
+      .catch(function () { polling = false; });
+  }
+  setInterval(follow, 1000);
   var list = document.getElementById("draw-list");
   if (!list) { return; }
   var items = Array.prototype.slice.call(list.querySelectorAll(".pd-item"));

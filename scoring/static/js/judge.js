@@ -721,6 +721,46 @@
   }
   setInterval(poll, 2000);
 
+  // ---- leaving the page: only with the network -----------------------------------
+  // With the Wi-Fi down, a tap on the title or the language switch would open the
+  // browser's error page, and this page (with scores waiting in it) would come back only
+  // with the network; a logout would fail the same way. So a link that leaves the page
+  // and the logout first ask the server; without an answer the tablet stays and says why.
+  function reachable(then, otherwise) {
+    var ctrl = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (ctrl) { ctrl.abort(); } }, 4000);
+    fetch(cfg.state + "?v=" + encodeURIComponent(version), {credentials: "same-origin",
+      cache: "no-store", headers: {"Accept": "application/json"},
+      signal: ctrl ? ctrl.signal : undefined}).then(function (r) {
+      clearTimeout(timer);
+      if (r.ok) { then(); } else { otherwise(); }
+    }, function () { clearTimeout(timer); otherwise(); });
+  }
+  function stayHere(text) {
+    notice(text);
+    window.scrollTo(0, 0);  // the notice is under the banner, at the top of the page
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || event.defaultPrevented || event.button !== 0 || link.target === "_blank" ||
+        event.ctrlKey || event.metaKey || event.shiftKey || link.hasAttribute("download")) {
+      return;
+    }
+    var to = new URL(link.href, location.href);
+    if (to.origin === location.origin && to.pathname === location.pathname &&
+        to.search === location.search) { return; }  // a team of this page (#s=...)
+    event.preventDefault();
+    reachable(function () { location.href = link.href; },
+              function () { stayHere(T.stay_offline); });
+  });
+  // After app.js's confirm (registered first): only a logout the judge confirmed.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.classList.contains("judge-logout")) { return; }
+    event.preventDefault();
+    reachable(function () { form.submit(); }, function () { stayHere(T.logout_offline); });
+  });
+
   window.addEventListener("hashchange", function () { notice(""); route(); });
   if (!location.hash && cfg.initial) {
     history.replaceState(null, "", teamHash(cfg.initial.stage, cfg.initial.team));
