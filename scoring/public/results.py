@@ -2,6 +2,7 @@
 import base64
 import io
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, render_template, request, url_for
@@ -17,7 +18,6 @@ from ..web.venue import (
     VenueError,
     chosen_public_url,
     clean_public_url,
-    lan_addresses,
     public_base_url,
 )
 from . import bp
@@ -25,23 +25,24 @@ from . import bp
 
 def share_link(key) -> str:
     """The address to share: under the organizer's public address when one is set, else
-    the address this page was opened at (a visitor reached it, so others can), except a
-    loopback one: opened on the server's own laptop, the page gives the venue network's
-    address that the judges' cards carry, never 127.0.0.1 (a dead link on every phone).
+    the address this page was opened at (a visitor reached it, so others can: a venue
+    DNS name, another address of this computer), except a loopback one: opened on the
+    server's own laptop, the page gives the venue network's address that the judges'
+    cards carry, never 127.0.0.1 (a dead link on every phone).
 
-    The Host header is whatever the visitor's device sent: empty, it made the link
-    "http:/results/..."; a name of the sender's choosing ("evil.example") put an
-    attacker's host into the link the projector shows. So the page's own address is used
-    only when it names this computer (one of its network addresses); any other goes to
-    the venue address, and with none, the link is the path alone.
+    The Host header is whatever the visitor's device sent. A well-formed name is kept:
+    it reaches only that visitor's own answer (every page is no-store, so no cache can
+    hand it to the projector or anyone else). An empty or malformed one ("", "a/b",
+    "x@y", a port that is not a number) made "http:/results/..." or a broken link; it
+    goes to the venue address, and with no venue network, to the path alone.
     """
     base = current_app.config.get("SCORING_PUBLIC_URL") or chosen_public_url(current_app)
     try:
         base = clean_public_url(base) if base else None
     except (VenueError, ValueError):
         base = None
-    own = _own_address(request.host)
-    if base is None and own != "lan":
+    kind = _host_kind(request.host)
+    if base is None and kind != "named":
         try:
             base = public_base_url(current_app)
         except VenueError:  # no venue network: the page's own address is all there is
@@ -49,21 +50,38 @@ def share_link(key) -> str:
     path = url_for("public.results", key=key)
     if base:
         return base.rstrip("/") + path
-    return request.host_url.rstrip("/") + path if own else path
+    return request.host_url.rstrip("/") + path if kind else path
 
 
-def _own_address(host: str):
-    """"lan" when a Host header names one of this computer's network addresses,
-    "loopback" for 127.x, ::1 or localhost, None for anything else (empty, another
-    name, a malformed header)."""
+# A host name as DNS writes it: dot-separated labels of letters, digits and inner hyphens.
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
+
+
+def _host_kind(host: str):
+    """"loopback" for 127.x, ::1 or localhost; "named" for a well-formed host (a DNS
+    name or an IP address, with a numeric port or none); None for anything else (empty,
+    a path, user info, a malformed port or name)."""
+    host = host or ""
+    if not host or len(host) > 260 or any(c in host for c in "/\\@?#%") or not host.isascii():
+        return None
     try:
-        if _loopback(host or ""):
-            return "loopback"
-        parts = urlsplit("//" + (host or ""))
+        parts = urlsplit("//" + host)
         name, _port = parts.hostname, parts.port  # port: ValueError when not a number
     except ValueError:
         return None
-    return "lan" if name and name in lan_addresses() else None
+    if not name:
+        return None
+    if _loopback(host):
+        return "loopback"
+    try:
+        ipaddress.ip_address(name)
+        return "named"
+    except ValueError:
+        pass
+    if host.startswith("["):  # brackets hold an IPv6 address only
+        return None
+    labels = name.rstrip(".").split(".")
+    return "named" if len(name) <= 253 and all(_LABEL.match(x) for x in labels) else None
 
 
 def _loopback(host: str) -> bool:

@@ -1,6 +1,7 @@
-"""The share link of the results page never takes its host from a Host header that does
-not name this computer: an empty one made "http:/results/...", a hostile one put an
-attacker's host on the projector and in the QR code (public/results.py share_link)."""
+"""The share link of the results page never takes its host from an empty or malformed
+Host header: an empty one made "http:/results/...", a path, user info or a bad port a
+broken link (public/results.py share_link). A well-formed name is kept: it reaches only
+the sender's own answer, as every page is no-store (tests/judging/test_hall_end.py)."""
 import pytest
 
 from scoring.public import results
@@ -12,7 +13,6 @@ LAN = "10.1.2.3"
 def venue(monkeypatch):
     from scoring.web import venue as venue_module
 
-    monkeypatch.setattr(results, "lan_addresses", lambda: [LAN])
     monkeypatch.setattr(venue_module, "lan_addresses", lambda: [LAN])
 
 
@@ -21,8 +21,9 @@ def _link(app, host):
         return results.share_link("demo")
 
 
-HOSTILE = ["evil.example", "", "evil.example:5000", "[::1", "10.1.2.3:notaport",
-           "a" * 300, "evil.example/x", "10.1.2.3@evil.example", "%00"]
+HOSTILE = ["", "[::1", "10.1.2.3:notaport", "a" * 300, "evil.example/x",
+           "10.1.2.3@evil.example", "%00", "evil..example", "-evil.example", "[evil]",
+           "evil.example:99999", "évil.example", "evil example", "evil.example?x"]
 
 
 @pytest.mark.parametrize("host", HOSTILE)
@@ -31,8 +32,10 @@ def test_a_hostile_host_gives_the_venue_address(sqlite_app, venue, host):
     assert link == f"http://{LAN}:5000/results/demo", link
 
 
-def test_the_page_own_lan_address_is_kept(sqlite_app, venue):
-    assert _link(sqlite_app, f"{LAN}:8080") == f"http://{LAN}:8080/results/demo"
+@pytest.mark.parametrize("host", [f"{LAN}:8080", "scoring.test", "scores.venue.lan:5000",
+                                  "192.0.2.7", "[2001:db8::7]:5000"])
+def test_a_well_formed_host_is_kept(sqlite_app, venue, host):
+    assert _link(sqlite_app, host) == f"http://{host}/results/demo"
 
 
 def test_the_configured_public_address_wins(sqlite_app, venue):
@@ -45,13 +48,12 @@ def test_without_a_network_a_hostile_host_gives_the_path_alone(sqlite_app, monke
                                                                 host):
     from scoring.web import venue as venue_module
 
-    monkeypatch.setattr(results, "lan_addresses", lambda: [])
     monkeypatch.setattr(venue_module, "lan_addresses", lambda: [])
     link = _link(sqlite_app, host)
     assert link == "/results/demo", link
 
 
 def test_the_results_page_with_a_hostile_host(app, demo, client, venue):
-    page = client.get(f"/results/{demo}", headers={"Host": "evil.example"})
-    assert page.status_code in (200, 404)
+    page = client.get(f"/results/{demo}", headers={"Host": "10.1.2.3@evil.example"})
+    assert page.status_code in (200, 400, 404)
     assert "evil.example" not in page.get_data(as_text=True)

@@ -24,7 +24,7 @@ def _admin(app):
 def _card(c) -> tuple[str, list[str]]:
     """The ceremony card of the live page: its words and its buttons' actions."""
     page = c.get(f"/admin/c/{KEY}/live?stage=reflection").get_data(as_text=True)
-    card = re.search(r'<div class="card hall-ceremony">(.*?)</div>\s*<div class="card">',
+    card = re.search(r'<div class="card hall-ceremony"[^>]*>(.*?)</div>\s*<div class="card">',
                      page, re.S).group(1)
     words = re.sub(r"\s+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", card))).strip()
     return words, re.findall(r'data-ceremony="(\w+)"', card)
