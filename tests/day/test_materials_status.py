@@ -28,4 +28,4 @@ def test_missing_only_where_a_document_is_expected(app, demo):
     assert cells[("T01", "presentation")] == "not-needed"
     assert cells[("T02", "presentation")] == "withdrawn"
     assert "缺 14 份" in html.split("方案设计", 1)[1][:80]
-    assert "无需提交材料" in html.split("现场展示", 1)[1][:120]
+    assert "未设截止时间且无材料，不计缺少" in html.split("现场展示", 1)[1][:120]
