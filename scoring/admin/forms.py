@@ -46,11 +46,29 @@ class PlainText:
         raise ValidationError(text)
 
 
+class NamedRequired(DataRequired):
+    """DataRequired whose message names the field ("请填写名称。"), not WTForms' bare
+    "This field is required.", which says nothing of where on a long form it belongs."""
+
+    def __call__(self, form, field):
+        if self.message is None:
+            self.message = _("Fill in %(field)s.", field=field.label.text)
+            try:
+                super().__call__(form, field)
+            finally:
+                self.message = None
+        else:
+            super().__call__(form, field)
+
+
 class _TextCheckMeta:
-    """WTForms meta: every text field gets PlainText first, whatever the form declares."""
+    """WTForms meta: every text field gets PlainText first, whatever the form declares;
+    a required field's message names the field."""
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
+        field.validators = [NamedRequired() if type(v) is DataRequired and v.message is None
+                            else v for v in field.validators]
         if isinstance(field, StringField):
             multiline = isinstance(field, TextAreaField) or \
                 field.short_name.rpartition("-")[2] in MULTILINE_FIELDS

@@ -91,11 +91,19 @@ def materials(key):
     g.page_title = _("Materials")
     upload, deadline = _forms(competition)
     found = ops.stage_materials([s.id for s in competition.stages])
+    # A stage expects a document when teams may upload for it (a deadline is set) or one
+    # is already there; a live presentation (现场展示) has neither, and nothing is
+    # "missing" there. A withdrawn team owes nothing either.
+    with_material = {stage_id for _team, stage_id in found}
+    expects = {s.id: s.materials_deadline is not None or s.id in with_material
+               for s in competition.stages}
     missing = {s.id: sum(1 for t in competition.teams if not t.withdrawn
-                         and (t.id, s.id) not in found) for s in competition.stages}
+                         and (t.id, s.id) not in found) if expects[s.id] else 0
+               for s in competition.stages}
     deadlines = {s.id: _local_text(s.materials_deadline) for s in competition.stages}
     return render_template("admin/materials/index.html", competition=competition,
-                           found=found, missing=missing, upload=upload, deadline=deadline,
+                           found=found, missing=missing, expects=expects, upload=upload,
+                           deadline=deadline,
                            deadlines=deadlines, open_now={s.id: ops.upload_open(s)
                                                           for s in competition.stages},
                            max_pages=MAX_PAGES, max_mb=MAX_BYTES // 1048576)

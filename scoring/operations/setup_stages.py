@@ -27,6 +27,11 @@ TRANSITIONS = {
     ("published", "closed"): ("stage.unpublish", True),
 }
 MAX_SCORE = Decimal("100000")
+# A rubric row's required field left empty: the message names the row and the field.
+MISSING = {
+    "key": N_("Rubric row %(row)s: fill in the criterion's key."),
+    "name": N_("Rubric row %(row)s: fill in the criterion's name."),
+}
 
 
 def weight_sum(competition) -> Decimal:
@@ -66,6 +71,10 @@ def parse_criteria(rows) -> list[dict]:
             step = check_decimal(row.get("step") or "1", "step", places=3, above_zero=True,
                                  maximum=MAX_SCORE)
         except SetupError as e:
+            if e.message == "This field is required." and e.field in MISSING:
+                # Said where it is: the bare "This field is required." may end up flashed
+                # at the top of a long rubric, far from its row.
+                e.message, e.params = MISSING[e.field], {"row": index}
             e.field = f"{where}-{e.field}"
             raise
         if (maximum / step) != (maximum / step).to_integral_value():

@@ -249,7 +249,7 @@ def test_the_rules_page_reads_the_rules_and_the_codes_in_words(app, demo, client
     what every code the box takes means, with this competition's stage names."""
     login("admin")
     page = client.get(f"/admin/c/{demo}/rules").get_data(as_text=True)
-    assert "已保存的规则（文字说明）" in page and "并列时依次比较" in page
+    assert "已保存的评分规则（文字说明）" in page and "并列时依次比较" in page
     assert "<code>raw_mean</code>" in page
     with app.app_context():
         from scoring.models import Competition

@@ -288,4 +288,5 @@ def test_a_criterion_left_without_its_key_says_the_field_is_required(app):
             save_stage(comp, None, key="plan", name="方案", weight="1", criteria=[
                 {"key": "a", "name": "甲", "max": "10", "step": "1"},
                 {"key": "  ", "name": "乙", "max": "10", "step": "1"}])
-        assert e.value.message == "This field is required." and e.value.field == "criteria-2-key"
+        assert e.value.message == "Rubric row %(row)s: fill in the criterion's key."
+        assert e.value.params == {"row": 2} and e.value.field == "criteria-2-key"

@@ -39,7 +39,7 @@ ACTIONS = {
     "draw.random": _l("made a random draw"),
     "draw.manual": _l("entered a draw made by hand"),
     "draw.override": _l("changed the draw after scoring began"),
-    "draw.seed": _l("showed the draw seed on the draw projector"),
+    "draw.seed": _l("showed the draw seed on the projector before the draw"),
     "judge.create": _l("added a judge"),
     "judge.update": _l("changed a judge"),
     "judge.delete": _l("deleted a judge"),

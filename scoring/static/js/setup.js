@@ -37,8 +37,15 @@
       row.classList.remove("removed");
       if (!max.value.trim()) { return; }
       var m = parse(max.value), s = parse(step.value || "1");
-      if (m === null || s === null || s === 0) { err.textContent = form.dataset.msgNumber; return; }
-      if (m % s !== 0) { err.textContent = form.dataset.msgMultiple; }
+      // The server's message on this row, while the row is as it was sent, is the one
+      // shown: the live check would only say the same thing a second time.
+      var said = Array.prototype.some.call(row.querySelectorAll(".error:not(.js-row-error)"),
+                                           function (e) { return e.textContent.trim() !== ""; });
+      if (m === null || s === null || s === 0) {
+        if (!said) { err.textContent = form.dataset.msgNumber; }
+        return;
+      }
+      if (m % s !== 0 && !said) { err.textContent = form.dataset.msgMultiple; }
       total += m;
     });
     totalBox.textContent = fill(form.dataset.msgTotal, "total", show(total));
@@ -69,6 +76,13 @@
     check();
   });
 
+  // Once a row is edited, the server's messages on it are out of date: the live check
+  // takes over (on the tbody, so this runs before the form's own check below).
+  body.addEventListener("input", function (event) {
+    var row = event.target.closest("tr.criterion-row");
+    if (!row) { return; }
+    row.querySelectorAll(".error:not(.js-row-error)").forEach(function (e) { e.remove(); });
+  });
   form.addEventListener("input", check);
   form.addEventListener("change", check);
   check();
