@@ -13,13 +13,8 @@ from ..extensions import db
 from ..models import Competition, Stage, Team
 from ..results.exports import number_text
 from ..results.standings import contest_input
-from ..web.venue import (
-    VenueError,
-    chosen_public_url,
-    clean_public_url,
-    lan_addresses,
-    public_base_url,
-)
+from ..web import venue
+from ..web.venue import VenueError, chosen_public_url, clean_public_url, public_base_url
 from . import bp
 
 
@@ -63,7 +58,7 @@ def _own_address(host: str):
         name, _port = parts.hostname, parts.port  # port: ValueError when not a number
     except ValueError:
         return None
-    return "lan" if name and name in lan_addresses() else None
+    return "lan" if name and name in venue.lan_addresses() else None
 
 
 def _loopback(host: str) -> bool:

@@ -12,7 +12,6 @@ LAN = "10.1.2.3"
 def venue(monkeypatch):
     from scoring.web import venue as venue_module
 
-    monkeypatch.setattr(results, "lan_addresses", lambda: [LAN])
     monkeypatch.setattr(venue_module, "lan_addresses", lambda: [LAN])
 
 
@@ -45,7 +44,6 @@ def test_without_a_network_a_hostile_host_gives_the_path_alone(sqlite_app, monke
                                                                 host):
     from scoring.web import venue as venue_module
 
-    monkeypatch.setattr(results, "lan_addresses", lambda: [])
     monkeypatch.setattr(venue_module, "lan_addresses", lambda: [])
     link = _link(sqlite_app, host)
     assert link == "/results/demo", link

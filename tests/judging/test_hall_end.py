@@ -75,8 +75,11 @@ def test_public_results_carry_a_share_link_and_qr_code(app, demo):
     ("127.0.0.1:5000", "http://10.1.2.3:5000"),      # the server's laptop: the venue address
     ("localhost:5000", "http://10.1.2.3:5000"),
     ("[::1]:5000", "http://10.1.2.3:5000"),
-    ("192.0.2.7:5000", "http://192.0.2.7:5000"),     # a visitor's address is kept
-    ("scoring.test", "http://scoring.test"),
+    ("10.1.2.3:8080", "http://10.1.2.3:8080"),       # this computer's address is kept
+    # Any other Host is what a device chose to send (tests/hardening/
+    # test_share_link_host.py): the venue address instead.
+    ("192.0.2.7:5000", "http://10.1.2.3:5000"),
+    ("scoring.test", "http://10.1.2.3:5000"),
 ])
 def test_the_share_link_never_names_this_computer_only(app, monkeypatch, host, expected):
     from scoring.public.results import share_link
@@ -87,8 +90,9 @@ def test_the_share_link_never_names_this_computer_only(app, monkeypatch, host, e
     with app.test_request_context(f"/results/{KEY}", base_url=f"http://{host}"):
         assert share_link(KEY) == f"{expected}/results/{KEY}"
     monkeypatch.setattr(venue, "lan_addresses", lambda: [])  # no venue network at all
+    own = host.startswith(("127.", "localhost", "[::1]"))
     with app.test_request_context(f"/results/{KEY}", base_url=f"http://{host}"):
-        assert share_link(KEY) == f"http://{host}/results/{KEY}"
+        assert share_link(KEY) == (f"http://{host}" if own else "") + f"/results/{KEY}"
 
 
 def test_the_reveal_button_says_why_a_team_is_not_shown_yet(app, demo):
