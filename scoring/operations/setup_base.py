@@ -100,10 +100,9 @@ def sheet_count(**where) -> int:
     return db.session.scalar(query) or 0
 
 
-
 class ArchivedError(SetupError):
-    """A write refused because the competition is archived (web/errors.py answers it
-    on any organizer page the way admin/archived.py does)."""
+    """A write refused because the competition is archived (admin/archived.py answers
+    it on any organizer page as its own check before the view does)."""
 
 
 def lock_unarchived(competition_id, *rows) -> Competition:

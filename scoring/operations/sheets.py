@@ -288,6 +288,7 @@ def reopen(sheet, reason: str, actor: str | None = None):
 
     Refused on an archived competition and on a published stage (operations/published.py).
     """
+    # Imported here: both modules import this one (the lock).
     from .published import StagePublished, refuse_if_published
     from .setup_base import SetupError, lock_unarchived
 
