@@ -43,6 +43,12 @@ def set_presenting(stage, team) -> None:
         raise LiveError(_("The stage %(stage)s is not open yet: open it on the stages page "
                           "first, so the judges can score the team presenting.",
                           stage=stage.name))
+    if team is not None and stage.state != "open":
+        # Closed or published: the judges are locked out and the clock stopped, so a
+        # team marked presenting would be highlighted on tablets that cannot score it.
+        raise LiveError(_("The stage %(stage)s is closed: no team presents in it now. "
+                          "Reopen it on the stages page if a team still has to present.",
+                          stage=stage.name))
     before = stage.current_team.key if stage.current_team else None
     stage.current_team_id = team.id if team is not None else None
     record("stage.presenting", competition=stage.competition_id, obj=stage,

@@ -223,6 +223,7 @@ def change_state(stage, target: str, reason: str = "") -> None:
     stage.state = target
     if target in ("closed", "published"):
         stop_clock(stage)
+        stage.current_team_id = None  # nobody presents in a closed stage (live.set_presenting)
     record(action, competition=stage.competition, obj=stage, summary=stage.name,
            before={"state": before}, after={"state": target}, reason=reason)
     bump_live(stage.competition)

@@ -51,3 +51,25 @@ def test_publishing_stops_a_clock_left_running_on_a_closed_stage(app, demo):
         change_state(stage, "published")
         db.session.commit()
     assert _stage(app)[1:] == ("published", ("idle", False))
+
+
+def test_a_closed_stage_has_nobody_presenting_and_offers_reveal_only(app, demo):
+    admin = hall_admin(app)
+    admin.post(f"/admin/c/{KEY}/live/timer", data={"stage": "presentation", "action": "next"})
+    with app.app_context():
+        stage = db.session.scalars(db.select(Stage).filter_by(key="presentation")).one()
+        assert stage.current_team_id is not None  # "Next team" marked the first team
+        stage_id, team = stage.id, stage.current_team.key
+    admin.post(f"/admin/c/{KEY}/stages/{stage_id}/state/closed", data={"confirm": "yes"})
+    with app.app_context():
+        assert db.session.get(Stage, stage_id).current_team_id is None
+    admin.get("/lang/en")
+    board = admin.get(f"/admin/c/{KEY}/live?stage=presentation").get_data(as_text=True)
+    assert "Presenting now" not in board and "Stop presenting" not in board
+    assert ">Reveal</button>" in board  # the hall may still be shown the scores
+    r = admin.post(f"/admin/c/{KEY}/live/presenting", data={"stage": "presentation",
+                                                            "team": team},
+                   follow_redirects=True)
+    assert "is closed: no team presents in it now" in r.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Stage, stage_id).current_team_id is None
