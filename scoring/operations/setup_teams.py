@@ -107,7 +107,8 @@ def _check_members(competition, team, members) -> list[tuple[str, str]]:
         seen_depts.add(fold(dept))
     others = db.session.scalars(
         db.select(Member.name).join(Team).where(Team.competition_id == competition.id,
-                                                Team.id != (team.id if team else -1))).all()
+                                                Team.id != (team.id if team else -1))
+        .with_for_update()).all()
     taken = [n for n in others if fold(n) in seen_names]
     if taken:
         raise SetupError(N_('"%(member)s" is already a member of another team.'),
@@ -124,11 +125,14 @@ def save_team(competition, team, *, key, name, members) -> Team:
     lock_unarchived(competition.id)
     key = check_key(key, "key")
     name = check_text(name, "name", 200)
-    for other in competition.teams:
-        if other is not team and fold(other.key) == fold(key):
+    # Locking reads: the newest rows, also on MariaDB (see _refuse_taken).
+    for other_id, other_key, other_name in db.session.execute(
+            db.select(Team.id, Team.key, Team.name)
+            .where(Team.competition_id == competition.id).with_for_update()):
+        if (team is None or other_id != team.id) and fold(other_key) == fold(key):
             raise SetupError(N_('a team with the key "%(key)s" already exists'), {"key": key},
                              "key")
-        if other is not team and fold(other.name) == fold(name):
+        if (team is None or other_id != team.id) and fold(other_name) == fold(name):
             raise SetupError(N_('a team named "%(name)s" already exists'), {"name": name},
                              "name")
     pairs = _check_members(competition, team, members)

@@ -61,3 +61,21 @@ def test_a_judge_import_sees_an_archive_committed_at_the_lock(app, monkeypatch):
         assert fired
         db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count(Judge.id))) == 0
+
+
+def test_a_team_form_sees_a_team_of_that_name_committed_at_the_lock(app, monkeypatch):
+    from scoring.operations import setup_base
+    from scoring.operations.setup_teams import save_team
+
+    key = make_competition(app)
+    with app.app_context():
+        skip_on_sqlite(app)
+        comp = db.session.scalars(sa.select(Competition).filter_by(key=key)).one()
+        assert comp.teams == []  # what the page read before the lock
+        fired = at_the_lock(monkeypatch, setup_base, _other_team, {"competition": comp.id})
+        with pytest.raises(SetupError) as refused:
+            save_team(comp, None, key="K1", name="启航队", members=TEAM["members"])
+        assert fired and refused.value.field == "name"
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count(Team.id)).where(
+            Team.key == "K1")) == 0
