@@ -47,8 +47,12 @@ def save_judge(competition, judge, *, key, name, group, department="", note="",
     if group not in PANEL_GROUPS:
         raise SetupError(N_('"%(value)s" is not one of %(choices)s'),
                          {"value": group, "choices": ", ".join(PANEL_GROUPS)}, "group")
-    for other in competition.judges:
-        if other is not judge and fold(other.key) == fold(key):
+    # Locking read: the newest rows, also on MariaDB (see setup_teams.save_team); a judge
+    # saved a moment ago is answered on the key field, not by the unique constraint.
+    for other_id, other_key in db.session.execute(
+            db.select(Judge.id, Judge.key).where(Judge.competition_id == competition.id)
+            .with_for_update()):
+        if (judge is None or other_id != judge.id) and fold(other_key) == fold(key):
             raise SetupError(N_('a judge with the key "%(key)s" already exists'),
                              {"key": key}, "key")
     dept = None

@@ -40,8 +40,9 @@ def add_division(competition, key, name) -> Division:
     lock_unarchived(competition.id)
     key = check_key(key)
     name = check_text(name, "name", 200)
+    # Locking reads here and in add_room: the newest rows, also on MariaDB.
     if same_name_in(key, db.session.scalars(select(Division.key).where(
-            Division.competition_id == competition.id))) is not None:
+            Division.competition_id == competition.id).with_for_update())) is not None:
         raise SetupError(N_('"%(key)s" is used twice'), {"key": key}, "key")
     position = db.session.scalar(select(func.count()).select_from(Division).where(
         Division.competition_id == competition.id))
@@ -182,12 +183,12 @@ def add_room(competition, stage, key, name, judge_ids) -> Room:
     if plan is not None and plan.panel_named:
         raise SetupError(N_("name either judges or rooms, not both"), {}, "key")
     if same_name_in(key, db.session.scalars(select(Room.key).where(
-            Room.stage_id == stage.id))) is not None:
+            Room.stage_id == stage.id).with_for_update())) is not None:
         raise SetupError(N_('"%(key)s" is used twice'), {"key": key}, "key")
     judges = {j.id: j for j in competition.judges}
     seated = dict(db.session.execute(
         select(RoomJudge.judge_id, Room.key).join(Room, Room.id == RoomJudge.room_id)
-        .where(RoomJudge.stage_id == stage.id)).all())
+        .where(RoomJudge.stage_id == stage.id).with_for_update()).all())
     for judge_id in judge_ids:
         if judge_id not in judges:
             raise SetupError(N_("There is no such judge."), {}, "judges")

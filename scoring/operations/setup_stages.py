@@ -114,15 +114,20 @@ def save_stage(competition, stage, *, key, name, weight, criteria,
     name = check_text(name, "name", 200)
     weight = check_decimal(weight, "weight", places=4, minimum=Decimal(0), maximum=Decimal(1))
     criteria = parse_criteria(criteria)
-    for other in competition.stages:
-        if other is not stage and fold(other.key) == fold(key):
+    # Locking read: a stage saved a moment ago is seen also on MariaDB (see save_team).
+    positions = []
+    for other_id, other_key, position in db.session.execute(
+            db.select(Stage.id, Stage.key, Stage.position)
+            .where(Stage.competition_id == competition.id).with_for_update()):
+        positions.append(position)
+        if (stage is None or other_id != stage.id) and fold(other_key) == fold(key):
             raise SetupError(N_('a stage with the key "%(key)s" already exists'),
                              {"key": key}, "key")
     before = _stage_snapshot(stage) if stage is not None else None
     if stage is None:
         stage = Stage(competition=competition, key=key, name=name, weight=weight,
                       state="draft",
-                      position=max((s.position for s in competition.stages), default=-1) + 1)
+                      position=max(positions, default=-1) + 1)
         db.session.add(stage)
     else:
         has_sheets = sheets_exist(stage_id=stage.id)

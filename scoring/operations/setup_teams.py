@@ -18,7 +18,14 @@ def find_department(competition, name: str):
     that would let a judge and a member of the same office escape the recusal rule.
     """
     wanted = fold(name)
-    return next((d for d in competition.departments if fold(d.name) == wanted), None)
+    # Locking read (callers hold the competition lock): a department added a moment ago
+    # on another connection is seen, also on MariaDB whose plain read may return the
+    # transaction's older snapshot; the unique constraint would otherwise answer. No
+    # autoflush: an import asks while its new team is still being put together.
+    with db.session.no_autoflush:
+        return next((d for d in db.session.scalars(
+            db.select(Department).where(Department.competition_id == competition.id)
+            .with_for_update()) if fold(d.name) == wanted), None)
 
 
 def add_department(competition, name: str, *, audit: bool = True) -> Department:

@@ -45,7 +45,13 @@ def create_user(username: str, name: str, role: str, password: str) -> User:
                          {"value": role, "choices": ", ".join(ROLES)}, "role")
     # "ａｄｍｉｎ" in full width or "Admin" would read as the admin in the audit log.
     username = key_form(username)
-    if same_name_in(username, db.session.scalars(db.select(User.username))) is not None:
+    # Accounts belong to no competition: the active admins' rows are the lock two
+    # account forms sent at once queue on; the names are then read with a locking read
+    # (the newest, also on MariaDB), so a clash is answered on the field, not by the
+    # unique constraint.
+    _active_admins()
+    if same_name_in(username, db.session.scalars(
+            db.select(User.username).with_for_update())) is not None:
         raise SetupError(N_('The username "%(username)s" is taken.'), {"username": username},
                          "username")
     user = User(username=username, name=name or username, role=role)
