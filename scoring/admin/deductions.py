@@ -49,7 +49,7 @@ def _owned(model, competition, raw):
     """The team or stage of this competition picked in the form, or None."""
     # ASCII digits only, and few of them: a 40-digit id would overflow the database's
     # integer (a 500), and "١" is a digit to str.isdigit.
-    number = R.parse_whole(str(raw or ""))
+    number = R.parse_id(str(raw or ""))
     if number is None:
         return None
     row = db.session.get(model, number)

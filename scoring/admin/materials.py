@@ -120,7 +120,7 @@ def materials_upload(key):
         return back
     team_id = picked_or_404(Team, upload.team.data, competition).id
     stage_id = picked_or_404(Stage, upload.stage.data, competition).id
-    by = current_user.username
+    by, competition_id = current_user.username, competition.id
     db.session.commit()  # no transaction (no SQLite write lock) while rendering
     try:
         rendered = render_files(current_app.instance_path,
@@ -128,10 +128,10 @@ def materials_upload(key):
     except MaterialError as e:
         flash(error_text(e), "error")
         return back
-    team, stage = db.session.get(Team, team_id), db.session.get(Stage, stage_id)
-    commit_or_fail(lambda: ops.save_material(team, stage, rendered, by),
-                   _("%(team)s, %(stage)s: %(n)s pages uploaded.", team=team.name,
-                     stage=stage.name, n=len(rendered.pages)))
+    commit_or_fail(lambda: ops.save_material(competition_id, team_id, stage_id, rendered, by),
+                   lambda material: _("%(team)s, %(stage)s: %(n)s pages uploaded.",
+                                      team=material.team.name, stage=material.stage.name,
+                                      n=len(rendered.pages)))
     return back
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Material, Team, utcnow
-from ..rules import N_, parse_whole
+from ..models import Material, Stage, Team, utcnow
+from ..rules import N_, parse_id
 from .audit import record
 from .setup_base import SetupError, lock_unarchived
 from .sheets import lock_competition
@@ -23,7 +23,7 @@ def team_link_path(team) -> str:
 def find_team_by_link(link: str):
     """The team whose private link this is, or None; compared in constant time."""
     raw_id, _, secret = (link or "").partition(".")
-    team_id = parse_whole(raw_id)
+    team_id = parse_id(raw_id)
     if team_id is None or not secret or len(secret) > 64:
         return None
     team = db.session.get(Team, team_id)
@@ -75,22 +75,42 @@ def set_deadline(stage, deadline: datetime | None) -> None:
     db.session.flush()
 
 
+def _locked(model, row_id, competition_id):
+    """The competition's row of model with that id, from a locking read, or None."""
+    return db.session.scalars(
+        select(model).where(model.id == row_id, model.competition_id == competition_id)
+        .with_for_update().execution_options(populate_existing=True)).first()
+
+
 def material_of(team, stage):
     """The team's material for stage, or None."""
     return db.session.scalars(select(Material).filter_by(team_id=team.id,
                                                          stage_id=stage.id)).first()
 
 
-def save_material(team, stage, rendered, by: str, *, as_team: bool = False) -> Material:
+def save_material(competition_id, team_id, stage_id, rendered, by: str, *,
+                  secret: str | None = None) -> Material:
     """Record a rendered upload as the team's material for stage (replacing any).
 
-    A team's own upload is checked again after the competition lock: the deadline may
-    have passed, or the stage closed, while the file was rendering.
+    The upload was rendered outside any transaction, for seconds: the team and the stage
+    are read again after the competition lock, by id (SetupError when either was deleted
+    meanwhile, not a server error). A team's own upload (secret: its link's secret) is
+    checked again there too: the link may have been replaced (the old one ends at once),
+    the deadline passed or the stage closed while the file was rendering.
     """
-    competition_id = team.competition_id
     lock_competition(competition_id, fresh=True)
     # The archive refuses every upload, the organizer's too (read under the lock).
-    lock_unarchived(competition_id, stage)
+    lock_unarchived(competition_id)
+    team = _locked(Team, team_id, competition_id)
+    stage = _locked(Stage, stage_id, competition_id)
+    if team is None or stage is None:
+        raise SetupError(N_("The team or the stage was deleted while the file was being "
+                            "read; nothing was saved."))
+    as_team = secret is not None
+    if as_team and not (team.upload_token and hmac.compare_digest(
+            team.upload_token.encode(), secret.encode())):
+        raise SetupError(N_("This link was replaced by a new one while the file was being "
+                            "read; nothing was saved. Ask the organizer for the new link."))
     refusal = team_upload_refusal(stage) if as_team else None
     if refusal:
         raise SetupError(*refusal)

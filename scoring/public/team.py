@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Stage, Team
+from ..models import Stage
 from ..operations import materials as ops
 from ..operations.setup_base import SetupError
 from ..rules import RuleError
@@ -67,23 +67,23 @@ def team_upload(team_link, stage_key):
     if refusal:
         flash(_(refusal[0], **refusal[1]), "error")
         return back
-    team_id, stage_id = team.id, stage.id
+    ids = team.competition_id, team.id, stage.id
+    secret = team.upload_token
     db.session.commit()  # no transaction (no SQLite write lock) while rendering
     try:
         rendered = render_files(current_app.instance_path, request.files.getlist("files"))
     except MaterialError as e:
         flash(error_text(e), "error")
         return back
-    team, stage = db.session.get(Team, team_id), db.session.get(Stage, stage_id)
     try:
-        ops.save_material(team, stage, rendered, "team", as_team=True)
+        material = ops.save_material(*ids, rendered, "team", secret=secret)
     except SetupError as e:
         db.session.rollback()
         flash(_(e.message, **e.params), "error")
         return back
     db.session.commit()
-    flash(_("%(stage)s: %(n)s pages received.", stage=stage.name, n=len(rendered.pages)),
-          "success")
+    flash(_("%(stage)s: %(n)s pages received.", stage=material.stage.name,
+            n=len(rendered.pages)), "success")
     return back
 
 

@@ -54,6 +54,7 @@ from .numbers import (
     check_score,
     decimal_refusal,
     decimal_text,
+    parse_id,
     parse_plain_decimal,
     parse_score,
     parse_whole,

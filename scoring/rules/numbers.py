@@ -94,6 +94,19 @@ def parse_whole(text, max_digits: int = 12) -> int | None:
     return int(s)
 
 
+# The largest row id: INTEGER on PostgreSQL and MariaDB (the narrowest of the three
+# databases). A bigger number names no row; sent to PostgreSQL it is an error ("integer
+# out of range", a server error), not "not found".
+MAX_ID = 2**31 - 1
+
+
+def parse_id(text) -> int | None:
+    """A row id typed as ASCII digits (as parse_whole), or None; None also beyond MAX_ID,
+    so a link or form naming id 2147483648 is "no such row", never a database error."""
+    number = parse_whole(text, max_digits=10)
+    return number if number is not None and number <= MAX_ID else None
+
+
 def parse_plain_decimal(text: str) -> Decimal | None:
     """Parse a plain decimal string (no exponent, ASCII digits); None when it is not one."""
     if not isinstance(text, str):

@@ -7,8 +7,7 @@ no page and the answer is an ordinary 404.
 """
 from werkzeug.routing import IntegerConverter, ValidationError
 
-# INTEGER on PostgreSQL and MariaDB (the narrowest of the three databases).
-MAX_ID = 2**31 - 1
+from ..rules.numbers import MAX_ID  # INTEGER on PostgreSQL and MariaDB
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login
-from ..rules import parse_whole
+from ..rules import parse_id
 from . import sessions as login_sessions
 
 SESSION_JUDGE = "judge"
@@ -69,7 +69,7 @@ def _load_user(user_id: str):
     """Load an organizer account from its session id ("user:N") and its session row."""
     kind, _, raw = user_id.partition(":")
     row_id = current_session_id()
-    user_id = parse_whole(raw)
+    user_id = parse_id(raw)
     if kind != "user" or user_id is None or row_id is None:
         return None
     row = db.session.execute(_user_with_session(),
@@ -119,7 +119,7 @@ def find_judge_by_link(link: str):
     from ..models import Judge
 
     raw_id, _, secret = (link or "").partition(".")
-    judge_id = parse_whole(raw_id)
+    judge_id = parse_id(raw_id)
     if judge_id is None or not secret:
         return None
     judge = db.session.get(Judge, judge_id)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from ...extensions import db
 from ...models import AuditEntry, Competition
-from ...rules import parse_whole
+from ...rules import parse_id, parse_whole
 from ...rules.moments import day_start_utc
 from .. import bp, nav
 from .audit_text import describe
@@ -46,7 +46,7 @@ def setup_audit():
                                                            for c in competitions])
     form.validate()
     query = db.select(AuditEntry)
-    competition_id = parse_whole(str(form.competition.data or ""))
+    competition_id = parse_id(str(form.competition.data or ""))
     if competition_id is not None:
         query = query.where(AuditEntry.competition_id == competition_id)
     if form.actor.data:

@@ -4,7 +4,7 @@ from flask_babel import gettext
 
 from ...extensions import db
 from ...operations.setup_base import SetupError
-from ...rules import parse_whole
+from ...rules import parse_id
 from ...rules.text import file_label
 from ...web.flashes import short
 from ...web.lookups import competition_or_404  # noqa: F401 (used by the setup pages)
@@ -30,7 +30,7 @@ def picked_or_404(model, raw, competition):
 
     ASCII digits only, and few of them: a 40-digit id would overflow the database's
     integer (a 500 on PostgreSQL), and "١" is a digit to str.isdigit."""
-    return owned_or_404(model, parse_whole(str(raw or "")) or 0, competition)
+    return owned_or_404(model, parse_id(str(raw or "")) or 0, competition)
 
 
 def message(error) -> str:

@@ -10,7 +10,7 @@ from ...extensions import db
 from ...models import Competition, Member, ScoreSheet, Team
 from ...operations import setup_competitions as ops
 from ...operations.setup_base import SetupError
-from ...rules import SettingsError, parse_whole
+from ...rules import SettingsError, parse_id
 from ...rules.errors import N_
 from .. import bp, nav
 from ..forms import SafeForm
@@ -84,7 +84,7 @@ def setup_new_competition():
             if start.startswith("copy:"):
                 raw = start.partition(":")[2]
                 source = db.session.get(Competition, number) \
-                    if (number := parse_whole(raw)) is not None else None
+                    if (number := parse_id(raw)) is not None else None
                 if source is None:
                     raise SetupError(N_("Choose what to start from."), {}, "start")
                 competition = ops.copy_competition(source, form.key.data, form.name.data)

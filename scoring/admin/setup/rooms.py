@@ -23,7 +23,7 @@ from ...models import (
 )
 from ...operations import setup_rooms as ops
 from ...operations.setup_base import SetupError
-from ...rules import new_seed, parse_whole
+from ...rules import new_seed, parse_id
 from ...rules.errors import N_
 from ...rules.layout import NORMALIZATIONS
 from ...rules.room_draw import ROOM_DRAW_EN, ROOM_DRAW_ZH
@@ -47,11 +47,11 @@ def _ids(values, field):
     """Integer ids from form values; a hostile value is a clear error, never a 500."""
     out = []
     for v in values:
-        if parse_whole(str(v)) is None:
+        if parse_id(str(v)) is None:
             raise SetupError({"judges": N_("There is no such judge."),
                               "division": N_("There is no such division.")}.get(
                                   field, N_("There is no such room.")), {}, field)
-        out.append(parse_whole(str(v)))
+        out.append(parse_id(str(v)))
     return out
 
 
