@@ -7,6 +7,7 @@ from ..rules import Rules
 from ..rules.errors import N_
 from .audit import record
 from .setup_base import COMPETITION_KEY_RE, SetupError, check_key, check_text, lock_unarchived
+from .setup_users import queue_for_new_names
 from .sheets import lock_for_change
 from .tokens import new_token
 
@@ -19,7 +20,9 @@ def _new(key: str, name: str) -> Competition:
     """A competition row with checked key and name (key not taken yet)."""
     key = check_key(key, "key", COMPETITION_KEY_RE)
     name = check_text(name, "name", 200)
-    if db.session.scalar(db.select(Competition.id).filter_by(key=key)) is not None:
+    queue_for_new_names()  # then a locking read: the newest keys, also on MariaDB
+    if db.session.scalar(db.select(Competition.id).filter_by(key=key)
+                         .with_for_update()) is not None:
         raise SetupError(N_('a competition with the key "%(key)s" already exists'),
                          {"key": key}, "key")
     competition = Competition(key=key, name=name)

@@ -34,6 +34,13 @@ def _active_admins() -> int:
                                   .order_by(User.id).with_for_update()).all())
 
 
+def queue_for_new_names() -> None:
+    """Take the lock two forms naming something new for the whole site (an account, a
+    competition) queue on when sent at once: the active admins' rows. A name check read
+    after it with a locking read then sees a name the other form committed."""
+    _active_admins()
+
+
 def create_user(username: str, name: str, role: str, password: str) -> User:
     """A new organizer account."""
     username = check_text(username, "username", 64)
@@ -45,11 +52,10 @@ def create_user(username: str, name: str, role: str, password: str) -> User:
                          {"value": role, "choices": ", ".join(ROLES)}, "role")
     # "ａｄｍｉｎ" in full width or "Admin" would read as the admin in the audit log.
     username = key_form(username)
-    # Accounts belong to no competition: the active admins' rows are the lock two
-    # account forms sent at once queue on; the names are then read with a locking read
-    # (the newest, also on MariaDB), so a clash is answered on the field, not by the
-    # unique constraint.
-    _active_admins()
+    # Accounts belong to no competition: queue as a new competition does; the names are
+    # then read with a locking read (the newest, also on MariaDB), so a clash is answered
+    # on the field, not by the unique constraint.
+    queue_for_new_names()
     if same_name_in(username, db.session.scalars(
             db.select(User.username).with_for_update())) is not None:
         raise SetupError(N_('The username "%(username)s" is taken.'), {"username": username},

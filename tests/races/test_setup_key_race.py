@@ -108,3 +108,26 @@ def test_an_account_name_saved_meanwhile_is_answered_on_the_field(app, monkeypat
         assert fired and refused.value.field == "username"
         db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == 2
+
+
+def test_a_competition_key_saved_meanwhile_is_answered_on_the_field(app, monkeypatch):
+    from scoring.operations import setup_competitions
+
+    with app.app_context():
+        skip_on_sqlite(app)
+        assert db.session.scalar(sa.select(sa.func.count(Competition.id))) == 0  # page read
+        real, fired = setup_competitions.check_text, []
+
+        def other_form_first(*args, **kw):
+            if not fired:  # the other form commits while this one is checked
+                fired.append(True)
+                with db.engine.begin() as conn:
+                    _add(conn, Competition(key="c2027", name="另一场"))
+            return real(*args, **kw)
+
+        monkeypatch.setattr(setup_competitions, "check_text", other_form_first)
+        with pytest.raises(SetupError) as refused:
+            setup_competitions.create_competition("c2027", "新一届")
+        assert fired and refused.value.field == "key"
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count(Competition.id))) == 1
