@@ -23,7 +23,8 @@ from scoring.extensions import db
 # Already percent-encoded: inserted into the URL as they are.
 SEGMENTS = ["%00", "a%00b", "%01", "%0A", "%ED%A0%80", "%FF", "-1", "2147483648",
             "9223372036854775808", "9" * 400, "%D9%A1%D9%A2", "1E%2B999999999", "x" * 3000,
-            "..", "%25", "'%22%3C%3E"]
+            "..", "%25", "'%22%3C%3E", "2147483648.x"]
+# "2147483648.x": a private link ("<id>.<secret>") naming an id beyond INTEGER.
 # Raw values for query strings, forms and headers (encoded by the client).
 VALUES = ["\x00", "a\x00b", "\x01", "\n", "\t", "\x85", "99999999999999999999999999999",
           "1E+999999999", "0E-999999", "x" * 5000, "'\"<>", ""]
@@ -71,7 +72,7 @@ HEADERS = [
 # passed by the app before any query, the same on every database, and SQLite's sweep
 # sends them all. It halves the sweep's time on the two servers (the suite's longest part).
 SERVER_SEGMENTS = ["%00", "a%00b", "%ED%A0%80", "%FF", "2147483648", "9223372036854775808",
-                   "9" * 400, "%D9%A1%D9%A2", "x" * 3000]
+                   "9" * 400, "%D9%A1%D9%A2", "x" * 3000, "2147483648.x"]
 SERVER_VALUES = ["\x00", "a\x00b", "\x85", "99999999999999999999999999999", "1E+999999999",
                  "x" * 5000]
 SERVER_JSON_BODIES = [b for b in JSON_BODIES if any(
