@@ -35,6 +35,17 @@ def test_parse_whole_reads_ascii_digits_only(text, value):
     assert parse_whole(text) == value
 
 
+@pytest.mark.parametrize("text, value", [
+    ("1", 1), ("0", 0), ("2147483647", 2147483647), ("02147483647", None),
+    ("2147483648", None), ("9999999999", None), ("999999999999", None), ("１", None),
+    ("-1", None), ("", None), (None, None)])
+def test_parse_id_stops_at_the_integer_columns(text, value):
+    """An id PostgreSQL's INTEGER cannot hold names no row (it was a server error there)."""
+    from scoring.rules import parse_id
+
+    assert parse_id(text) == value
+
+
 @pytest.fixture
 def admin(client, login):
     login()
