@@ -4,7 +4,6 @@ to switch the whole interface to English, language switch included)."""
 import re
 
 from tests.judging.hall_util import KEY, hall_admin
-
 from tests.reports.pdfcheck import text, write
 
 
