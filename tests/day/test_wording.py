@@ -1,13 +1,14 @@
 """One Chinese term for each thing across the interface: 总评委 (the printed reports' word
-for the chief judge), 现场 / 现场看板 for the live page, 评分规则 for the rules page. The
-retired synonyms appear in no translation, template or user guide."""
+for the chief judge), 现场 / 现场看板 for the live page, 评分规则 for the rules page, 环节
+for a stage (the stages page is 环节与评分标准), 大屏 for the projector. The retired synonyms appear in no translation, template or user guide."""
 from pathlib import Path
 
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 RETIRED = {"裁判长": "总评委", "实时看板": "现场看板", "计分规则": "评分规则",
-           "“规则”页": "“评分规则”页", "规则页面": "评分规则页面"}
+           "“规则”页": "“评分规则”页", "规则页面": "评分规则页面",
+           "阶段": "环节", "投影屏": "大屏"}
 
 
 def _texts():
