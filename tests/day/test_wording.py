@@ -1,6 +1,7 @@
 """One Chinese term for each thing across the interface: 总评委 (the printed reports' word
 for the chief judge), 现场 / 现场看板 for the live page, 评分规则 for the rules page, 环节
-for a stage (the stages page is 环节与评分标准), 大屏 for the projector. The retired
+for a stage (the stages page is 环节与评分标准), 大屏 for the projector, 重新开放 for
+reopening a stage or a sheet (the board's link, the tablet and the audit log). The retired
 synonyms appear in no translation, template or user guide."""
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 RETIRED = {"裁判长": "总评委", "实时看板": "现场看板", "计分规则": "评分规则",
            "“规则”页": "“评分规则”页", "规则页面": "评分规则页面",
-           "阶段": "环节", "投影屏": "大屏"}
+           "阶段": "环节", "投影屏": "大屏", "重新打开": "重新开放"}
 
 
 def _texts():
