@@ -62,12 +62,15 @@ class TeamChoiceForm(Form):
     """Pick one team for its detail sheet (a GET form: it changes nothing)."""
 
     team = SelectField(_l("Team"))
-    lang = HiddenField()
+    print_lang = HiddenField()
 
 
 
 def _lang():
-    lang = request.args.get("lang", "zh_CN")
+    """The printout's language: ?print_lang=, not ?lang=, which is the interface's own
+    language (choosing English printouts must not turn the organizer's page English);
+    ?lang= is still read for downloads linked before the two were told apart."""
+    lang = request.args.get("print_lang") or request.args.get("lang", "zh_CN")
     return lang if lang in PRINT_LANGS else "zh_CN"
 
 
@@ -91,7 +94,7 @@ def reports(key):
         select(Team.key, Team.name, Team.draw_position).where(Team.competition_id == comp.id)
         .order_by(Team.draw_position.is_(None), Team.draw_position, Team.key)).all()
     lang = _lang()
-    form = TeamChoiceForm(request.args if "team" in request.args else None, lang=lang)
+    form = TeamChoiceForm(request.args if "team" in request.args else None, print_lang=lang)
     form.team.choices = [(t.key, f"{t.draw_position or '—'} · {t.name} ({t.key})")
                          for t in teams]
     g.page_title = _("Print")
@@ -120,7 +123,7 @@ def _base_url():
 @bp.route("/c/<key>/reports/<kind>.pdf")
 @staff_required
 def report_pdf(key, kind):
-    """One report as a PDF download (?stage=, ?team=, ?lang= where they apply)."""
+    """One report as a PDF download (?stage=, ?team=, ?print_lang= where they apply)."""
     from ..reports import KINDS
 
     # The judge cards are served by report_judge_links (admins) only; its static URL wins

@@ -20,6 +20,7 @@ from ..operations import materials as ops
 from ..operations.setup_base import SetupError
 from ..rules import RuleError
 from ..web.downloads import attachment
+from ..web.i18n import select_locale
 from . import bp
 
 
@@ -89,14 +90,16 @@ def team_upload(team_link, stage_key):
 
 @bp.route("/t/<team_link>/feedback.pdf")
 def team_feedback(team_link):
-    link = team_link
-    """The team's feedback report (its own scores against the field), once published."""
+    """The team's feedback report (its own scores against the field), once published, in
+    the language the team reads its page in."""
     from ..reports import FontError
     from ..reports.feedback import NotPublished, build_team_feedback
 
+    link = team_link
     team = _team_or_404(link)
     try:
-        pdf = build_team_feedback(team.competition, team=team.key, require_published=True)
+        pdf = build_team_feedback(team.competition, team=team.key, require_published=True,
+                                  lang=select_locale())
     except NotPublished:
         flash(_("The feedback report comes once the results are published."), "info")
         return redirect(url_for("public.team_page", team_link=link))

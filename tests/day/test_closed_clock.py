@@ -66,6 +66,7 @@ def test_a_closed_stage_has_nobody_presenting_and_offers_reveal_only(app, demo):
     admin.get("/lang/en")
     board = admin.get(f"/admin/c/{KEY}/live?stage=presentation").get_data(as_text=True)
     assert "Presenting now" not in board and "Stop presenting" not in board
+    assert "Mark as presenting" not in board
     assert ">Reveal</button>" in board  # the hall may still be shown the scores
     r = admin.post(f"/admin/c/{KEY}/live/presenting", data={"stage": "presentation",
                                                             "team": team},

@@ -71,7 +71,7 @@ def test_the_timers_overtime_proposed_twice_is_one_proposal(app, client, login):
     data = {"presentation": str(pid), "points": "1"}
     assert client.post("/admin/c/hand-2024/deductions", data=data).status_code == 302
     r = client.post("/admin/c/hand-2024/deductions", data=data, follow_redirects=True)
-    assert "该队在本阶段的计时超时已提出扣分建议" in r.get_data(as_text=True)
+    assert "该队在本环节的计时超时已提出扣分建议" in r.get_data(as_text=True)
     assert [d[3:5] for d in _deductions(app)] == [("proposed", "timer")]
     with app.app_context():
         db.session.remove()

@@ -21,7 +21,7 @@ REASON = '第二项 <b>分数</b> 录错了 & "请核对"'
 # Every element of the page that says a sheet was reopened, visible or not.
 SAYS_REOPENED = """() => Array.from(document.querySelectorAll("body *"))
   .filter(e => e.children.length === 0 && e.offsetParent !== null
-          && !e.closest(".sr-only") && e.textContent.includes("重新开放"))
+          && !e.closest(".sr-only") && e.textContent.includes("已重新开放"))
   .map(e => e.id || e.className)"""
 
 

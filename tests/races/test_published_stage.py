@@ -9,7 +9,7 @@ from scoring.extensions import db
 from scoring.models import Competition, Deduction, ScoreSheet, Stage, Team
 from tests.judging.guard_util import at_the_lock, skip_on_sqlite
 
-SAYS = "的成绩已发布：此操作会改变已公开的成绩。请先在阶段页面撤回发布"
+SAYS = "的成绩已发布：此操作会改变已公开的成绩。请先在“环节与评分标准”页面撤回发布"
 
 
 def _ids(app, demo):
