@@ -91,7 +91,9 @@ def _stage_table(st, data, team, stage, sr, width, heads):
         head = [st.p(_("Judge"), st.head)] + [criterion_head(st, c) for c in crits]
         head += [st.p(_("Sheet total"), st.head), st.p(_("Remarks"), st.head)]
         heads[stage.key] = head
-    judge_w, tail = 44 * mm, [16 * mm, 30 * mm]
+    # The total column holds its heading on one line in either language (16 mm broke
+    # "Sheet total" into "Sheet tota" / "l"); the remarks keep room for "dropped (highest)".
+    judge_w, tail = 44 * mm, [20 * mm, 26 * mm]
     crit_w = (width - judge_w - sum(tail)) / max(n, 1)
     widths = [judge_w] + [crit_w] * n + tail
     counted = {s.judge: s for s in (sr.sheets if sr else ())}
