@@ -15,3 +15,20 @@ def test_the_reopen_page_explains_and_cancel_changes_nothing(app, demo):
     assert admin.get(cancel).status_code == 200
     with app.app_context():
         assert db.session.get(ScoreSheet, sheet_id).status == "submitted"
+
+
+def test_a_published_stage_offers_no_reopen_link_and_says_how(app, demo):
+    from scoring.models import Stage
+
+    admin = hall_admin(app)
+    sheet_id = next(iter(submit_team(app, "T01").values()))
+    reopen = f"/admin/c/{KEY}/sheets/{sheet_id}/reopen"
+    board = admin.get(f"/admin/c/{KEY}/live?stage=presentation").get_data(as_text=True)
+    assert reopen in board  # an open stage: every submitted sheet can be reopened
+    with app.app_context():
+        db.session.scalars(db.select(Stage).filter_by(key="presentation")).one().state = \
+            "published"
+        db.session.commit()
+    board = admin.get(f"/admin/c/{KEY}/live?stage=presentation").get_data(as_text=True)
+    assert reopen not in board  # the page it led to could only refuse
+    assert "请先在“环节”页面撤回发布" in board
