@@ -30,7 +30,7 @@ def _rows(app):
 @pytest.mark.parametrize("state, words", [
     ("draft", "本环节尚未开放：评委还不能评分"),
     ("closed", "本环节已结束评分：评委不能再修改评分表"),
-    ("published", "本环节已公布：成绩为最终成绩"),
+    ("published", "本环节已发布：成绩为最终成绩"),
 ])
 def test_the_board_says_what_the_stage_state_means(app, demo, state, words):
     _set_state(app, "plan", state)
