@@ -73,7 +73,7 @@ def plain_mean(values):
 
 def stage_result(rules, stage, team_key, judges, sheets, recused=frozenset(),
                  absent=frozenset(), expected=True, *, judge_groups=None,
-                 validated=False) -> StageResult:
+                 validated=False, totals=None) -> StageResult:
     """Rules 3, 8, 11: score one team in one stage over submitted sheets of non-recused judges.
 
     `sheets` may hold any sheets; only this team's submitted sheets in this stage count.
@@ -85,13 +85,19 @@ def stage_result(rules, stage, team_key, judges, sheets, recused=frozenset(),
     nothing: each sheet's judge is known and has no other sheet here, and its scores are
     valid Decimals for exactly the stage's criteria. The per-sheet checks of rules 1-2
     are then skipped (a third of a big ranking's time); the totals are the same.
+    With validated=True, `totals` may give each sheet's total (the exact sum of its
+    scores, in the order of `sheets`: validate.checked_totals), so none is summed here.
     """
     if judge_groups is None:
         judge_groups = {j.key: j.group for j in judges}
     # Inside this context Decimal addition is exact or raises (see numbers._EXACT), so the
     # builtin sum() is as safe as exact_sum() and cheaper per sheet.
     with localcontext(_EXACT):
-        if validated:
+        if validated and totals is not None:
+            counted = {s.judge: (judge_groups[s.judge], total)
+                       for s, total in zip(sheets, totals, strict=True)
+                       if s.judge not in recused}
+        elif validated:
             counted = {s.judge: (judge_groups[s.judge], sum(s.scores.values(), _ZERO))
                        for s in sheets if s.judge not in recused}
         else:

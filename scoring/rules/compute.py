@@ -8,7 +8,7 @@ from .fingerprint import fingerprint
 from .model import ContestResult, TeamResult
 from .ranking import RankEntry, final_score, rank_teams, tie_break_value
 from .recusal import recusal_matrix
-from .validate import checked_panels
+from .validate import checked_totals
 
 
 def _draw_key(team):
@@ -22,8 +22,8 @@ def compute_results(contest) -> ContestResult:
 
         return compute_layout_results(contest)
     # sheets: (team, stage) -> submitted sheets (drafts never count, rule 1), the
-    # validated input of stage_result below.
-    problems, sheets = checked_panels(contest)
+    # validated input of stage_result below; totals: their sheet totals, or None.
+    problems, sheets, totals = checked_totals(contest)
     if problems:
         raise SettingsError(problems)
     rules = contest.rules
@@ -41,7 +41,8 @@ def compute_results(contest) -> ContestResult:
             st.key: stage_result(rules, st, team.key, contest.judges,
                                  sheets.get((team.key, st.key), ()), recused, absent[st.key],
                                  expected=not team.withdrawn, judge_groups=judge_groups,
-                                 validated=True)  # checked_panels found nothing above
+                                 validated=True,  # checked_totals found nothing above
+                                 totals=None if totals is None else totals.get((team.key, st.key)))
             for st in contest.stages
         }
         if deductions:  # rule 12: on the rounded (normalized) stage score

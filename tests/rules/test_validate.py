@@ -1,6 +1,7 @@
 """Checks of sheets, teams and whole contests, each with its place."""
 
 from decimal import Decimal as D
+from decimal import localcontext
 
 import pytest
 from hypothesis import given, settings
@@ -220,3 +221,66 @@ def test_checked_panels_are_the_problems_and_each_pairs_submitted_sheets(sheets,
         if s.status == "submitted":
             expected.setdefault((s.team, s.stage), []).append(s)
     assert panels == expected
+
+
+# ---- the sheet totals the column-wise check adds (validate.checked_totals) --------------
+
+TOTALS_STAGE = Stage("plan", D(1), (Criterion("a", D(100), D("0.001")),
+                                    Criterion("b", D(100), D("0.001"))))
+
+
+@pytest.mark.parametrize(("a", "b", "total"), [
+    (D(7), D(8), "15"),
+    (D("7.50"), D("2.5"), "10.00"),          # the smaller exponent of the two
+    (D("0"), D("0.000"), "0.000"),
+    (D("-0"), D("0"), "0"),                   # Decimal 0 first: never "-0"
+    (D("-0.0"), D("-0"), "0.0"),
+    (D("1E+1"), D("2E+1"), "30"),             # 0 + 1E+1 is Decimal('10'), not '3E+1'
+    (D("99.999"), D("100"), "199.999"),
+])
+def test_checked_totals_are_the_sheet_sums_to_the_exponent(a, b, total):
+    from scoring.rules.validate import checked_totals
+
+    contest = Contest(Rules(tie_breaks=("raw_mean",)), (TOTALS_STAGE,), (Judge("N1", "x"),),
+                      (Team("A", 1),),
+                      sheets=(Sheet("N1", "A", "plan", "submitted", {"b": b, "a": a}),))
+    problems, panels, totals = checked_totals(contest)
+    assert not problems and panels == {("A", "plan"): list(contest.sheets)}
+    assert [repr(t) for t in totals[("A", "plan")]] == [repr(D(total))]
+    assert repr(totals[("A", "plan")][0]) == repr(sum(contest.sheets[0].scores.values(), D(0)))
+
+
+def test_no_checked_totals_when_the_careful_check_runs():
+    from scoring.rules.validate import checked_totals
+
+    contest = Contest(Rules(tie_breaks=("raw_mean",)), (TOTALS_STAGE,), (Judge("N1", "x"),),
+                      (Team("A", 1),),
+                      sheets=(Sheet("N1", "A", "plan", "draft", {"a": D(1), "b": None}),
+                              Sheet("N1", "A", "plan", "submitted", {"a": D(1), "b": D(2)})))
+    problems, _, totals = checked_totals(contest)
+    assert problems and totals is None  # two sheets of one judge: no fast path
+
+
+@settings(max_examples=300, deadline=None)
+@given(sheet_columns(), st.randoms(use_true_random=False))
+def test_checked_totals_line_up_with_their_panels(sheets, random):
+    """Each panel's totals are its sheets' totals in the same order, equal with the same
+    repr as the per-sheet sum stage_result would take, whatever the sheets' order."""
+    from scoring.rules.numbers import _EXACT
+    from scoring.rules.validate import checked_panels, checked_totals
+
+    sheets = list(sheets)
+    if random.random() < 0.5:
+        random.shuffle(sheets)
+    contest = Contest(Rules(tie_breaks=("raw_mean",)), (FAST_STAGE,),
+                      tuple(Judge(k, "internal") for k in ("N1", "N2", "N3", "N4")),
+                      (Team("A", 1), Team("B", 2)), sheets=tuple(sheets))
+    problems, panels, totals = checked_totals(contest)
+    assert (problems, panels) == checked_panels(contest)
+    if totals is None:
+        return
+    assert totals.keys() == panels.keys()
+    for key, own in panels.items():
+        with localcontext(_EXACT):
+            expected = [sum(s.scores.values(), D(0)) for s in own]
+        assert list(map(repr, totals[key])) == list(map(repr, expected))
